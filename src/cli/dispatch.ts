@@ -1,0 +1,25 @@
+// The lazy-import table: a command's module (and its dependencies, such as
+// got) is loaded only when that command runs.
+import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import type { CommandName, CommandOptionsMap, Dispatch } from './program.js';
+
+type Runner<N extends CommandName> = (options: CommandOptionsMap[N], runtime: Runtime) => Promise<CommandResult>;
+
+const loaders: { [N in CommandName]: () => Promise<Runner<N>> } = {
+  validate: async () => (await import('../commands/validate.js')).runValidate,
+  plan: async () => (await import('../commands/plan.js')).runPlan,
+  apply: async () => (await import('../commands/apply.js')).runApply,
+  drift: async () => (await import('../commands/drift.js')).runDrift,
+  import: async () => (await import('../commands/import.js')).runImport,
+  fixtures: async () => (await import('../commands/fixtures.js')).runFixtures,
+  serve: async () => (await import('../commands/serve.js')).runServe,
+  probe: async () => (await import('../commands/probe.js')).runProbe,
+  emulator: async () => (await import('../commands/emulator.js')).runEmulator,
+};
+
+export function createDispatch(runtime: Runtime): Dispatch {
+  return async <N extends CommandName>(name: N, options: CommandOptionsMap[N]) => {
+    const load: () => Promise<Runner<N>> = loaders[name];
+    return (await load())(options, runtime);
+  };
+}

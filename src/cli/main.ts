@@ -1,0 +1,118 @@
+// The one file that touches `process`: it builds the Runtime, wires argv to
+// commands (loaded lazily, so `validate` never loads got), and turns results
+// and errors into an exit code.
+import { isUserError } from '../errors.js';
+import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
+import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
+import { packageVersion } from '../version.js';
+
+/** Entry point used by bin/hscc.js. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const args = argv.slice(2);
+  // Fast path: CI jobs call `--version` often; skip loading commander.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
+
+  const extraSecrets: string[] = [];
+  const runtime = createProcessRuntime(extraSecrets);
+  const jsonRequested = args.includes('--json') || args.includes('--format=json');
+  try {
+    const [{ buildProgram }, { createDispatch }] = await Promise.all([import('./program.js'), import('./dispatch.js')]);
+    let result: CommandResult = { exitCode: 0 };
+    const program = buildProgram(runtime, {
+      dispatch: createDispatch(runtime),
+      onResult: (r) => (result = r),
+      registerSecret: (value) => extraSecrets.push(value),
+    });
+    await program.parseAsync([...args], { from: 'user' });
+    process.exitCode = result.exitCode;
+  } catch (error) {
+    process.exitCode = reportFailure(error, runtime, jsonRequested);
+  }
+}
+
+function reportFailure(error: unknown, runtime: Runtime, json: boolean): number {
+  if (isCommanderError(error)) {
+    // commander already printed its message (or the help text).
+    return error.exitCode === 0 ? 0 : 1;
+  }
+  if (isUserError(error)) {
+    if (json) {
+      const body: Record<string, string> = { message: error.message };
+      if (error.correlationId !== undefined) body.correlationId = error.correlationId;
+      runtime.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+    }
+    const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
+    runtime.stderr.write(`Error: ${error.message}${hint}\n`);
+    return 1;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (json) runtime.stdout.write(`${JSON.stringify({ error: { message: 'internal error' } }, null, 2)}\n`);
+  runtime.stderr.write(`hscc: internal error (a bug, please report it with this output):\n${detail}\n`);
+  return 1;
+}
+
+function isCommanderError(error: unknown): error is { exitCode: number; code: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'CommanderError' &&
+    typeof (error as { exitCode?: unknown }).exitCode === 'number'
+  );
+}
+
+function colorAllowed(isTTY: boolean): boolean {
+  const env = process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return isTTY && env.TERM !== 'dumb';
+}
+
+/** Secrets are scrubbed at the last step before any byte leaves the process. */
+function createProcessRuntime(extraSecrets: string[]): Runtime {
+  const envSecrets = secretValuesFrom(process.env);
+  let scrub = createScrubber(envSecrets);
+  let known = 0;
+  const scrubbed = (text: string): string => {
+    if (extraSecrets.length !== known) {
+      known = extraSecrets.length;
+      scrub = createScrubber([...envSecrets, ...extraSecrets]);
+    }
+    return scrub(text);
+  };
+  const stream = (target: NodeJS.WriteStream): OutputStream => ({
+    write: (text) => void target.write(scrubbed(text)),
+    isTTY: target.isTTY === true,
+  });
+  return {
+    stdout: stream(process.stdout),
+    stderr: stream(process.stderr),
+    stdinIsTTY: process.stdin.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+    color: colorAllowed(process.stdout.isTTY === true),
+    now: () => Date.now(),
+    sleep: (ms, signal) =>
+      import('node:timers/promises').then(({ setTimeout }) =>
+        setTimeout(ms, undefined, signal === undefined ? {} : { signal }),
+      ),
+    random: () => Math.random(),
+    confirm: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await rl.question(question);
+        return answer.trim() === 'yes';
+      } finally {
+        rl.close();
+      }
+    },
+    onSignal: (signal: SignalName, handler: () => void) => {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+  };
+}
+

@@ -1,0 +1,22 @@
+/**
+ * A problem the user can fix (bad input, missing credential, remote refusal).
+ * Printed as its message alone, exit code 1, never with a stack trace.
+ */
+export class UserError extends Error {
+  override readonly name: string = 'UserError';
+  /** Optional next step shown under the message. */
+  readonly hint: string | undefined;
+  /** HubSpot's correlation id, when the failure came from HubSpot. */
+  readonly correlationId: string | undefined;
+
+  constructor(message: string, options: { hint?: string; correlationId?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
+    this.correlationId = options.correlationId;
+  }
+}
+
+/** True for errors whose message is meant for the user as is. */
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

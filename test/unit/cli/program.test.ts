@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram, type CommandName } from '../../../src/cli/program.js';
+import { memoryRuntime } from '../../helpers/memory-runtime.js';
+
+interface Call {
+  name: CommandName;
+  options: Record<string, unknown>;
+}
+
+async function parse(argv: string[]): Promise<{ call: Call | undefined; secrets: string[]; err: string }> {
+  const runtime = memoryRuntime();
+  let call: Call | undefined;
+  const secrets: string[] = [];
+  const program = buildProgram(runtime, {
+    dispatch: async (name, options) => {
+      call = { name, options: options as unknown as Record<string, unknown> };
+      return { exitCode: 0 };
+    },
+    onResult: () => {},
+    registerSecret: (value) => secrets.push(value),
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch {
+    // commander errors are asserted through `call` being undefined and `err`.
+  }
+  return { call, secrets, err: runtime.err() };
+}
+
+const defaults = { json: false, baseUrl: undefined, timeoutMs: 30_000 };
+
+describe('argv → command options', () => {
+  it.each<[string[], CommandName, Record<string, unknown>]>([
+    [['validate'], 'validate', { ...defaults, paths: [], strict: false }],
+    [['validate', 'a.yaml', 'envs/*.yaml', '--strict', '--json'], 'validate', { paths: ['a.yaml', 'envs/*.yaml'], strict: true, json: true }],
+    [
+      ['plan'],
+      'plan',
+      { ...defaults, paths: [], strict: false, parallelism: 10, targets: [], out: undefined, detailedExitcode: false, format: 'text' },
+    ],
+    [
+      ['plan', 'c.yaml', '--out', 'plan.json', '--detailed-exitcode', '--format', 'markdown', '--target', '7', '--target', '9', '--parallelism', '4'],
+      'plan',
+      { paths: ['c.yaml'], out: 'plan.json', detailedExitcode: true, format: 'markdown', targets: [7, 9], parallelism: 4 },
+    ],
+    [['plan', '--json'], 'plan', { json: true, format: 'json' }],
+    [['apply', 'plan.json', '--auto-approve'], 'apply', { paths: ['plan.json'], autoApprove: true, format: 'text' }],
+    [['drift', '--probe', '--portal-id', '42'], 'drift', { probe: true, portalId: 42, userId: 1 }],
+    [['import', '--app-id', '1234567', '--api-version', '2026-03'], 'import', { appId: 1234567, apiVersion: '2026-03', probe: false }],
+    [['fixtures', '--check'], 'fixtures', { outDir: 'fixtures', check: true, paths: [] }],
+    [['serve', '--port', '0', '--public-url', 'https://x.example/h'], 'serve', { port: 0, publicUrl: 'https://x.example/h', insecureSkipVerify: false }],
+    [['probe', '--user-id', '5'], 'probe', { userId: 5, portalId: 1 }],
+    [
+      ['emulator', '--port', '0', '--rate-limit', '100/10000', '--fault', 'GET:1:500', '--fault', 'POST:2:reset', '--latency', '50'],
+      'emulator',
+      { port: 0, rateLimit: { max: 100, intervalMs: 10_000 }, faults: ['GET:1:500', 'POST:2:reset'], latencyMs: 50 },
+    ],
+  ])('%j → %s', async (argv, name, expected) => {
+    const { call } = await parse(argv);
+    expect(call?.name).toBe(name);
+    expect(call?.options).toMatchObject(expected);
+  });
+
+  it('accepts global flags before or after the command', async () => {
+    const before = await parse(['--json', '--base-url', 'http://127.0.0.1:1', '--timeout', '5s', 'plan']);
+    const after = await parse(['plan', '--json', '--base-url', 'http://127.0.0.1:1', '--timeout', '500ms']);
+    expect(before.call?.options).toMatchObject({ json: true, baseUrl: 'http://127.0.0.1:1', timeoutMs: 5000 });
+    expect(after.call?.options).toMatchObject({ json: true, baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 });
+  });
+
+  it('registers emulator credentials as secrets to scrub', async () => {
+    const { secrets } = await parse(['emulator', '--api-key', 'k-123', '--access-token', 't-456']);
+    expect(secrets).toEqual(['k-123', 't-456']);
+  });
+
+  it.each([
+    [['plan', '--target', 'abc']],
+    [['plan', '--parallelism', '0']],
+    [['emulator', '--rate-limit', 'fast']],
+    [['import']],
+    [['plan', '--format', 'yaml']],
+    [['nonsense']],
+  ])('rejects %j without dispatching', async (argv) => {
+    const { call, err } = await parse(argv);
+    expect(call).toBeUndefined();
+    expect(err).toMatch(/error/i);
+  });
+});
