@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STEP_SUMMARY_LIMIT_BYTES, appendStepSummary } from '../../../src/render/step-summary.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
+
+const REPORT = '<!-- hscc:plan channel-connection.yaml -->\n### hscc plan\n\n**Plan: 1 to create, 0 to update, 0 to delete.**\n';
+
+describe('appendStepSummary', () => {
+  let dir: TempDir | undefined;
+  afterEach(() => dir?.remove());
+
+  it('does nothing when GITHUB_STEP_SUMMARY is unset or empty', () => {
+    expect(appendStepSummary(REPORT, {})).toEqual({ written: false });
+    expect(appendStepSummary(REPORT, { GITHUB_STEP_SUMMARY: '' })).toEqual({ written: false });
+  });
+
+  it('creates the file and appends, separating reports with a blank line', () => {
+    dir = tempDir();
+    const env = { GITHUB_STEP_SUMMARY: dir.file('summary.md') };
+    expect(appendStepSummary(REPORT, env)).toEqual({ written: true });
+    expect(appendStepSummary('second', env)).toEqual({ written: true });
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toBe(`${REPORT}\nsecond\n`);
+  });
+
+  it('keeps what other steps already wrote', () => {
+    dir = tempDir({ 'summary.md': '# Build\n' });
+    const env = { GITHUB_STEP_SUMMARY: dir.file('summary.md') };
+    appendStepSummary(REPORT, env);
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toBe(`# Build\n\n${REPORT}`);
+  });
+
+  it('returns a warning, not an exception, when the file cannot be written', () => {
+    dir = tempDir({ 'sub/file.txt': 'x' });
+    for (const path of [dir.file('sub'), dir.file('missing-dir/summary.md')]) {
+      const result = appendStepSummary(REPORT, { GITHUB_STEP_SUMMARY: path });
+      expect(result.written).toBe(false);
+      expect(result.warning).toContain(`could not write the GitHub step summary (${path})`);
+    }
+  });
+
+  it('appends a short note instead of a report that would pass the 1 MiB cap', () => {
+    dir = tempDir();
+    const path = dir.file('summary.md');
+    const existing = 'x'.repeat(STEP_SUMMARY_LIMIT_BYTES - 1000);
+    writeFileSync(path, existing);
+    const result = appendStepSummary('é'.repeat(600), { GITHUB_STEP_SUMMARY: path });
+    expect(result.written).toBe(false);
+    expect(result.warning).toContain('1 MiB limit; a short note was appended instead');
+    const content = readFileSync(path, 'utf8');
+    expect(content.startsWith(existing)).toBe(true);
+    expect(content.slice(existing.length)).toContain("would exceed GitHub's 1 MiB step summary limit");
+    expect(Buffer.byteLength(content)).toBeLessThanOrEqual(STEP_SUMMARY_LIMIT_BYTES);
+  });
+
+  it('writes a report that exactly fills the cap, counting bytes not characters', () => {
+    const appended: string[] = [];
+    const deps = { sizeOf: () => STEP_SUMMARY_LIMIT_BYTES - 6, appendFile: (_: string, data: string) => void appended.push(data) };
+    // "\n" + "éé\n" is 6 bytes in UTF-8 (4 UTF-16 units): it fills the cap exactly; one more "é" does not fit.
+    expect(appendStepSummary('éé\n', { GITHUB_STEP_SUMMARY: 's.md' }, deps)).toEqual({ written: true });
+    expect(appendStepSummary('ééé\n', { GITHUB_STEP_SUMMARY: 's.md' }, deps).written).toBe(false);
+    expect(appended[0]).toBe('\néé\n');
+  });
+
+  it('appends nothing when even the note would not fit', () => {
+    const appended: string[] = [];
+    const deps = { sizeOf: () => STEP_SUMMARY_LIMIT_BYTES, appendFile: (_: string, data: string) => void appended.push(data) };
+    const result = appendStepSummary(REPORT, { GITHUB_STEP_SUMMARY: 's.md' }, deps);
+    expect(result).toEqual({ written: false, warning: expect.stringContaining('nothing was appended') });
+    expect(appended).toEqual([]);
+  });
+});
