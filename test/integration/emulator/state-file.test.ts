@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../src/emulator/server.js';
+import { UserError } from '../../../src/errors.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
+
+const settings = { url: 'https://help-desk.example/webhook', isReady: true };
+let dirs: TempDir[] = [];
+
+afterEach(() => {
+  for (const dir of dirs) dir.remove();
+  dirs = [];
+});
+
+function dir(files: Record<string, string> = {}): TempDir {
+  const created = tempDir(files);
+  dirs.push(created);
+  return created;
+}
+
+function post(url: string, appId: number, body: unknown): Promise<Response> {
+  return fetch(`${url}/crm/v3/extensions/calling/${appId}/settings/channel-connection?hapikey=k`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('--state file', () => {
+  it('starts empty when the file is missing, saves after each write and survives a restart', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    const first = await startEmulator({ statePath });
+    expect((await post(first.url, 5, settings)).status).toBe(200);
+    // Saved right after the write, not only on shutdown.
+    const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { apps: Record<string, unknown> };
+    expect(saved.apps['5']).toMatchObject(settings);
+    await first.close();
+
+    const second = await startEmulator({ statePath });
+    try {
+      const response = await fetch(`${second.url}/crm/extensions/calling/2026-03/5/settings/channel-connection`, {
+        headers: { authorization: 'Bearer t' },
+      });
+      expect(await response.json()).toEqual(saved.apps['5']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('writes atomically: no temp files are left and the file is always whole JSON', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    const emulator = await startEmulator({ statePath });
+    await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((appId) => post(emulator.url, appId, settings)));
+    await emulator.close();
+    expect(readdirSync(d.path)).toEqual(['state.json']);
+    expect(Object.keys((JSON.parse(readFileSync(statePath, 'utf8')) as { apps: object }).apps)).toHaveLength(8);
+  });
+
+  it('replaces the file by rename (a new inode), never rewriting it in place', async () => {
+    const d = dir({ 'state.json': JSON.stringify({ apps: {} }) });
+    const statePath = d.file('state.json');
+    const { ino } = statSync(statePath);
+    const emulator = await startEmulator({ statePath });
+    await post(emulator.url, 1, settings);
+    const after = statSync(statePath);
+    await emulator.close();
+    // A new inode means the content arrived by rename, not by rewriting in place.
+    expect(after.ino).not.toBe(ino);
+  });
+
+  it('saves control-API changes and the state on close', async () => {
+    const d = dir();
+    const statePath = d.file('nested-name.json');
+    const emulator = await startEmulator({ statePath });
+    await fetch(`${emulator.url}/__emulator/state`, { method: 'PUT', body: JSON.stringify({ apps: { '9': settings } }) });
+    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ apps: { '9': settings } });
+    await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
+    await emulator.close();
+    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toEqual({ apps: {} });
+  });
+
+  it.each([
+    ['not JSON', '{"apps": ', /is not valid JSON/],
+    ['the wrong shape', '{"apps": {"1": {"url": "https://a.example/"}}}', /is not an emulator state: apps\["1"\].isReady must be a boolean/],
+    ['an array', '[]', /is not an emulator state/],
+  ])('refuses to start on a state file that is %s, naming the file', async (_name, content, problem) => {
+    const d = dir({ 'state.json': content });
+    const statePath = d.file('state.json');
+    const error = await startEmulator({ statePath }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toContain(statePath);
+    expect((error as Error).message).toMatch(problem);
+    // Not a silent reset: the file is untouched.
+    expect(readFileSync(statePath, 'utf8')).toBe(content);
+  });
+
+  it('refuses to start on an unreadable state file', async () => {
+    const d = dir();
+    // A directory cannot be read as a file (works for root too, unlike chmod).
+    const error = await startEmulator({ statePath: d.path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/cannot read the emulator state file .*EISDIR/);
+  });
+
+  it('answers 500 when the state cannot be saved, without crashing', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    const emulator = await startEmulator({ statePath, log: () => {} });
+    d.remove();
+    const response = await post(emulator.url, 1, settings);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ status: 'error', message: expect.stringMatching(/could not save its state file/) });
+    await expect(emulator.close()).rejects.toThrow(UserError);
+  });
+});
+
