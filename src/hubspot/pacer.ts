@@ -1,0 +1,131 @@
+/** The `X-HubSpot-RateLimit-*` values of one response; absent headers stay undefined. */
+export interface RateLimitSnapshot {
+  /** Requests allowed per interval (`X-HubSpot-RateLimit-Max`). */
+  max?: number;
+  /** Requests left in the current interval (`X-HubSpot-RateLimit-Remaining`). */
+  remaining?: number;
+  /** The rolling interval, milliseconds (`X-HubSpot-RateLimit-Interval-Milliseconds`). */
+  intervalMs?: number;
+}
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Reads HubSpot's burst-limit headers (names lower-cased, as Node gives them). */
+export function readRateLimitHeaders(headers: Headers): RateLimitSnapshot {
+  const snapshot: RateLimitSnapshot = {};
+  const max = headerInt(headers, 'x-hubspot-ratelimit-max');
+  const remaining = headerInt(headers, 'x-hubspot-ratelimit-remaining');
+  const intervalMs = headerInt(headers, 'x-hubspot-ratelimit-interval-milliseconds');
+  if (max !== undefined) snapshot.max = max;
+  if (remaining !== undefined) snapshot.remaining = remaining;
+  if (intervalMs !== undefined) snapshot.intervalMs = intervalMs;
+  return snapshot;
+}
+
+function headerInt(headers: Headers, name: string): number | undefined {
+  const raw = headers[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** The clock a pacer waits on; `sleep` must advance what `now` returns. */
+export interface PacerClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** A granted start: when it began and how long the pacer held it back (ms). */
+export interface PacerTicket {
+  startedAt: number;
+  waitedMs: number;
+}
+
+/** Client-side mirror of HubSpot's rolling burst window, shared by all requests of one client. */
+export interface Pacer {
+  /**
+   * Resolves when one more request may start without exceeding the learned
+   * limit, and records that start. Callers are served first come, first served.
+   */
+  acquire(): Promise<PacerTicket>;
+  /**
+   * Learns from the headers of the response to the request started at
+   * `startedAt` (a ticket's value).
+   */
+  observe(snapshot: RateLimitSnapshot, startedAt: number): void;
+}
+
+// Safety margin on top of the server's interval: the server counts a request
+// when it arrives, a little after we start it, and arrival delays vary; a
+// slightly longer client window keeps every server window under the limit.
+const MIN_MARGIN_MS = 50;
+const MARGIN_FRACTION = 0.05;
+// Before any limit is known, starts are kept this long so the first burst
+// still counts once the headers arrive (HubSpot's interval is 10 s).
+const UNKNOWN_LIMIT_RETENTION_MS = 60_000;
+
+/**
+ * Creates a pacer. With no rate-limit headers seen it never waits. Once a
+ * response carried `-Max` and `-Interval-Milliseconds`, it allows at most
+ * `max` starts in any window of that interval plus a margin (5%, at least
+ * 50 ms), so a burst is used in full but never exceeded. A `-Remaining` lower
+ * than our own count (another process using the same app, or a previous run)
+ * is honoured by counting the difference as requests made just now.
+ */
+export function createPacer(clock: PacerClock): Pacer {
+  let limit: { max: number; intervalMs: number } | undefined;
+  let starts: number[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const windowMs = (intervalMs: number) => intervalMs + Math.max(MIN_MARGIN_MS, Math.ceil(intervalMs * MARGIN_FRACTION));
+
+  /** Milliseconds until a start at `now` is allowed (0: now). */
+  const delayAt = (now: number): number => {
+    // Keep two windows: observe() reconciles against starts up to one window old.
+    const keep = limit === undefined ? UNKNOWN_LIMIT_RETENTION_MS : 2 * windowMs(limit.intervalMs);
+    if (starts.length > 0 && (starts[0] ?? now) <= now - keep) starts = starts.filter((t) => t > now - keep);
+    if (limit === undefined) return 0;
+    const window = windowMs(limit.intervalMs);
+    const recent = starts.filter((t) => t > now - window).sort((a, b) => a - b);
+    if (recent.length < limit.max) return 0;
+    // The start that must leave the window before one more fits.
+    const blocking = recent[recent.length - limit.max] ?? now;
+    return Math.max(1, blocking + window - now);
+  };
+
+  const waitForSlot = async (): Promise<PacerTicket> => {
+    const first = clock.now();
+    for (;;) {
+      const now = clock.now();
+      const delay = delayAt(now);
+      if (delay === 0) {
+        starts.push(now);
+        return { startedAt: now, waitedMs: now - first };
+      }
+      await clock.sleep(delay);
+    }
+  };
+
+  return {
+    acquire() {
+      const turn = queue.then(waitForSlot);
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+    observe(snapshot, startedAt) {
+      if (snapshot.max !== undefined && snapshot.max > 0 && snapshot.intervalMs !== undefined && snapshot.intervalMs > 0) {
+        limit = { max: snapshot.max, intervalMs: snapshot.intervalMs };
+      }
+      if (limit === undefined || snapshot.remaining === undefined) return;
+      const now = clock.now();
+      const window = windowMs(limit.intervalMs);
+      // An answer older than a window says nothing about the current one.
+      if (now - startedAt > window) return;
+      const usedByServer = limit.max - Math.min(snapshot.remaining, limit.max);
+      // Everything we started that the server can have counted by now.
+      const known = starts.filter((t) => t > startedAt - window).length;
+      for (let i = known; i < usedByServer; i++) starts.push(now);
+    },
+  };
+}

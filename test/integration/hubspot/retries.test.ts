@@ -1,0 +1,246 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HubSpotError } from '../../../src/hubspot/errors.js';
+import { BASE, harness, rejection, socketError, V3, V3_PATH } from './harness.js';
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+const settings = { url: 'https://example.com/my-help-desk-service', isReady: true };
+const tenSecondly = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', category: 'RATE_LIMITS', policyName: 'TEN_SECONDLY_ROLLING' };
+
+describe('rate limits', () => {
+  it('honours Retry-After in seconds on a 429', async () => {
+    const scope = nock(BASE)
+      .get(V3_PATH).query(true).reply(429, tenSecondly, { 'Retry-After': '7' })
+      .get(V3_PATH).query(true).reply(200, settings);
+    const h = harness();
+    await expect(h.client.get(V3)).resolves.toEqual(settings);
+    expect(h.sleeps).toEqual([7000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('honours Retry-After as an HTTP-date, capped at 60 s', async () => {
+    nock(BASE)
+      .get(V3_PATH).query(true).reply(503, 'busy', { 'Retry-After': 'Sun, 01 Mar 2026 12:00:03 GMT' })
+      .get(V3_PATH).query(true).reply(503, 'busy', { 'Retry-After': '600' })
+      .get(V3_PATH).query(true).reply(200, settings);
+    const h = harness();
+    await h.client.get(V3);
+    expect(h.sleeps).toEqual([3000, 60_000]);
+  });
+
+  it('waits out the interval when Remaining is 0 and there is no Retry-After', async () => {
+    nock(BASE)
+      .get(V3_PATH).query(true)
+      .reply(429, tenSecondly, {
+        'X-HubSpot-RateLimit-Max': '100',
+        'X-HubSpot-RateLimit-Remaining': '0',
+        'X-HubSpot-RateLimit-Interval-Milliseconds': '10000',
+      })
+      .get(V3_PATH).query(true).reply(200, settings);
+    const h = harness();
+    await h.client.get(V3);
+    // The retry waits the interval; the pacer then holds the start until its
+    // (slightly longer) window is clear of the server-reported burst.
+    expect(h.sleeps[0]).toBe(10_000);
+    expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10_000);
+    expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_500);
+  });
+
+  it('retries a 429 without policyName using backoff with full jitter', async () => {
+    nock(BASE)
+      .get(V3_PATH).query(true).reply(429, { message: 'slow down' })
+      .get(V3_PATH).query(true).reply(429, { message: 'slow down' })
+      .get(V3_PATH).query(true).reply(200, settings);
+    const h = harness({ random: () => 0.25 });
+    await h.client.get(V3);
+    // 0.25 × 1 s, then 0.25 × 2 s.
+    expect(h.sleeps).toEqual([250, 500]);
+  });
+
+  it('stops at once on a DAILY 429 and says hscc did not retry', async () => {
+    const scope = nock(BASE)
+      .get(V3_PATH).query(true)
+      .reply(429, { status: 'error', message: 'You have reached your daily limit.', category: 'RATE_LIMITS', policyName: 'DAILY', correlationId: 'd41y' }, { 'Retry-After': '1' });
+    const h = harness();
+    const error = await rejection(h.client.get(V3));
+    expect(scope.isDone()).toBe(true);
+    expect(h.sleeps).toEqual([]);
+    expect(error).toBeInstanceOf(HubSpotError);
+    expect(error.message).toMatch(/^app 1234567: GET settings failed: HubSpot's daily API limit is reached .*; hscc did not retry$/);
+    expect(error).toMatchObject({ status: 429, category: 'RATE_LIMITS', correlationId: 'd41y', attempts: 1 });
+  });
+});
+
+describe('no retry on client errors', () => {
+  for (const [status, category] of [
+    [400, 'VALIDATION_ERROR'],
+    [401, 'INVALID_AUTHENTICATION'],
+    [403, 'MISSING_SCOPES'],
+    [409, 'CONFLICT'],
+  ] as const) {
+    it(`${status} is sent once and reported with HubSpot's message`, async () => {
+      let calls = 0;
+      nock(BASE)
+        .get(V3_PATH).query(true).times(3)
+        .reply(() => {
+          calls++;
+          return [status, { status: 'error', message: 'Nope.', category, correlationId: 'abc-123' }];
+        });
+      const h = harness();
+      const error = await rejection(h.client.get(V3));
+      expect(calls).toBe(1);
+      expect(h.sleeps).toEqual([]);
+      expect(error.message).toBe(`app 1234567: GET settings failed: ${status} ${category}: Nope.`);
+      expect(error).toMatchObject({ status, category, correlationId: 'abc-123' });
+    });
+  }
+});
+
+describe('transient failures', () => {
+  it('stops after 6 attempts on 5xx and says so', async () => {
+    let calls = 0;
+    nock(BASE)
+      .get(V3_PATH).query(true).times(10)
+      .reply(() => {
+        calls++;
+        return [502, '<html>bad gateway</html>'];
+      });
+    const h = harness({ random: () => 0.999 });
+    const error = await rejection(h.client.get(V3));
+    expect(calls).toBe(6);
+    // Full jitter under a ceiling of 1, 2, 4, 8, 16 s.
+    expect(h.sleeps).toEqual([999, 1998, 3996, 7992, 15984]);
+    expect(error.message).toBe('app 1234567: GET settings failed after 6 attempts: 502 Bad Gateway');
+    expect(error).toMatchObject({ status: 502, attempts: 6 });
+  });
+
+  it('retries a connection reset', async () => {
+    const scope = nock(BASE)
+      .get(V3_PATH).query(true).replyWithError(socketError('ECONNRESET', 'socket hang up'))
+      .get(V3_PATH).query(true).reply(200, settings);
+    const h = harness();
+    await expect(h.client.get(V3)).resolves.toEqual(settings);
+    expect(scope.isDone()).toBe(true);
+    expect(h.sleeps).toHaveLength(1);
+    expect(h.logs[0]).toContain('ECONNRESET');
+  });
+
+  it('names the host when it cannot be reached, after 6 attempts', async () => {
+    nock(BASE).get(V3_PATH).query(true).times(6).replyWithError(socketError('ECONNREFUSED'));
+    const error = await rejection(harness().client.get(V3));
+    expect(error.message).toBe('app 1234567: GET settings failed after 6 attempts: could not reach api.hubapi.com (ECONNREFUSED)');
+  });
+
+  it('does not retry an unknown host', async () => {
+    nock(BASE).get(V3_PATH).query(true).replyWithError(socketError('ENOTFOUND'));
+    const h = harness();
+    const error = await rejection(h.client.get(V3));
+    expect(error.message).toBe('app 1234567: GET settings failed: could not reach api.hubapi.com (ENOTFOUND)');
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it('times out every request and says after how long', async () => {
+    nock(BASE).get(V3_PATH).query(true).times(6).delay(200).reply(200, settings);
+    const h = harness({ timeoutMs: 20 });
+    const error = await rejection(h.client.get(V3));
+    expect(error.message).toBe('app 1234567: GET settings failed after 6 attempts: timed out after 0.02s');
+    expect(h.sleeps).toHaveLength(5);
+  });
+});
+
+describe('writes whose outcome is unknown', () => {
+  it('re-reads a POST that got a 500 and does not repeat it when it took effect', async () => {
+    let posts = 0;
+    const scope = nock(BASE)
+      .post(V3_PATH).query(true).times(2)
+      .reply(() => {
+        posts++;
+        return [500, { status: 'error', message: 'internal error', category: 'INTERNAL_ERROR' }];
+      })
+      .get(V3_PATH).query(true).reply(200, { ...settings, createdAt: '2026-03-01T12:00:00Z', updatedAt: '2026-03-01T12:00:00Z' });
+    const h = harness();
+    const created = await h.client.create(V3, settings);
+    expect(posts).toBe(1);
+    expect(created).toMatchObject(settings);
+    expect(scope.pendingMocks()).toHaveLength(1); // the second POST was never sent
+  });
+
+  it('retries a POST after a reset when the re-read finds nothing', async () => {
+    const scope = nock(BASE)
+      .post(V3_PATH).query(true).replyWithError(socketError('ECONNRESET'))
+      .get(V3_PATH).query(true).reply(404)
+      .post(V3_PATH).query(true).reply(201, settings);
+    await expect(harness().client.create(V3, settings)).resolves.toEqual(settings);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('counts a PATCH that timed out as done when the re-read shows the fields', async () => {
+    const scope = nock(BASE)
+      .patch(V3_PATH).query(true).delay(2000).reply(200, settings)
+      .get(V3_PATH).query(true).reply(200, settings);
+    // Long enough for the re-read to answer on a loaded machine.
+    const h = harness({ timeoutMs: 250 });
+    await expect(h.client.update(V3, { isReady: true })).resolves.toEqual(settings);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('counts a DELETE answered 503 as done when the re-read finds nothing', async () => {
+    let deletes = 0;
+    nock(BASE)
+      .delete(V3_PATH).query(true).times(2)
+      .reply(() => {
+        deletes++;
+        return [503, ''];
+      })
+      .get(V3_PATH).query(true).reply(404);
+    await expect(harness().client.delete(V3)).resolves.toBeUndefined();
+    expect(deletes).toBe(1);
+  });
+
+  it('does not re-read before retrying a write refused with a 429', async () => {
+    const scope = nock(BASE)
+      .patch(V3_PATH).query(true).reply(429, tenSecondly, { 'Retry-After': '1' })
+      .patch(V3_PATH).query(true).reply(200, settings);
+    await expect(harness().client.update(V3, { url: settings.url })).resolves.toEqual(settings);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('POST when settings exist', () => {
+  it('resolves a 409 by GET and a PATCH of only the differing fields', async () => {
+    let patchBody: unknown;
+    const scope = nock(BASE)
+      .post(V3_PATH).query(true).reply(409, { status: 'error', message: 'Settings already exist', category: 'CONFLICT' })
+      .get(V3_PATH).query(true).reply(200, { url: 'https://old.example.com/hook', isReady: true })
+      .patch(V3_PATH, (b: unknown) => {
+        patchBody = b;
+        return true;
+      })
+      .query(true)
+      .reply(200, settings);
+    await expect(harness().client.create(V3, settings)).resolves.toEqual(settings);
+    expect(patchBody).toStrictEqual({ url: settings.url });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('resolves a 400 with equal settings without any PATCH', async () => {
+    const scope = nock(BASE)
+      .post(V3_PATH).query(true).reply(400, { status: 'error', message: 'already configured', category: 'VALIDATION_ERROR' })
+      .get(V3_PATH).query(true).reply(200, settings);
+    await expect(harness().client.create(V3, settings)).resolves.toEqual(settings);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('lets the 400 stand when the re-read finds no settings', async () => {
+    nock(BASE)
+      .post(V3_PATH).query(true).reply(400, { status: 'error', message: 'url must be https', category: 'VALIDATION_ERROR', errors: [{ message: 'url: must use https' }] })
+      .get(V3_PATH).query(true).reply(404);
+    const error = await rejection(harness().client.create(V3, settings));
+    expect(error.message).toBe('app 1234567: POST settings failed: 400 VALIDATION_ERROR: url must be https (url: must use https)');
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { createPacer, readRateLimitHeaders } from '../../../src/hubspot/pacer.js';
+
+/** A discrete-event clock: sleep() parks until run() advances time to it. */
+function fakeTimers() {
+  let now = 0;
+  const timers: { at: number; resolve: () => void }[] = [];
+  const sleeps: number[] = [];
+  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    sleeps,
+    now: () => now,
+    sleep: (ms: number) => {
+      sleeps.push(ms);
+      return new Promise<void>((resolve) => timers.push({ at: now + ms, resolve }));
+    },
+    /** Advances time timer by timer until `done` settles. */
+    async run<T>(done: Promise<T>): Promise<T> {
+      let settled = false;
+      void done.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (;;) {
+        await flush();
+        if (settled) return done;
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers.shift();
+        if (next === undefined) throw new Error('deadlock: nothing to wait for');
+        now = Math.max(now, next.at);
+        next.resolve();
+      }
+    },
+  };
+}
+
+describe('readRateLimitHeaders', () => {
+  it('reads the three burst headers and ignores junk', () => {
+    expect(
+      readRateLimitHeaders({
+        'x-hubspot-ratelimit-max': '190',
+        'x-hubspot-ratelimit-remaining': '189',
+        'x-hubspot-ratelimit-interval-milliseconds': '10000',
+      }),
+    ).toEqual({ max: 190, remaining: 189, intervalMs: 10_000 });
+    expect(readRateLimitHeaders({ 'x-hubspot-ratelimit-max': 'lots' })).toEqual({});
+  });
+});
+
+describe('createPacer', () => {
+  it('never waits while no rate-limit headers were seen', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    for (let i = 0; i < 500; i++) {
+      const ticket = await pacer.acquire();
+      pacer.observe({}, ticket.startedAt);
+    }
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('allows max starts per interval plus margin, counting starts made before the limit was known', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const first = await pacer.acquire();
+    pacer.observe({ max: 3, remaining: 2, intervalMs: 1000 }, first.startedAt);
+    await pacer.acquire();
+    await pacer.acquire();
+    expect(clock.sleeps).toEqual([]);
+    const fourth = await clock.run(pacer.acquire());
+    // 1000 ms interval + 50 ms margin after the first start.
+    expect(fourth).toEqual({ startedAt: 1050, waitedMs: 1050 });
+  });
+
+  it('counts a lower server Remaining (someone else used the burst) as requests made now', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const ticket = await pacer.acquire();
+    pacer.observe({ max: 100, remaining: 0, intervalMs: 10_000 }, ticket.startedAt);
+    const next = await clock.run(pacer.acquire());
+    // 10 000 ms + 5 % margin.
+    expect(next.startedAt).toBe(10_500);
+  });
+
+  it('serves waiting callers first come, first served', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const seed = await pacer.acquire();
+    pacer.observe({ max: 2, remaining: 1, intervalMs: 1000 }, seed.startedAt);
+    const order: number[] = [];
+    const all = Promise.all([1, 2, 3, 4].map((n) => pacer.acquire().then((t) => order.push(n) && t.startedAt)));
+    const starts = await clock.run(all);
+    expect(order).toEqual([1, 2, 3, 4]);
+    expect(starts).toEqual([0, 1050, 1050, 2100]);
+  });
+
+  it('keeps a fleet run under a rolling server limit without wasting the burst', async () => {
+    // The benchmark's shape: 1,000 GETs, 10 in flight, a server allowing
+    // 100 accepted requests per rolling 1000 ms, 50 ms latency.
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const LIMIT = 100;
+    const INTERVAL = 1000;
+    const accepted: number[] = [];
+    let rejected = 0;
+    let next = 0;
+    const server = (arrival: number) => {
+      const inWindow = accepted.filter((t) => t > arrival - INTERVAL).length;
+      const ok = inWindow < LIMIT;
+      if (ok) accepted.push(arrival);
+      else rejected++;
+      return { max: LIMIT, intervalMs: INTERVAL, remaining: Math.max(0, LIMIT - inWindow - (ok ? 1 : 0)) };
+    };
+    const worker = async () => {
+      while (next < 1000) {
+        next++;
+        const ticket = await pacer.acquire();
+        // Arrival varies by up to 20 ms after the start; the answer comes at 50 ms.
+        await clock.sleep(5 + (next % 4) * 5);
+        const snapshot = server(clock.now());
+        await clock.sleep(50 - (5 + (next % 4) * 5));
+        pacer.observe(snapshot, ticket.startedAt);
+      }
+    };
+    await clock.run(Promise.all(Array.from({ length: 10 }, worker)));
+    expect(rejected).toBe(0);
+    expect(accepted).toHaveLength(1000);
+    // The floor is 9 full windows after the first burst: 9 s; allow the margin.
+    expect(clock.now()).toBeGreaterThanOrEqual(9000);
+    expect(clock.now()).toBeLessThanOrEqual(10_000);
+  });
+});
