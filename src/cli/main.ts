@@ -45,7 +45,9 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
       runtime.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
     }
     const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
-    runtime.stderr.write(`Error: ${error.message}${hint}\n`);
+    // Aggregated messages already name each app's correlationId.
+    const id = error.correlationId === undefined || error.message.includes(error.correlationId) ? '' : ` (correlationId ${error.correlationId})`;
+    runtime.stderr.write(`Error: ${error.message}${id}${hint}\n`);
     return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

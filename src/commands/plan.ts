@@ -1,0 +1,43 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createSavedPlan } from '../apply/saved-plan.js';
+import { UserError } from '../errors.js';
+import { buildPlan, isEmptyPlan } from '../plan/build-plan.js';
+import { renderJson } from '../render/json.js';
+import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import { packageVersion } from '../version.js';
+import type { PlanOptions } from './options.js';
+import { connect, emitReport, readRemote, selectApps, targetsOf } from './remote-context.js';
+
+/** `hscc plan`: GET only; prints the plan and optionally saves it for `apply FILE`. */
+export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<CommandResult> {
+  const { loaded, apps } = await selectApps(options, runtime);
+  const targets = targetsOf(apps);
+  const client = connect(options, targets, runtime);
+  const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
+  const plan = buildPlan(apps, remote);
+  const configPaths = loaded.files;
+
+  if (options.out !== undefined) {
+    const saved = createSavedPlan({
+      plan,
+      observed: remote,
+      toolVersion: packageVersion(),
+      inputHash: loaded.inputHash,
+      configPaths,
+      now: runtime.now(),
+    });
+    try {
+      await writeFile(resolve(runtime.cwd, options.out), renderJson(saved));
+    } catch (error) {
+      throw new UserError(`could not write the plan to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+
+  emitReport({ kind: 'plan', plan, configPaths }, options.format, runtime);
+  if (options.out !== undefined) {
+    const note = `Saved the plan to ${options.out}. To apply exactly these actions, run: hscc apply ${options.out}\n`;
+    (options.format === 'text' ? runtime.stdout : runtime.stderr).write(`\n${note}`);
+  }
+  return { exitCode: options.detailedExitcode && !isEmptyPlan(plan) ? 2 : 0 };
+}

@@ -1,0 +1,130 @@
+// Runs the real built CLI (bin/hscc.js) as a child process, against the
+// project's own emulator. No fixed sleeps: services are ready when they
+// print their base URL as the first stdout line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = join(ROOT, 'bin', 'hscc.js');
+
+/** Credentials used by every e2e run; the tests assert they never appear in output. */
+export const API_KEY = 'e2e-developer-key-5f1c2a9b7d';
+export const ACCESS_TOKEN = 'e2e-access-token-0b9e8d7c6a';
+export const CLIENT_SECRET = 'e2e-client-secret-3c4d5e6f7a';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment without the developer's own HubSpot variables or CI summaries. */
+export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || key.startsWith('HUBSPOT_') || key === 'GITHUB_STEP_SUMMARY' || key === 'FORCE_COLOR') continue;
+    env[key] = value;
+  }
+  env.NO_COLOR = '1';
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/** Runs `hscc ...args` to completion. */
+export function runCli(args: readonly string[], options: { env: Record<string, string>; cwd?: string; input?: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface Service {
+  url: string;
+  child: ChildProcess;
+  /** Everything the service wrote to stderr so far. */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running command (`emulator`, `serve`) and waits for its base URL line. */
+export function startService(args: readonly string[], options: { env: Record<string, string>; cwd?: string }): Promise<Service> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const onExit = (code: number | null) => reject(new Error(`hscc ${args[0]} exited before it was ready (${code}): ${stderr}`));
+    child.once('exit', onExit);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      child.off('exit', onExit);
+      resolve({
+        url: line.trim(),
+        child,
+        stderr: () => stderr,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** Starts `hscc emulator --port 0` with the e2e credentials and extra flags. */
+export function startEmulator(flags: readonly string[] = []): Promise<Service> {
+  return startService(['emulator', '--port', '0', '--api-key', API_KEY, '--access-token', ACCESS_TOKEN, ...flags], {
+    env: baseEnv(),
+  });
+}
+
+/** The environment a CLI run against `emulator` needs. */
+export function envFor(emulator: Service, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  return baseEnv({
+    HUBSPOT_API_BASE_URL: emulator.url,
+    HUBSPOT_DEVELOPER_API_KEY: API_KEY,
+    HUBSPOT_ACCESS_TOKEN: ACCESS_TOKEN,
+    HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
+    ...extra,
+  });
+}
+
+/** Reads the emulator's state through its control API. */
+export async function emulatorState(emulator: Service): Promise<Record<string, { url: string; isReady: boolean; updatedAt: string }>> {
+  const response = await fetch(`${emulator.url}/__emulator/state`);
+  return ((await response.json()) as { apps: Record<string, { url: string; isReady: boolean; updatedAt: string }> }).apps;
+}
+
+/** Calls the emulator's control API. */
+export async function controlEmulator(emulator: Service, method: string, path: string, body?: unknown): Promise<void> {
+  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`emulator control ${method} ${path}: ${response.status} ${await response.text()}`);
+}
+
+/** Asserts-friendly: true when none of the secrets appear in the text. */
+export function leaksSecret(text: string): boolean {
+  return [API_KEY, ACCESS_TOKEN, CLIENT_SECRET].some((secret) => text.includes(secret));
+}
