@@ -6,8 +6,8 @@ export type FaultMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | '*';
 
 /** What happens to a request a fault catches. */
 export type FaultKind =
-  /** Answer this status (400–599) with a HubSpot-shaped error body. */
-  | { type: 'status'; status: number }
+  /** Answer this status (400–599) with a HubSpot-shaped error body, optionally with Retry-After (seconds). */
+  | { type: 'status'; status: number; retryAfterSeconds?: number }
   /** 429 with policyName DAILY and no Retry-After: clients must stop. */
   | { type: 'daily-limit' }
   /** Destroy the socket without answering. */
@@ -30,7 +30,7 @@ export interface FaultRule {
 export interface FaultRuleJson {
   method: FaultMethod;
   count: number;
-  /** As in a spec: "503", "429-daily", "reset", "truncated", "500-after-write", "delay=250". */
+  /** As in a spec: "503", "503+retry-after=0", "429-daily", "reset", "truncated", "500-after-write", "delay=250". */
   kind: string;
 }
 
@@ -67,13 +67,17 @@ export function parseFaultKind(text: string): Parsed<FaultKind> {
     if (ms > MAX_DELAY_MS) return { ok: false, problem: `delay must be at most ${MAX_DELAY_MS} ms, got ${ms}` };
     return { ok: true, value: { type: 'delay', ms } };
   }
-  if (/^\d{3}$/.test(kind)) {
-    const status = Number(kind);
-    if (status >= 400 && status <= 599) return { ok: true, value: { type: 'status', status } };
+  const statusMatch = /^(\d{3})(?:\+retry-after=(\d+))?$/.exec(kind);
+  if (statusMatch !== null) {
+    const status = Number(statusMatch[1]);
+    if (status >= 400 && status <= 599) {
+      if (statusMatch[2] === undefined) return { ok: true, value: { type: 'status', status } };
+      return { ok: true, value: { type: 'status', status, retryAfterSeconds: Number(statusMatch[2]) } };
+    }
   }
   return {
     ok: false,
-    problem: `kind must be a status from 400 to 599, 429-daily, reset, truncated, 500-after-write or delay=MS, got "${text}"`,
+    problem: `kind must be a status from 400 to 599 (optionally +retry-after=SECONDS), 429-daily, reset, truncated, 500-after-write or delay=MS, got "${text}"`,
   };
 }
 
@@ -95,7 +99,7 @@ export function parseFaultSpec(spec: string): Parsed<FaultRule> {
 export function formatFaultKind(kind: FaultKind): string {
   switch (kind.type) {
     case 'status':
-      return String(kind.status);
+      return kind.retryAfterSeconds === undefined ? String(kind.status) : `${kind.status}+retry-after=${kind.retryAfterSeconds}`;
     case 'daily-limit':
       return '429-daily';
     case 'reset':

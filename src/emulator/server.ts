@@ -211,7 +211,7 @@ class Emulator {
         req.socket.destroy();
         return;
       case 'status':
-        return this.#sendFault(res, fault.status, peek());
+        return this.#sendFault(res, fault.status, peek(), fault.retryAfterSeconds);
       case 'daily-limit':
         this.#counters.rateLimited();
         sendJson(res, 429, rateLimitBody('DAILY'), peek());
@@ -295,14 +295,15 @@ class Emulator {
     return problem === undefined ? outcome : { status: 500, body: errorBody('INTERNAL_ERROR', problem) };
   }
 
-  #sendFault(res: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
+  #sendFault(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, retryAfterSeconds?: number): void {
     if (status === 429) {
       this.#counters.rateLimited();
-      sendJson(res, 429, rateLimitBody('TEN_SECONDLY_ROLLING'), { ...headers, 'retry-after': '1' });
+      sendJson(res, 429, rateLimitBody('TEN_SECONDLY_ROLLING'), { ...headers, 'retry-after': String(retryAfterSeconds ?? 1) });
       return;
     }
     const message = `The emulator answered ${status} as instructed by an injected fault.`;
-    sendJson(res, status, errorBody(categoryForStatus(status), message), headers);
+    const retryAfter = retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
+    sendJson(res, status, errorBody(categoryForStatus(status), message), { ...headers, ...retryAfter });
   }
 }
 

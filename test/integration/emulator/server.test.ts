@@ -317,6 +317,14 @@ describe('startEmulator', () => {
       expect((await call(emulator)).status).toBe(404);
     });
 
+    it('sends Retry-After on a status fault when the spec asks for it', async () => {
+      const emulator = await start({ faults: ['POST:1:503+retry-after=0', 'GET:1:503'] });
+      const withHeader = await call(emulator, { method: 'POST', body: { url: 'https://x.example.com', isReady: true } });
+      expect(withHeader.status).toBe(503);
+      expect(withHeader.headers.get('retry-after')).toBe('0');
+      expect((await call(emulator)).headers.get('retry-after')).toBeNull();
+    });
+
     it('applies before auth', async () => {
       const emulator = await start({ faults: ['*:1:500'] });
       expect((await call(emulator, { credential: 'wrong' })).status).toBe(500);

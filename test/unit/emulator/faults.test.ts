@@ -30,7 +30,7 @@ describe('parseFaultSpec', () => {
   });
 
   it('formats every kind back to its spec text', () => {
-    for (const text of ['503', '429-daily', 'reset', 'truncated', '500-after-write', 'delay=10']) {
+    for (const text of ['503', '503+retry-after=0', '429+retry-after=3', '429-daily', 'reset', 'truncated', '500-after-write', 'delay=10']) {
       const kind = parseFaultKind(text);
       expect(kind.ok && formatFaultKind(kind.value)).toBe(text);
     }
