@@ -1,0 +1,106 @@
+import { errorAt, type Finding } from './finding.js';
+import { formatYamlPath, type PathSegment } from './yaml-path.js';
+
+/** `${NAME}` or `${NAME:-default}`; NAME as in POSIX shells. */
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export interface ExpansionResult {
+  /** The input with references replaced; unchanged subtrees are shared, never mutated. */
+  value: unknown;
+  /** One `undefined-variable` error per unset variable without a default. */
+  findings: Finding[];
+  /** Formatted paths of strings that held a reference (expanded or not). */
+  expandedPaths: Set<string>;
+  /** Formatted paths whose expansion failed; later rules skip them. */
+  failedPaths: Set<string>;
+}
+
+/**
+ * Expands environment references in every string value (never in keys) of a
+ * plain YAML-derived value. `${VAR:-default}` uses the default when VAR is
+ * unset or empty, as shells do; `${VAR}` with VAR unset is an error naming
+ * it, and the string is left as written.
+ */
+export function expandEnv(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): ExpansionResult {
+  const findings: Finding[] = [];
+  const expandedPaths = new Set<string>();
+  const failedPaths = new Set<string>();
+
+  const expandString = (text: string, at: PathLink | undefined): string => {
+    // Fast path: most strings (every phone number) hold no reference.
+    if (!text.includes('${')) return text;
+    const segments = materialize(at);
+    const missing: string[] = [];
+    const result = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => {
+      const set = env[name];
+      if (fallback !== undefined) return set === undefined || set === '' ? fallback : set;
+      if (set === undefined) {
+        missing.push(name);
+        return _match;
+      }
+      return set;
+    });
+    if (result === text && missing.length === 0) return text;
+    const path = formatYamlPath(segments);
+    expandedPaths.add(path);
+    if (missing.length === 0) return result;
+    failedPaths.add(path);
+    for (const name of missing) {
+      findings.push(
+        errorAt(
+          segments,
+          'undefined-variable',
+          `environment variable ${name} is not set`,
+          `set ${name}, or give a default: \${${name}:-value}`,
+        ),
+      );
+    }
+    return text;
+  };
+
+  const walk = (node: unknown, at: PathLink | undefined): unknown => {
+    if (typeof node === 'string') return expandString(node, at);
+    if (Array.isArray(node)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        const next = walk(item, { parent: at, segment: i });
+        if (next !== item) {
+          copy ??= node.slice();
+          copy[i] = next;
+        }
+      }
+      return copy ?? node;
+    }
+    if (typeof node === 'object' && node !== null) {
+      let copy: Record<string, unknown> | undefined;
+      for (const [key, item] of Object.entries(node)) {
+        const next = walk(item, { parent: at, segment: key });
+        if (next !== item) {
+          copy ??= { ...node };
+          copy[key] = next;
+        }
+      }
+      return copy ?? node;
+    }
+    return node;
+  };
+
+  return { value: walk(value, undefined), findings, expandedPaths, failedPaths };
+}
+
+// The path to a value as a linked list, so walking allocates one small
+// object per node and arrays are built only for strings with a reference.
+interface PathLink {
+  parent: PathLink | undefined;
+  segment: PathSegment;
+}
+
+function materialize(link: PathLink | undefined): PathSegment[] {
+  const segments: PathSegment[] = [];
+  for (let at = link; at !== undefined; at = at.parent) segments.push(at.segment);
+  return segments.reverse();
+}

@@ -1,0 +1,180 @@
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { diagnosticsInFileOrder, hashInputs, loadConfig } from '../../../src/config/load-config.js';
+import type { LoadConfigOptions } from '../../../src/config/model.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/config');
+
+const app = (id: number) => `appId: ${id}\nensure: absent\n`;
+
+let dirs: TempDir[] = [];
+afterEach(() => {
+  for (const dir of dirs) dir.remove();
+  dirs = [];
+});
+
+function dir(files: Record<string, string>): TempDir {
+  const created = tempDir(files);
+  dirs.push(created);
+  return created;
+}
+
+function load(cwd: string, patterns: string[], extra: Partial<LoadConfigOptions> = {}) {
+  return loadConfig({ patterns, cwd, env: {}, strict: false, ...extra });
+}
+
+describe('loadConfig', () => {
+  it('reads channel-connection.yaml when no pattern is given', async () => {
+    const d = dir({ 'channel-connection.yaml': app(7) });
+    const loaded = await load(d.path, []);
+    expect(loaded.files).toEqual(['channel-connection.yaml']);
+    expect(loaded.apps.map((a) => a.appId)).toEqual([7]);
+    expect(loaded.errors).toEqual([]);
+  });
+
+  it('no-match for a missing default file, at 1:1 path ""', async () => {
+    const loaded = await load(dir({}).path, []);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ code: 'no-match', file: 'channel-connection.yaml', line: 1, column: 1, path: '' }),
+    ]);
+    expect(loaded.apps).toEqual([]);
+  });
+
+  it('expands globs (sorted) and literal paths, once per file, apps sorted by appId', async () => {
+    const d = dir({ 'apps/b.yaml': app(30), 'apps/a.yaml': app(20), 'apps/c.yml': app(10), 'root.yaml': app(5) });
+    const loaded = await load(d.path, ['apps/*.yaml', 'root.yaml', './apps/a.yaml']);
+    expect(loaded.files).toEqual(['apps/a.yaml', 'apps/b.yaml', 'root.yaml']);
+    expect(loaded.apps.map((a) => [a.appId, a.source.file])).toEqual([
+      [5, 'root.yaml'],
+      [20, 'apps/a.yaml'],
+      [30, 'apps/b.yaml'],
+    ]);
+  });
+
+  it('reads a directory as its .yaml and .yml files', async () => {
+    const d = dir({ 'apps/a.yaml': app(1), 'apps/b.yml': app(2), 'apps/notes.txt': 'x' });
+    expect((await load(d.path, ['apps'])).files).toEqual(['apps/a.yaml', 'apps/b.yml']);
+  });
+
+  it('uses an existing literal path as is, even with glob characters in its name', async () => {
+    const d = dir({ 'prod [eu].yaml': app(3) });
+    const loaded = await load(d.path, ['prod [eu].yaml']);
+    expect(loaded.files).toEqual(['prod [eu].yaml']);
+    expect(loaded.apps.map((a) => a.appId)).toEqual([3]);
+  });
+
+  it('no-match for a glob that matches nothing, while still loading the rest', async () => {
+    const d = dir({ 'a.yaml': app(1) });
+    const loaded = await load(d.path, ['a.yaml', 'missing/*.yaml']);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ code: 'no-match', file: 'missing/*.yaml', line: 1, column: 1, path: '' }),
+    ]);
+    expect(loaded.files).toEqual(['a.yaml']);
+    expect(loaded.apps).toEqual([]);
+  });
+
+  it('duplicate-app-id at the second declaration, naming the first file and line', async () => {
+    const d = dir({ 'a.yaml': `# first\n${app(42)}`, 'b.yaml': `${app(1)}---\n${app(42)}` });
+    const loaded = await load(d.path, ['*.yaml']);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ code: 'duplicate-app-id', file: 'b.yaml', line: 4, column: 8, path: 'appId' }),
+    ]);
+    expect(loaded.errors[0]?.message).toContain('a.yaml:2');
+    expect(loaded.apps).toEqual([]);
+  });
+
+  it('duplicate-app-id within one file', async () => {
+    const d = dir({ 'a.yaml': `${app(9)}---\n${app(9)}` });
+    expect((await load(d.path, ['a.yaml'])).errors.map((e) => [e.code, e.line])).toEqual([['duplicate-app-id', 4]]);
+  });
+
+  it('read-failed for a file that cannot be read', async () => {
+    const d = dir({});
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(d.file('sock.yaml'), resolve));
+    try {
+      const loaded = await load(d.path, ['sock.yaml']);
+      expect(loaded.errors).toEqual([expect.objectContaining({ code: 'read-failed', file: 'sock.yaml', line: 1, column: 1, path: '' })]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('splits errors and warnings, and strict makes warnings errors', async () => {
+    const d = dir({
+      'a.yaml': 'appId: 1\nensure: absent\nphoneNumbers:\n  - e164PhoneNumber: "+14155552671"\n    extension: "1"\n    friendlyName: Desk\n',
+    });
+    const lenient = await load(d.path, ['a.yaml']);
+    expect([lenient.errors.length, lenient.warnings.map((w) => w.code), lenient.apps.length]).toEqual([0, ['phone-extension'], 1]);
+    const strict = await load(d.path, ['a.yaml'], { strict: true });
+    expect([strict.errors.map((e) => e.code), strict.warnings.length, strict.apps.length]).toEqual([['phone-extension'], 0, 0]);
+  });
+
+  it('expands variables from options.env', async () => {
+    const d = dir({ 'a.yaml': 'appId: ${ID}\nensure: absent\n' });
+    expect((await load(d.path, ['a.yaml'], { env: { ID: '31' } })).apps.map((a) => a.appId)).toEqual([31]);
+  });
+
+  it('refuses the billion-laughs fixture in well under a second', async () => {
+    const started = performance.now();
+    const loaded = await load(FIXTURES, ['billion-laughs.yaml']);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(loaded.errors.map((e) => [e.code, e.line, e.column, e.path])).toEqual([['alias-limit', 1, 1, '']]);
+  });
+
+  it('loads the two-apps fixture', async () => {
+    const loaded = await load(FIXTURES, ['two-apps.yaml']);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.ensure])).toEqual([
+      [111, 'v3', 'present'],
+      [222, '2026-03', 'absent'],
+    ]);
+  });
+});
+
+describe('loadConfig offline', () => {
+  it('never touches the network, even with an https webhook URL in the config', async () => {
+    nock.disableNetConnect();
+    try {
+      const loaded = await load(FIXTURES, ['two-apps.yaml']);
+      expect(loaded.errors).toEqual([]);
+      expect(nock.pendingMocks()).toEqual([]);
+    } finally {
+      nock.enableNetConnect();
+    }
+  });
+});
+
+describe('inputHash', () => {
+  it('is sha256 hex, stable across formatting and source positions, and changes with the content', async () => {
+    const a = dir({ 'c.yaml': 'appId: 1\nsettings: {url: "https://a.example", isReady: true}\n' });
+    const b = dir({ 'c.yaml': '# reformatted\nsettings:\n  isReady: true\n  url: https://a.example\nappId: 1\n' });
+    const c = dir({ 'c.yaml': 'appId: 1\nsettings: {url: "https://a.example", isReady: false}\n' });
+    const [ha, hb, hc] = await Promise.all([a, b, c].map(async (d) => (await load(d.path, ['c.yaml'])).inputHash));
+    expect(ha).toMatch(/^[0-9a-f]{64}$/);
+    expect(hb).toBe(ha);
+    expect(hc).not.toBe(ha);
+  });
+
+  it('covers the file list', () => {
+    expect(hashInputs(['a.yaml'], [])).not.toBe(hashInputs(['b.yaml'], []));
+  });
+});
+
+describe('diagnosticsInFileOrder', () => {
+  it('merges errors and warnings by input, file order, line and column', async () => {
+    const d = dir({
+      'a.yaml': 'appId: 1\nensure: absent\nphoneNumbers:\n  - {e164PhoneNumber: "+14155552671", extension: "1", friendlyName: A}\n',
+      'b.yaml': 'appId: 0\nensure: absent\n',
+    });
+    const loaded = await load(d.path, ['a.yaml', 'b.yaml', 'none/*.yaml']);
+    expect(diagnosticsInFileOrder(loaded).map((x) => [x.file, x.code])).toEqual([
+      ['none/*.yaml', 'no-match'],
+      ['a.yaml', 'phone-extension'],
+      ['b.yaml', 'invalid-app-id'],
+    ]);
+  });
+});
