@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { VERSION } from './generated/version.js';
 
-let cached: string | undefined;
-
-/** The package version from package.json, read once. */
+/** The package version, generated from package.json at build time. */
 export function packageVersion(): string {
-  cached ??= (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return cached;
+  return VERSION;
 }

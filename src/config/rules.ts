@@ -1,4 +1,4 @@
-import type { CountryCode } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/core';
 import { errorAt, warningAt, type Finding } from './finding.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';

@@ -1,5 +1,6 @@
-// Compiles the JSON Schemas into standalone validators at build time, so the
-// CLI never compiles a schema at start-up.
+// Build-time generated sources (src/generated/): the JSON Schemas compiled
+// into standalone validators, so the CLI never compiles a schema at start-up,
+// and the package version, so nothing reads package.json at run time.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,3 +45,7 @@ for (const { file, out } of schemas) {
     ].join('\n'),
   );
 }
+
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+writeFileSync(join(outDir, 'version.js'), `export const VERSION = ${JSON.stringify(version)};\n`);
+writeFileSync(join(outDir, 'version.d.ts'), 'export declare const VERSION: string;\n');
