@@ -1,0 +1,91 @@
+// `hscc probe`: call each app's live webhook as HubSpot would and report,
+// per app, whether its numbers match the config.
+import type { AppConfig } from '../config/model.js';
+import { UserError } from '../errors.js';
+import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
+import { mapConcurrent } from '../remote/map-concurrent.js';
+import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
+import { probeWebhook } from '../webhook/probe.js';
+import { readConfigForCommand } from './config-input.js';
+import type { ProbeOptions } from './options.js';
+
+/** Webhooks called at once. */
+const PROBE_PARALLELISM = 8;
+
+/** One app in `probe --json`. */
+export interface ProbeAppJson extends WebhookFinding {
+  appId: number;
+}
+
+/** The `probe --json` document. */
+export interface ProbeJson {
+  apps: ProbeAppJson[];
+  summary: { match: number; mismatch: number; error: number };
+}
+
+/**
+ * Runs `hscc probe`. Exit 0 when every webhook answers the configured
+ * numbers, 2 when some answer validly with other numbers (and none failed),
+ * 1 on any failure. Every app's secret is checked before the first request.
+ */
+export async function runProbe(options: ProbeOptions, runtime: Runtime): Promise<CommandResult> {
+  const loaded = await readConfigForCommand(options, runtime);
+  const apps = loaded.apps.filter((app: AppConfig) => app.ensure === 'present' && app.settings !== null);
+  const withoutSecret = apps.filter((app) => clientSecretFor(app.appId, runtime.env) === undefined).map((app) => app.appId);
+  if (withoutSecret.length > 0) throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret)}`);
+
+  const results = await mapConcurrent(apps, PROBE_PARALLELISM, async (app): Promise<ProbeAppJson> => {
+    const finding = await probeWebhook(app, {
+      portalId: options.portalId,
+      userId: options.userId,
+      secret: clientSecretFor(app.appId, runtime.env) ?? '',
+      timeoutMs: options.timeoutMs,
+      now: () => runtime.now(),
+    });
+    return { appId: app.appId, ...finding };
+  });
+  const summary = {
+    match: results.filter((r) => r.status === 'match').length,
+    mismatch: results.filter((r) => r.status === 'mismatch').length,
+    error: results.filter((r) => r.status === 'error').length,
+  };
+
+  if (options.json) {
+    const document: ProbeJson = { apps: results, summary };
+    runtime.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    runtime.stdout.write(renderProbeText(results, summary));
+  }
+  return { exitCode: summary.error > 0 ? 1 : summary.mismatch > 0 ? 2 : 0 };
+}
+
+/** The human report: one block per app, then a summary line. */
+export function renderProbeText(results: readonly ProbeAppJson[], summary: ProbeJson['summary']): string {
+  if (results.length === 0) return 'No apps with ensure: present; nothing to probe.\n';
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.status === 'match') {
+      lines.push(`✓ app ${r.appId} ${r.url}: numbers match the config`);
+    } else if (r.status === 'error') {
+      lines.push(`✗ app ${r.appId} ${r.url}: ${r.error ?? 'probe failed'}`);
+    } else {
+      lines.push(`✗ app ${r.appId} ${r.url}: numbers differ from the config`);
+      for (const n of r.missing) lines.push(`    - missing     ${describeNumber(n)}`);
+      for (const n of r.unexpected) lines.push(`    + unexpected  ${describeNumber(n)}`);
+      for (const c of r.changedFriendlyName) {
+        lines.push(`    ~ friendlyName ${numberKey(c)}: ${JSON.stringify(c.expected)} -> ${JSON.stringify(c.actual)}`);
+      }
+    }
+  }
+  lines.push(`Probed ${results.length} webhook(s): ${summary.match} match, ${summary.mismatch} differ, ${summary.error} failed.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function numberKey(n: { e164PhoneNumber: string; extension?: string }): string {
+  return n.extension === undefined ? n.e164PhoneNumber : `${n.e164PhoneNumber} ext. ${n.extension}`;
+}
+
+function describeNumber(n: WebhookNumber): string {
+  return `${numberKey(n)} ${JSON.stringify(n.friendlyName)}`;
+}

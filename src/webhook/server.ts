@@ -1,0 +1,321 @@
+// The webhook HubSpot calls: answers each app's pre-rendered fixture after
+// checking HubSpot's v3 signature. Fixtures are built in memory from the
+// config, so no request ever reads a file.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import type { AppConfig } from '../config/model.js';
+import { UserError } from '../errors.js';
+import { clientSecretFor, missingSecretMessage } from './client-secret.js';
+import { renderFixture } from './fixture.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignatureV3, type SignatureFailure } from './signature.js';
+
+/** Largest request body accepted, bytes; larger ones get 413 (DESIGN.md). */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** How long `close()` waits for in-flight requests before cutting them off, ms. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+type HeaderList = [string, string][];
+
+const JSON_TYPE: [string, string] = ['Content-Type', 'application/json'];
+
+/** One app as served: everything a request needs, computed once per (re)load. */
+export interface ServedApp {
+  appId: number;
+  /** The URL HubSpot signs: --public-url, else the app's settings.url. */
+  signedUri: string;
+  /** undefined only with insecureSkipVerify. */
+  secret: string | undefined;
+  /** The validated fixture, as the bytes of `hscc fixtures` output. */
+  body: Buffer;
+  /** The 200 answer's headers, built once rather than per request. */
+  headers: HeaderList;
+}
+
+export interface ServeTableOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  publicUrl?: string | undefined;
+  insecureSkipVerify?: boolean;
+}
+
+export type ServeTableResult = { ok: true; apps: ReadonlyMap<number, ServedApp> } | { ok: false; errors: string[] };
+
+/**
+ * Builds what `serve` answers from the config: one entry per app with
+ * `ensure: present`, its fixture rendered and schema-checked, its secret
+ * resolved. Fails (as a value) when a fixture is invalid or, unless
+ * verification is skipped, an app has no client secret.
+ */
+export function buildServeTable(apps: readonly AppConfig[], options: ServeTableOptions): ServeTableResult {
+  const table = new Map<number, ServedApp>();
+  const errors: string[] = [];
+  const withoutSecret: number[] = [];
+  for (const app of apps) {
+    if (app.ensure !== 'present' || app.settings === null) continue;
+    const secret = clientSecretFor(app.appId, options.env);
+    if (secret === undefined && options.insecureSkipVerify !== true) withoutSecret.push(app.appId);
+    const fixture = renderFixture(app);
+    if (!fixture.ok) {
+      errors.push(`app ${app.appId}: the fixture does not match the webhook response schema: ${fixture.errors.join('; ')}`);
+      continue;
+    }
+    const body = Buffer.from(fixture.text, 'utf8');
+    table.set(app.appId, {
+      appId: app.appId,
+      signedUri: options.publicUrl ?? app.settings.url,
+      secret,
+      body,
+      headers: jsonHeaders(body),
+    });
+  }
+  if (withoutSecret.length > 0) errors.unshift(missingSecretMessage(withoutSecret));
+  return errors.length === 0 ? { ok: true, apps: table } : { ok: false, errors };
+}
+
+export interface WebhookServerOptions extends ServeTableOptions {
+  apps: readonly AppConfig[];
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Epoch milliseconds; checks the signature timestamp. */
+  now: () => number;
+  /** One access-log line per request (no trailing newline). */
+  log?: (line: string) => void;
+  /** Default MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+}
+
+export type ReloadResult = { ok: true; appCount: number } | { ok: false; errors: string[] };
+
+export interface WebhookServer {
+  /** `http://HOST:PORT`, no trailing slash. */
+  url: string;
+  /** Number of apps being served. */
+  appCount(): number;
+  /** Swaps in a new config atomically; on failure the old one stays. */
+  reload(apps: readonly AppConfig[]): ReloadResult;
+  /**
+   * Stops accepting connections and resolves once in-flight requests are
+   * answered, or after `graceMs` with the stragglers cut off.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body: Buffer;
+  /** Every header of the answer (content type and length included). */
+  headers: HeaderList;
+  /** Error code, for the access log. */
+  code?: string;
+}
+
+function jsonHeaders(body: Buffer, extra: HeaderList = []): HeaderList {
+  return [JSON_TYPE, ['Content-Length', String(body.length)], ...extra];
+}
+
+function errorReply(status: number, code: string, message: string, extraHeaders: HeaderList = []): Reply {
+  const body = Buffer.from(JSON.stringify({ error: { code, message } }));
+  return { status, code, body, headers: jsonHeaders(body, extraHeaders) };
+}
+
+const SIGNATURE_MESSAGES: Record<SignatureFailure, string> = {
+  'missing-headers': 'X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp are required.',
+  'bad-timestamp': 'X-HubSpot-Request-Timestamp must be epoch milliseconds.',
+  'stale-timestamp': 'X-HubSpot-Request-Timestamp is more than 5 minutes from the server clock.',
+  'bad-signature': 'X-HubSpot-Signature-v3 does not match the request.',
+};
+
+const HEALTHY_BODY = Buffer.from('{"status":"ok"}');
+const HEALTHY: Reply = { status: 200, body: HEALTHY_BODY, headers: jsonHeaders(HEALTHY_BODY) };
+
+/**
+ * Starts the webhook server. Throws UserError when the config cannot be
+ * served (see buildServeTable) or the port cannot be bound.
+ */
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const tableOptions: ServeTableOptions = {
+    env: options.env,
+    publicUrl: options.publicUrl,
+    insecureSkipVerify: options.insecureSkipVerify === true,
+  };
+  const initial = buildServeTable(options.apps, tableOptions);
+  if (!initial.ok) throw new UserError(initial.errors.join('\n'));
+  // Replaced whole on reload; each request reads it once, so a reload never
+  // mixes two configs within one request.
+  let table = initial.apps;
+  let stopping = false;
+  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const verify = options.insecureSkipVerify !== true;
+  const log = options.log ?? (() => undefined);
+
+  const send = (req: IncomingMessage, res: ServerResponse, started: number, reply: Reply, extra = ''): void => {
+    const closing = stopping && !reply.headers.some(([name]) => name === 'Connection');
+    res.writeHead(reply.status, closing ? [...reply.headers, ['Connection', 'close']] : reply.headers);
+    res.end(req.method === 'HEAD' ? undefined : reply.body);
+    const ms = (performance.now() - started).toFixed(1);
+    const code = reply.code === undefined ? '' : ` ${reply.code}`;
+    log(`${new Date(options.now()).toISOString()} ${req.method ?? '-'} ${logPath(req.url)} ${reply.status} ${ms}ms${code}${extra}`);
+  };
+
+  const answer = (req: IncomingMessage, body: Buffer): { reply: Reply; appId?: number } => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return { reply: errorReply(400, 'invalid-json', 'The request body is not JSON.') };
+    }
+    const appId = typeof parsed === 'object' && parsed !== null ? (parsed as { appId?: unknown }).appId : undefined;
+    if (typeof appId !== 'number' || !Number.isSafeInteger(appId) || appId <= 0) {
+      return { reply: errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.') };
+    }
+    const app = table.get(appId);
+    if (app === undefined) return { reply: errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`), appId };
+    if (verify) {
+      // buildServeTable guarantees a secret when verifying; fail closed anyway.
+      if (app.secret === undefined) return { reply: errorReply(401, 'bad-signature', SIGNATURE_MESSAGES['bad-signature']), appId };
+      const verdict = verifySignatureV3({
+        secret: app.secret,
+        method: 'POST',
+        uri: app.signedUri,
+        body,
+        signature: headerValue(req, SIGNATURE_HEADER),
+        timestamp: headerValue(req, TIMESTAMP_HEADER),
+        now: options.now(),
+      });
+      if (!verdict.ok) return { reply: errorReply(401, verdict.reason, SIGNATURE_MESSAGES[verdict.reason]), appId };
+    }
+    return { reply: { status: 200, body: app.body, headers: app.headers }, appId };
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    // A body we do not read to the end must not keep the connection: close it.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const refuse = (reply: Reply): void => {
+      send(req, res, started, hasBody ? { ...reply, headers: [...reply.headers, ['Connection', 'close']] } : reply);
+    };
+    const tooLarge = (): Reply => errorReply(413, 'body-too-large', `The request body is over ${maxBody} bytes.`);
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) return refuse(tooLarge());
+    if (req.method !== 'POST') {
+      const path = pathOf(req.url);
+      if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') return refuse(HEALTHY);
+      const allow = path === '/healthz' ? 'GET, HEAD, POST' : 'POST';
+      return refuse(errorReply(405, 'method-not-allowed', `Use ${allow}.`, [['Allow', allow]]));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > maxBody) {
+        // Stop buffering at the limit; the connection closes after the reply.
+        done = true;
+        chunks.length = 0;
+        refuse(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      let outcome: { reply: Reply; appId?: number };
+      try {
+        outcome = answer(req, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      } catch {
+        outcome = { reply: errorReply(500, 'internal', 'The server failed to answer.') };
+      }
+      send(req, res, started, outcome.reply, outcome.appId === undefined ? '' : ` app=${outcome.appId}`);
+    });
+    // A client that goes away mid-body is simply forgotten.
+    req.on('error', () => {
+      done = true;
+    });
+  };
+
+  const server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000 }, handle);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Malformed HTTP, over-long headers, or a timed-out request: answer in
+    // JSON when the socket still can, then drop the connection.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({ error: { code: 'bad-http', message: reason } });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    log(`${new Date(options.now()).toISOString()} - - ${status} 0.0ms bad-http ${error.code ?? ''}`.trimEnd());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+          ? new UserError(`cannot listen on ${where}: ${error.code}.`, { cause: error })
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  // Later server errors (e.g. EMFILE on accept) are logged, never fatal.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    log(`${new Date(options.now()).toISOString()} server error: ${error.code ?? error.message}`);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    appCount: () => table.size,
+    reload: (apps) => {
+      const next = buildServeTable(apps, tableOptions);
+      if (!next.ok) return next;
+      table = next.apps;
+      return { ok: true, appCount: table.size };
+    },
+    close: (graceMs = DEFAULT_SHUTDOWN_GRACE_MS) =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+/** The path for the access log: no query (it may carry tokens), printable, bounded. */
+function logPath(url: string | undefined): string {
+  const path = pathOf(url).replace(/[^\x21-\x7e]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppConfig } from '../../../src/config/model.js';
+import { probeWebhook } from '../../../src/webhook/probe.js';
+import { startWebhookServer } from '../../../src/webhook/server.js';
+import { verifySignatureV3 } from '../../../src/webhook/signature.js';
+import { buildApp, phone } from '../../unit/webhook/build-app.js';
+
+const SECRET = 'probe-secret';
+const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+const options = { portalId: 42, userId: 7, secret: SECRET, timeoutMs: 2_000, now: () => NOW };
+const numbers = [phone('+14155552671', 'Support line with a very long name'), phone('+18001231234', 'Desk', '1')];
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+interface Seen {
+  method: string | undefined;
+  url: string | undefined;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A stand-in webhook that records what it received and answers as told. */
+async function fakeWebhook(answer: (res: ServerResponse) => void): Promise<{ url: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      answer(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+function appAt(url: string, phoneNumbers = numbers): AppConfig {
+  return buildApp({ appId: 1234567, settings: { url, isReady: true }, phoneNumbers });
+}
+
+const json = (status: number, body: unknown, type = 'application/json') => (res: ServerResponse) => {
+  res.writeHead(status, { 'Content-Type': type });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+
+describe('probeWebhook', () => {
+  it('sends exactly what HubSpot sends: POST, JSON body, v3 headers over the full URL', async () => {
+    const hook = await fakeWebhook(json(200, { phoneNumbers: [] }));
+    const url = `${hook.url}/hubspot/hook%3Fx%3D1`;
+    await probeWebhook(appAt(url, []), options);
+    const [request] = hook.seen;
+    expect(request?.method).toBe('POST');
+    expect(request?.url).toBe('/hubspot/hook%3Fx%3D1');
+    expect(request?.body).toBe('{"appId":1234567,"portalId":42,"userId":7}');
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.headers['x-hubspot-request-timestamp']).toBe(String(NOW));
+    const verdict = verifySignatureV3({
+      secret: SECRET, method: 'POST', uri: url, body: request?.body ?? '', now: NOW,
+      signature: request?.headers['x-hubspot-signature-v3'] as string, timestamp: String(NOW),
+    });
+    expect(verdict).toEqual({ ok: true });
+  });
+
+  it('matches `hscc serve` answering the same config (truncated names included)', async () => {
+    // The serve URL is only known after listening, so the app is pointed at it by a reload.
+    const served = await startWebhookServer({ apps: [], env: { HUBSPOT_CLIENT_SECRET: SECRET }, now: () => NOW });
+    cleanups.push(() => served.close(100));
+    const app = appAt(`${served.url}/webhook`);
+    expect(served.reload([app]).ok).toBe(true);
+    const finding = await probeWebhook(app, options);
+    expect(finding).toEqual({ status: 'match', url: app.settings?.url, missing: [], unexpected: [], changedFriendlyName: [] });
+  });
+
+  it('reports precisely what differs', async () => {
+    const hook = await fakeWebhook(
+      json(200, {
+        phoneNumbers: [
+          { e164PhoneNumber: '+14155552671', friendlyName: 'Support' },
+          { e164PhoneNumber: '+15550100999', friendlyName: 'Stranger' },
+        ],
+      }),
+    );
+    const finding = await probeWebhook(appAt(`${hook.url}/hook`), options);
+    expect(finding).toEqual({
+      status: 'mismatch',
+      url: `${hook.url}/hook`,
+      missing: [{ e164PhoneNumber: '+18001231234', extension: '1', friendlyName: 'Desk' }],
+      unexpected: [{ e164PhoneNumber: '+15550100999', friendlyName: 'Stranger' }],
+      changedFriendlyName: [{ e164PhoneNumber: '+14155552671', expected: 'Support line with a very', actual: 'Support' }],
+    });
+  });
+
+  it('fails on an answer that breaks the schema, naming the field', async () => {
+    const hook = await fakeWebhook(json(200, { phoneNumbers: [{ e164PhoneNumber: '4155552671', friendlyName: 'x' }] }));
+    const finding = await probeWebhook(appAt(`${hook.url}/hook`), options);
+    expect(finding.status).toBe('error');
+    expect(finding.error).toBe(
+      'the answer does not match the webhook response schema: phoneNumbers[0].e164PhoneNumber: must match pattern "^\\+[1-9][0-9]{1,14}$"',
+    );
+  });
+
+  it.each([
+    ['a non-200 status', json(401, { error: { code: 'bad-signature' } }), /^HTTP 401 \(expected 200\): \{"error":\{"code":"bad-signature"\}\}$/],
+    ['a non-JSON content type', json(200, '<html></html>', 'text/html'), /^content type "text\/html" is not application\/json$/],
+    ['a body that is not JSON', json(200, '{"phoneNumbers": [', 'application/json; charset=utf-8'), /^the answer is not valid JSON/],
+    ['a redirect (HubSpot signs the URL it calls)', (res: ServerResponse) => { res.writeHead(302, { Location: '/elsewhere' }); res.end(); }, /^HTTP 302/],
+  ])('fails on %s', async (_name, answer, error) => {
+    const hook = await fakeWebhook(answer);
+    const finding = await probeWebhook(appAt(`${hook.url}/hook`), options);
+    expect(finding.status).toBe('error');
+    expect(finding.error).toMatch(error);
+    expect(hook.seen).toHaveLength(1);
+  });
+
+  it('fails on an unreachable webhook', async () => {
+    const hook = await fakeWebhook(json(200, { phoneNumbers: [] }));
+    const cleanup = cleanups.pop();
+    await cleanup?.();
+    const finding = await probeWebhook(appAt(`${hook.url}/hook`), options);
+    expect(finding).toMatchObject({ status: 'error', error: 'request failed: ECONNREFUSED' });
+  });
+
+  it('fails when the webhook does not answer in time', async () => {
+    const hook = await fakeWebhook(() => undefined);
+    const finding = await probeWebhook(appAt(`${hook.url}/hook`), { ...options, timeoutMs: 200 });
+    expect(finding).toMatchObject({ status: 'error', error: 'no answer within 200 ms' });
+  });
+});

@@ -1,0 +1,262 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderFixture } from '../../../src/webhook/fixture.js';
+import { MAX_BODY_BYTES, buildServeTable, startWebhookServer, type WebhookServer } from '../../../src/webhook/server.js';
+import { signRequestV3 } from '../../../src/webhook/signature.js';
+import { buildApp, phone } from '../../unit/webhook/build-app.js';
+import { send, sendRaw } from './http-client.js';
+
+const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+const SECRET = 'shared-secret-value';
+const OWN_SECRET = 'own-secret-of-app-2';
+const env = { HUBSPOT_CLIENT_SECRET: SECRET, HUBSPOT_CLIENT_SECRET_2: OWN_SECRET };
+
+const app1 = buildApp({
+  appId: 1,
+  settings: { url: 'https://hooks.example.com/hubspot/numbers%3Fv%3D1', isReady: true },
+  phoneNumbers: [phone('+14155552671', 'Support line with a very long name'), phone('+18001231234', 'Desk', '1')],
+});
+const app2 = buildApp({ appId: 2, phoneNumbers: [phone('+442071838750', 'London')] });
+const absent = buildApp({ appId: 3, ensure: 'absent', settings: null });
+
+function fixtureText(app: typeof app1): string {
+  const rendered = renderFixture(app);
+  if (!rendered.ok) throw new Error('bad fixture');
+  return rendered.text;
+}
+
+function signed(body: string, options: { secret?: string; uri?: string; now?: number } = {}): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    ...signRequestV3({
+      secret: options.secret ?? SECRET,
+      method: 'POST',
+      uri: options.uri ?? app1.settings?.url ?? '',
+      body,
+      now: options.now ?? NOW,
+    }),
+  };
+}
+
+const body1 = JSON.stringify({ appId: 1, portalId: 42, userId: 7 });
+let server: WebhookServer | undefined;
+let logs: string[] = [];
+
+async function start(options: Partial<Parameters<typeof startWebhookServer>[0]> = {}): Promise<WebhookServer> {
+  logs = [];
+  server = await startWebhookServer({ apps: [app1, app2, absent], env, now: () => NOW, log: (line) => logs.push(line), ...options });
+  return server;
+}
+
+afterEach(async () => {
+  await server?.close(100);
+  server = undefined;
+});
+
+function errorCode(text: string): unknown {
+  return (JSON.parse(text) as { error: { code: unknown } }).error.code;
+}
+
+describe('webhook server over a real socket', () => {
+  it('prints a loopback base URL with the bound port', async () => {
+    const { url } = await start();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url.endsWith(':0')).toBe(false);
+  });
+
+  it('answers a validly signed POST with the exact fixture bytes', async () => {
+    const { url } = await start();
+    const res = await send(`${url}/any/path?x=1`, { body: body1, headers: signed(body1) });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.text).toBe(fixtureText(app1));
+    expect(JSON.parse(res.text)).toEqual({
+      phoneNumbers: [
+        { e164PhoneNumber: '+14155552671', friendlyName: 'Support line with a very' },
+        { e164PhoneNumber: '+18001231234', extension: '1', friendlyName: 'Desk' },
+      ],
+    });
+  });
+
+  it('uses the per-app secret when one is set', async () => {
+    const { url } = await start();
+    const body = JSON.stringify({ appId: 2, portalId: 1, userId: 1 });
+    const uri = app2.settings?.url ?? '';
+    expect((await send(url, { body, headers: signed(body, { secret: OWN_SECRET, uri }) })).status).toBe(200);
+    const shared = await send(url, { body, headers: signed(body, { secret: SECRET, uri }) });
+    expect([shared.status, errorCode(shared.text)]).toEqual([401, 'bad-signature']);
+  });
+
+  it('rejects a tampered body', async () => {
+    const { url } = await start();
+    const tampered = body1.replace('"userId":7', '"userId":8');
+    const res = await send(url, { body: tampered, headers: signed(body1) });
+    expect(res.status).toBe(401);
+    expect(errorCode(res.text)).toBe('bad-signature');
+  });
+
+  it('rejects stale and far-future timestamps', async () => {
+    const { url } = await start();
+    for (const now of [NOW - 5 * 60_000 - 1, NOW + 5 * 60_000 + 1]) {
+      const res = await send(url, { body: body1, headers: signed(body1, { now }) });
+      expect([res.status, errorCode(res.text)]).toEqual([401, 'stale-timestamp']);
+    }
+  });
+
+  it('rejects requests without the signature headers', async () => {
+    const { url } = await start();
+    const res = await send(url, { body: body1, headers: { 'Content-Type': 'application/json' } });
+    expect([res.status, errorCode(res.text)]).toEqual([401, 'missing-headers']);
+    expect(JSON.parse(res.text)).toEqual({ error: { code: 'missing-headers', message: expect.stringContaining('X-HubSpot-Signature-v3') } });
+  });
+
+  it('refuses an oversized body with 413, by Content-Length or while streaming', async () => {
+    const { url } = await start();
+    const big = Buffer.alloc(MAX_BODY_BYTES + 1, 'a');
+    const declared = await send(url, { body: big, headers: signed('') });
+    expect([declared.status, errorCode(declared.text)]).toEqual([413, 'body-too-large']);
+    const chunked = await send(url, { chunks: [big.subarray(0, 40_000), big.subarray(40_000)], headers: { 'Transfer-Encoding': 'chunked' } });
+    expect([chunked.status, errorCode(chunked.text)]).toEqual([413, 'body-too-large']);
+    // The server is still healthy afterwards.
+    expect((await send(`${url}/healthz`, { method: 'GET' })).status).toBe(200);
+  });
+
+  it('answers other methods with 405 and an Allow header', async () => {
+    const { url } = await start();
+    const get = await send(`${url}/hook`, { method: 'GET' });
+    expect([get.status, errorCode(get.text), get.headers.allow]).toEqual([405, 'method-not-allowed', 'POST']);
+    const put = await send(`${url}/hook`, { method: 'PUT', body: body1, headers: signed(body1) });
+    expect(put.status).toBe(405);
+    const deleteHealth = await send(`${url}/healthz`, { method: 'DELETE' });
+    expect([deleteHealth.status, deleteHealth.headers.allow]).toEqual([405, 'GET, HEAD, POST']);
+  });
+
+  it('answers 404 for an unknown app and for an app with ensure: absent', async () => {
+    const { url } = await start();
+    for (const appId of [999, 3]) {
+      const body = JSON.stringify({ appId, portalId: 1, userId: 1 });
+      const res = await send(url, { body, headers: signed(body) });
+      expect([res.status, errorCode(res.text)]).toEqual([404, 'unknown-app']);
+    }
+  });
+
+  it('answers 400 for malformed JSON and a missing or non-integer appId', async () => {
+    const { url } = await start();
+    const cases: [string, string][] = [
+      ['{"appId": 1', 'invalid-json'],
+      ['', 'invalid-json'],
+      ['null', 'invalid-app-id'],
+      ['{"appId": "1"}', 'invalid-app-id'],
+      ['{"appId": 1.5}', 'invalid-app-id'],
+      ['{"appId": -1}', 'invalid-app-id'],
+      ['[1]', 'invalid-app-id'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await send(url, { body, headers: signed(body) });
+      expect([body, res.status, errorCode(res.text)]).toEqual([body, 400, code]);
+    }
+  });
+
+  it('answers malformed HTTP with a JSON 400 and keeps serving', async () => {
+    const { url } = await start();
+    const answer = await sendRaw(url, 'NOT-HTTP\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toContain('"code":"bad-http"');
+    expect((await send(`${url}/healthz`, { method: 'GET' })).status).toBe(200);
+  });
+
+  it('serves GET /healthz', async () => {
+    const { url } = await start();
+    const res = await send(`${url}/healthz`, { method: 'GET' });
+    expect([res.status, res.text]).toEqual([200, '{"status":"ok"}']);
+  });
+
+  it('signs against --public-url when given, not settings.url', async () => {
+    const publicUrl = 'https://proxy.example.com/hubspot(prod)';
+    const { url } = await start({ publicUrl });
+    expect((await send(url, { body: body1, headers: signed(body1, { uri: publicUrl }) })).status).toBe(200);
+    expect((await send(url, { body: body1, headers: signed(body1) })).status).toBe(401);
+    // HubSpot's table: %28/%29 in the called URL sign as ( and ).
+    expect((await send(url, { body: body1, headers: signed(body1, { uri: 'https://proxy.example.com/hubspot%28prod%29' }) })).status).toBe(200);
+  });
+
+  it('logs one line per request: method, path without query, status, time; no secrets, no bodies', async () => {
+    const { url } = await start();
+    await send(`${url}/hook?token=abc`, { body: body1, headers: signed(body1) });
+    await send(`${url}/hook`, { body: body1, headers: signed(body1, { now: 0 }) });
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z POST \/hook 200 \d+\.\dms app=1$/);
+    expect(logs[1]).toMatch(/ POST \/hook 401 \d+\.\dms stale-timestamp app=1$/);
+    const all = logs.join('\n');
+    for (const secret of [SECRET, OWN_SECRET, 'token=abc', 'portalId']) expect(all).not.toContain(secret);
+  });
+
+  it('reloads atomically: the new config answers, and a bad one leaves the old in place', async () => {
+    const srv = await start();
+    const renamed = buildApp({ ...app1, phoneNumbers: [phone('+14155552671', 'Renamed')] });
+    expect(srv.reload([renamed])).toEqual({ ok: true, appCount: 1 });
+    const res = await send(srv.url, { body: body1, headers: signed(body1) });
+    expect(JSON.parse(res.text)).toEqual({ phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Renamed' }] });
+
+    const refused = buildServeTable([buildApp({ appId: 77 })], { env: {} });
+    expect(refused).toEqual({ ok: false, errors: [expect.stringContaining('HUBSPOT_CLIENT_SECRET_77')] });
+  });
+
+  it('keeps the previous config when the new one cannot be served', async () => {
+    const srv = await start({ env: { HUBSPOT_CLIENT_SECRET_1: SECRET, HUBSPOT_CLIENT_SECRET_2: OWN_SECRET } });
+    const result = srv.reload([app1, buildApp({ appId: 5 })]);
+    expect(result).toEqual({ ok: false, errors: [expect.stringMatching(/no client secret for app 5/)] });
+    expect(srv.appCount()).toBe(2);
+    expect((await send(srv.url, { body: body1, headers: signed(body1) })).status).toBe(200);
+  });
+
+  it('drops no request while reloading under load', async () => {
+    const srv = await start();
+    const renamed = buildApp({ ...app1, phoneNumbers: [phone('+14155552671', 'Renamed')] });
+    const requests = Array.from({ length: 60 }, (_, i) => {
+      if (i === 30) srv.reload([renamed, app2]);
+      return send(srv.url, { body: body1, headers: signed(body1) });
+    });
+    const results = await Promise.all(requests);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const bodies = new Set(results.map((r) => r.text));
+    expect([...bodies].every((b) => b === fixtureText(app1) || b === fixtureText(renamed))).toBe(true);
+  });
+
+  it('refuses to start without a secret, and starts with insecureSkipVerify, accepting unsigned requests', async () => {
+    await expect(startWebhookServer({ apps: [app1], env: {}, now: () => NOW })).rejects.toThrow(
+      /no client secret for app 1: set HUBSPOT_CLIENT_SECRET_1 or HUBSPOT_CLIENT_SECRET/,
+    );
+    const { url } = await start({ env: {}, insecureSkipVerify: true });
+    const res = await send(url, { body: body1, headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('reports a busy port as a user error', async () => {
+    const { url } = await start();
+    const port = Number(new URL(url).port);
+    await expect(startWebhookServer({ apps: [app1], env, now: () => NOW, port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
+  });
+
+  it('finishes an in-flight request on close, then stops accepting', async () => {
+    const srv = await start();
+    let finishBody: () => void = () => undefined;
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = request(srv.url, { method: 'POST', headers: { ...signed(body1), 'Content-Length': String(body1.length) }, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.write(body1.slice(0, 10));
+      finishBody = () => req.end(body1.slice(10));
+    });
+    // A round trip on another connection: by its answer the server has read the half-sent request.
+    expect((await send(`${srv.url}/healthz`, { method: 'GET' })).status).toBe(200);
+    const closed = srv.close(5_000);
+    server = undefined;
+    finishBody();
+    expect(await answered).toBe(200);
+    await closed;
+    await expect(send(`${srv.url}/healthz`, { method: 'GET' })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
