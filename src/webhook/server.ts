@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import { clientSecretFor, missingSecretMessage } from './client-secret.js';
 import { renderFixture } from './fixture.js';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignatureV3, type SignatureFailure } from './signature.js';
+import { createSignatureVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignatureFailure, type SignatureVerdict, type SignedRequest } from './signature.js';
 
 /** Largest request body accepted, bytes; larger ones get 413 (DESIGN.md). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -25,8 +25,8 @@ export interface ServedApp {
   appId: number;
   /** The URL HubSpot signs: --public-url, else the app's settings.url. */
   signedUri: string;
-  /** undefined only with insecureSkipVerify. */
-  secret: string | undefined;
+  /** The signature check for this app; undefined only with insecureSkipVerify. */
+  verify: ((request: SignedRequest) => SignatureVerdict) | undefined;
   /** The validated fixture, as the bytes of `hscc fixtures` output. */
   body: Buffer;
   /** The 200 answer's headers, built once rather than per request. */
@@ -61,10 +61,11 @@ export function buildServeTable(apps: readonly AppConfig[], options: ServeTableO
       continue;
     }
     const body = Buffer.from(fixture.text, 'utf8');
+    const signedUri = options.publicUrl ?? app.settings.url;
     table.set(app.appId, {
       appId: app.appId,
-      signedUri: options.publicUrl ?? app.settings.url,
-      secret,
+      signedUri,
+      verify: secret === undefined ? undefined : createSignatureVerifier({ secret, method: 'POST', uri: signedUri }),
       body,
       headers: jsonHeaders(body),
     });
@@ -175,11 +176,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (app === undefined) return { reply: errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`), appId };
     if (verify) {
       // buildServeTable guarantees a secret when verifying; fail closed anyway.
-      if (app.secret === undefined) return { reply: errorReply(401, 'bad-signature', SIGNATURE_MESSAGES['bad-signature']), appId };
-      const verdict = verifySignatureV3({
-        secret: app.secret,
-        method: 'POST',
-        uri: app.signedUri,
+      if (app.verify === undefined) return { reply: errorReply(401, 'bad-signature', SIGNATURE_MESSAGES['bad-signature']), appId };
+      const verdict = app.verify({
         body,
         signature: headerValue(req, SIGNATURE_HEADER),
         timestamp: headerValue(req, TIMESTAMP_HEADER),
