@@ -4,7 +4,7 @@ import { applyPlan } from '../apply/apply-plan.js';
 import { findStaleApps, parseSavedPlan } from '../apply/saved-plan.js';
 import { UserError } from '../errors.js';
 import type { ChannelConnectionClient } from '../hubspot/types.js';
-import { buildPlan, isEmptyPlan } from '../plan/build-plan.js';
+import { isEmptyPlan } from '../plan/build-plan.js';
 import type { Plan, PlanReport } from '../plan/model.js';
 import { createProgress } from '../remote/progress.js';
 import { createPalette } from '../render/palette.js';
@@ -12,7 +12,7 @@ import { renderPlanText } from '../render/text.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { packageVersion } from '../version.js';
 import type { ApplyOptions } from './options.js';
-import { connect, emitReport, readRemote, selectApps, targetsOf } from './remote-context.js';
+import { connect, emitReport, planFromConfig, readRemote, targetsOf } from './remote-context.js';
 
 const CONFIRM = [
   '',
@@ -43,11 +43,7 @@ export async function runApply(options: ApplyOptions, runtime: Runtime): Promise
   const savedText = await readSavedPlanCandidate(options, runtime);
   if (savedText !== undefined) return applySavedPlan(options.paths[0] as string, savedText, options, runtime);
 
-  const { loaded, apps } = await selectApps(options, runtime);
-  const targets = targetsOf(apps);
-  const client = connect(options, targets, runtime);
-  const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
-  const plan = buildPlan(apps, remote);
+  const { loaded, client, plan } = await planFromConfig(options, runtime);
   const configPaths = loaded.files;
 
   if (isEmptyPlan(plan)) {

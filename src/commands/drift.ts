@@ -1,28 +1,28 @@
 import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
-import { buildPlan, isEmptyPlan } from '../plan/build-plan.js';
+import { isEmptyPlan } from '../plan/build-plan.js';
 import type { WebhookFinding } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { probeWebhook } from '../webhook/probe.js';
 import type { DriftOptions } from './options.js';
-import { connect, emitReport, readRemote, selectApps, targetsOf } from './remote-context.js';
+import { emitReport, planFromConfig } from './remote-context.js';
 
 /**
  * `hscc drift`: a read-only refresh for cron. Exit 0 in sync, 2 drift,
  * 1 when anything could not be checked.
  */
 export async function runDrift(options: DriftOptions, runtime: Runtime): Promise<CommandResult> {
-  const { loaded, apps } = await selectApps(options, runtime);
-  const targets = targetsOf(apps);
-  const probed = options.probe ? apps.filter((app) => app.ensure === 'present' && app.settings !== null) : [];
-  const withoutSecret = probed.filter((app) => clientSecretFor(app.appId, runtime.env) === undefined).map((app) => app.appId);
-  if (withoutSecret.length > 0) throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret)}`);
-
-  const client = connect(options, targets, runtime);
-  const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
-  const plan = buildPlan(apps, remote);
+  const probedOf = (apps: readonly AppConfig[]) =>
+    options.probe ? apps.filter((app) => app.ensure === 'present' && app.settings !== null) : [];
+  const { loaded, apps, plan } = await planFromConfig(options, runtime, (selected) => {
+    const withoutSecret = probedOf(selected).filter((app) => clientSecretFor(app.appId, runtime.env) === undefined);
+    if (withoutSecret.length > 0) {
+      throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret.map((app) => app.appId))}`);
+    }
+  });
+  const probed = probedOf(apps);
   const webhooks = options.probe ? await probeAll(probed, options, runtime) : undefined;
 
   emitReport(

@@ -2,20 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createSavedPlan } from '../apply/saved-plan.js';
 import { UserError } from '../errors.js';
-import { buildPlan, isEmptyPlan } from '../plan/build-plan.js';
+import { isEmptyPlan } from '../plan/build-plan.js';
 import { renderJson } from '../render/json.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { packageVersion } from '../version.js';
 import type { PlanOptions } from './options.js';
-import { connect, emitReport, readRemote, selectApps, targetsOf } from './remote-context.js';
+import { emitReport, planFromConfig } from './remote-context.js';
 
 /** `hscc plan`: GET only; prints the plan and optionally saves it for `apply FILE`. */
 export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<CommandResult> {
-  const { loaded, apps } = await selectApps(options, runtime);
-  const targets = targetsOf(apps);
-  const client = connect(options, targets, runtime);
-  const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
-  const plan = buildPlan(apps, remote);
+  const { loaded, remote, plan } = await planFromConfig(options, runtime);
   const configPaths = loaded.files;
 
   if (options.out !== undefined) {

@@ -5,7 +5,8 @@ import { UserError } from '../errors.js';
 import { createHubSpotClient } from '../hubspot/client.js';
 import { assertCredentials, resolveBaseUrl } from '../hubspot/credentials.js';
 import type { AppTarget, ChannelConnectionClient, RemoteSettings } from '../hubspot/types.js';
-import type { PlanReport } from '../plan/model.js';
+import { buildPlan } from '../plan/build-plan.js';
+import type { Plan, PlanReport } from '../plan/model.js';
 import { observeApps } from '../remote/observe.js';
 import { createProgress } from '../remote/progress.js';
 import { renderJson, toPlanJson } from '../render/json.js';
@@ -17,13 +18,13 @@ import type { Runtime } from '../runtime/runtime.js';
 import { readConfigForCommand } from './config-input.js';
 import type { ConfigInputOptions, FleetOptions, GlobalOptions, OutputFormat } from './options.js';
 
-export interface SelectedApps {
+interface SelectedApps {
   loaded: LoadedConfig;
   apps: AppConfig[];
 }
 
 /** Loads the config and keeps the `--target` apps; an unknown target is an error. */
-export async function selectApps(options: ConfigInputOptions & FleetOptions, runtime: Runtime): Promise<SelectedApps> {
+async function selectApps(options: ConfigInputOptions & FleetOptions, runtime: Runtime): Promise<SelectedApps> {
   const loaded = await readConfigForCommand(options, runtime);
   if (options.targets.length === 0) return { loaded, apps: loaded.apps };
   const declared = new Set(loaded.apps.map((app) => app.appId));
@@ -89,6 +90,31 @@ export async function readRemote(
 /** ` (correlationId …)` for errors HubSpot gave one to, so users can quote it to support. */
 export function correlationSuffix(error: Error): string {
   return error instanceof UserError && error.correlationId !== undefined ? ` (correlationId ${error.correlationId})` : '';
+}
+
+export interface RemotePlan extends SelectedApps {
+  client: ChannelConnectionClient;
+  /** What GET returned per appId (null: absent). */
+  remote: Map<number, RemoteSettings | null>;
+  plan: Plan;
+}
+
+/**
+ * The read half of plan, apply and drift: load and select apps, run
+ * `preflight` (extra up-front checks, e.g. webhook secrets), check
+ * credentials, read remote state and build the plan. GET only.
+ */
+export async function planFromConfig(
+  options: GlobalOptions & ConfigInputOptions & FleetOptions & { format: OutputFormat },
+  runtime: Runtime,
+  preflight: (apps: readonly AppConfig[]) => void = () => {},
+): Promise<RemotePlan> {
+  const { loaded, apps } = await selectApps(options, runtime);
+  preflight(apps);
+  const targets = targetsOf(apps);
+  const client = connect(options, targets, runtime);
+  const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
+  return { loaded, apps, client, remote, plan: buildPlan(apps, remote) };
 }
 
 /** Prints the report in the chosen view and mirrors it to the GitHub step summary. */

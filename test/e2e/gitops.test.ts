@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
+  appDocument as app,
   controlEmulator,
   emulatorState,
   envFor,
@@ -15,20 +16,6 @@ import {
 } from './harness.js';
 
 const outputs: CliResult[] = [];
-
-function app(appId: number, options: { url?: string; isReady?: boolean; numbers?: string[]; apiVersion?: string } = {}): string {
-  const numbers = options.numbers ?? [];
-  const list = numbers.length === 0 ? ' []' : `\n${numbers.map((n, i) => `  - e164PhoneNumber: "${n}"\n    friendlyName: Line ${i + 1}`).join('\n')}`;
-  return [
-    `appId: ${appId}`,
-    ...(options.apiVersion === undefined ? [] : [`apiVersion: "${options.apiVersion}"`]),
-    'settings:',
-    `  url: ${options.url ?? `https://calls.example.com/${appId}`}`,
-    `  isReady: ${options.isReady ?? true}`,
-    `phoneNumbers:${list}`,
-    '',
-  ].join('\n');
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

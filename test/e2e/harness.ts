@@ -128,3 +128,18 @@ export async function controlEmulator(emulator: Service, method: string, path: s
 export function leaksSecret(text: string): boolean {
   return [API_KEY, ACCESS_TOKEN, CLIENT_SECRET].some((secret) => text.includes(secret));
 }
+
+/** One config document (one app) for a test; numbers get friendly names `Line N`. */
+export function appDocument(appId: number, options: { url?: string; isReady?: boolean; numbers?: string[]; apiVersion?: string } = {}): string {
+  const numbers = options.numbers ?? [];
+  const list = numbers.length === 0 ? ' []' : `\n${numbers.map((n, i) => `  - e164PhoneNumber: "${n}"\n    friendlyName: Line ${i + 1}`).join('\n')}`;
+  return [
+    `appId: ${appId}`,
+    ...(options.apiVersion === undefined ? [] : [`apiVersion: "${options.apiVersion}"`]),
+    'settings:',
+    `  url: ${options.url ?? `https://calls.example.com/${appId}`}`,
+    `  isReady: ${options.isReady ?? true}`,
+    `phoneNumbers:${list}`,
+    '',
+  ].join('\n');
+}

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
+  appDocument,
   controlEmulator,
   emulatorState,
   envFor,
@@ -11,10 +12,9 @@ import {
   type Service,
 } from './harness.js';
 
+/** A config of several apps, one document each. */
 function fleet(appIds: readonly number[]): string {
-  return appIds
-    .map((appId) => `appId: ${appId}\nsettings:\n  url: https://calls.example.com/${appId}\n  isReady: true\nphoneNumbers: []\n`)
-    .join('---\n');
+  return appIds.map((appId) => appDocument(appId)).join('---\n');
 }
 
 async function requests(emulator: Service): Promise<{ total: number; byMethod: Record<string, number>; rateLimited: number }> {
