@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createSavedPlan } from '../apply/saved-plan.js';
+import { hashInputs } from '../config/input-hash.js';
 import { UserError } from '../errors.js';
 import { isEmptyPlan } from '../plan/build-plan.js';
 import { renderJson } from '../render/json.js';
@@ -19,7 +20,7 @@ export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<C
       plan,
       observed: remote,
       toolVersion: packageVersion(),
-      inputHash: loaded.inputHash,
+      inputHash: hashInputs(loaded.files, loaded.apps),
       configPaths,
       now: runtime.now(),
     });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -69,7 +68,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   const sorted = errors.length > 0 ? [] : [...apps].sort((a, b) => a.appId - b.appId);
-  return { apps: sorted, files, errors, warnings, inputHash: hashInputs(files, sorted) };
+  return { apps: sorted, files, errors, warnings };
 }
 
 /**
@@ -121,26 +120,4 @@ function noMatch(pattern: string): Diagnostic {
 
 function wholeFile(file: string, code: string, message: string, hint?: string): Diagnostic {
   return { code, severity: 'error', file, line: 1, column: 1, path: '', message, ...(hint === undefined ? {} : { hint }) };
-}
-
-/**
- * sha256 (hex) of a canonical JSON (sorted keys) of the resolved file list
- * and the expanded apps without their source positions, so reformatting a
- * file keeps the hash and any change to what would be applied changes it.
- */
-export function hashInputs(files: readonly string[], apps: readonly AppConfig[]): string {
-  const content = apps.map(({ source: _source, ...app }) => app);
-  return createHash('sha256').update(canonicalJson({ files, apps: content })).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, sortKeys);
-}
-
-// A JSON.stringify replacer: plain objects are written with sorted keys.
-function sortKeys(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
-  return sorted;
 }

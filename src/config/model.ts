@@ -44,8 +44,6 @@ export interface LoadedConfig {
   files: string[];
   errors: Diagnostic[];
   warnings: Diagnostic[];
-  /** sha256 (hex) over the resolved inputs: file names and expanded apps. */
-  inputHash: string;
 }
 
 export interface LoadConfigOptions {

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diagnosticsInFileOrder, hashInputs, loadConfig } from '../../../src/config/load-config.js';
+import { hashInputs } from '../../../src/config/input-hash.js';
+import { diagnosticsInFileOrder, loadConfig } from '../../../src/config/load-config.js';
 import type { LoadConfigOptions } from '../../../src/config/model.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
@@ -148,12 +149,15 @@ describe('loadConfig offline', () => {
   });
 });
 
-describe('inputHash', () => {
+describe('hashInputs', () => {
   it('is sha256 hex, stable across formatting and source positions, and changes with the content', async () => {
     const a = dir({ 'c.yaml': 'appId: 1\nsettings: {url: "https://a.example", isReady: true}\n' });
     const b = dir({ 'c.yaml': '# reformatted\nsettings:\n  isReady: true\n  url: https://a.example\nappId: 1\n' });
     const c = dir({ 'c.yaml': 'appId: 1\nsettings: {url: "https://a.example", isReady: false}\n' });
-    const [ha, hb, hc] = await Promise.all([a, b, c].map(async (d) => (await load(d.path, ['c.yaml'])).inputHash));
+    const [ha, hb, hc] = await Promise.all([a, b, c].map(async (d) => {
+      const loaded = await load(d.path, ['c.yaml']);
+      return hashInputs(loaded.files, loaded.apps);
+    }));
     expect(ha).toMatch(/^[0-9a-f]{64}$/);
     expect(hb).toBe(ha);
     expect(hc).not.toBe(ha);
