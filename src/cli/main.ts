@@ -56,13 +56,11 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
   return 1;
 }
 
+/** Commander's own errors carry a `commander.*` code (class names do not survive bundling). */
 function isCommanderError(error: unknown): error is { exitCode: number; code: string } {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { name?: unknown }).name === 'CommanderError' &&
-    typeof (error as { exitCode?: unknown }).exitCode === 'number'
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, exitCode } = error as { code?: unknown; exitCode?: unknown };
+  return typeof code === 'string' && code.startsWith('commander.') && typeof exitCode === 'number';
 }
 
 function colorAllowed(isTTY: boolean): boolean {

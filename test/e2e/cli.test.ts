@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { baseEnv, runCli } from './harness.js';
+
+const env = baseEnv();
+const noStack = /\n\s+at |internal error/;
+
+describe('the CLI surface (real built CLI)', () => {
+  it('prints help and the version with exit 0', async () => {
+    const help = await runCli(['--help'], { env });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: hscc');
+    expect(help.stderr).not.toMatch(noStack);
+    const version = await runCli(['--version'], { env });
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it.each(['validate', 'plan', 'apply', 'drift', 'import', 'fixtures', 'serve', 'probe', 'emulator'])(
+    'has --help for %s',
+    async (command) => {
+      const result = await runCli([command, '--help'], { env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: hscc ${command}`);
+    },
+  );
+
+  it.each([[['nonsense']], [['plan', '--bogus']], [['plan', '--parallelism', 'zero']], [['import']]])(
+    'rejects %j with exit 1 and no stack trace',
+    async (argv) => {
+      const result = await runCli(argv, { env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error/);
+      expect(result.stderr).not.toMatch(noStack);
+    },
+  );
+
+  it('a config error exits 1 naming file:line:column, with nothing sent', async () => {
+    const result = await runCli(['plan', 'test/fixtures/config/does-not-exist.yaml'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/does-not-exist\.yaml:1:1/);
+    expect(result.stderr).not.toMatch(noStack);
+  });
+
+  it('--json failures still print one JSON document', async () => {
+    const result = await runCli(['plan', 'missing.yaml', '--json'], { env });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).error.message).toMatch(/error/);
+  });
+});
