@@ -1,4 +1,5 @@
 import { LineCounter, isScalar, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { isRecord } from '../is-record.js';
 import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
 import { expandEnv } from './expand-env.js';
 import type { Finding } from './finding.js';
@@ -196,9 +197,6 @@ function isEmptyDocument(doc: Document.Parsed): boolean {
   return contents === null || (isScalar(contents) && contents.value === null && contents.source === '');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function firstLine(message: string): string {
   // yaml recurses per nesting level; say what the user can change.

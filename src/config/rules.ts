@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/core';
+import { isRecord } from '../is-record.js';
 import { errorAt, warningAt, type Finding } from './finding.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
@@ -140,8 +141,4 @@ export function checkUrl(raw: string): UrlProblem | undefined {
 function isLoopback(hostname: string): boolean {
   // WHATWG URL already normalised 127.1 and 0x7f.0.0.1 to dotted decimal.
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { isRecord } from '../is-record.js';
 
 /** The HTTP methods hscc sends to the settings endpoint. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -88,9 +89,4 @@ export function readErrorBody(text: string, scrub: (text: string) => string): Hu
     }
   }
   return body;
-}
-
-/** True for a plain JSON object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
