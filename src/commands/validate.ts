@@ -1,4 +1,5 @@
 import { diagnosticsInFileOrder, loadConfig } from '../config/load-config.js';
+import { renderJson } from '../render/json.js';
 import { toDiagnosticJson, type DiagnosticJson } from '../diagnostics/diagnostic.js';
 import { countNoun, renderDiagnosticsText } from '../render/diagnostics-text.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
@@ -29,7 +30,7 @@ export async function runValidate(options: ValidateOptions, runtime: Runtime): P
       files: loaded.files,
       apps: loaded.apps.length,
     };
-    runtime.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    runtime.stdout.write(renderJson(document));
     return { exitCode: valid ? 0 : 1 };
   }
   const diagnostics = diagnosticsInFileOrder(loaded);

@@ -130,6 +130,6 @@ describe('renderDiagnosticsText', () => {
 
   it('colours only the severity when asked', () => {
     const text = renderDiagnosticsText([{ ...diagnostic, severity: 'error' }], { color: true });
-    expect(text).toBe('\u001b[1;31merror\u001b[0m: a.yaml:5:16 phoneNumbers[0].extension: m\n  hint: h\n');
+    expect(text).toBe('\u001b[1m\u001b[31merror\u001b[39m\u001b[22m: a.yaml:5:16 phoneNumbers[0].extension: m\n  hint: h\n');
   });
 });
