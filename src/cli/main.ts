@@ -4,14 +4,14 @@
 import { isUserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
-import { packageVersion } from '../version.js';
+import { VERSION } from '../generated/version.js';
 
 /** Entry point used by bin/hscc.js. */
 export async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
   // Fast path: CI jobs call `--version` often; skip loading commander.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${packageVersion()}\n`);
+    process.stdout.write(`${VERSION}\n`);
     return;
   }
 

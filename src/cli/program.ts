@@ -18,7 +18,7 @@ import type {
   ValidateOptions,
 } from '../commands/options.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { packageVersion } from '../version.js';
+import { VERSION } from '../generated/version.js';
 
 /** Each command's name and the option bag it receives. */
 export interface CommandOptionsMap {
@@ -147,7 +147,7 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
   const program = new Command('hscc');
   program
     .description('Manage HubSpot help-desk third-party calling channel connections as code.')
-    .version(packageVersion(), '-V, --version')
+    .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { isEmptyPlan } from '../plan/build-plan.js';
 import { renderJson } from '../render/json.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { packageVersion } from '../version.js';
+import { VERSION } from '../generated/version.js';
 import type { PlanOptions } from './options.js';
 import { emitReport, planFromConfig } from './remote-context.js';
 
@@ -19,7 +19,7 @@ export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<C
     const saved = createSavedPlan({
       plan,
       observed: remote,
-      toolVersion: packageVersion(),
+      toolVersion: VERSION,
       inputHash: hashInputs(loaded.files, loaded.apps),
       configPaths,
       now: runtime.now(),
