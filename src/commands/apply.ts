@@ -10,7 +10,7 @@ import { createProgress } from '../remote/progress.js';
 import { createPalette } from '../render/palette.js';
 import { renderPlanText } from '../render/text.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { packageVersion } from '../version.js';
+import { VERSION } from '../generated/version.js';
 import type { ApplyOptions } from './options.js';
 import { connect, emitReport, planFromConfig, readRemote, targetsOf } from './remote-context.js';
 
@@ -27,6 +27,8 @@ const CONFIRM = [
 async function readSavedPlanCandidate(options: ApplyOptions, runtime: Runtime): Promise<string | undefined> {
   if (options.paths.length !== 1) return undefined;
   const path = options.paths[0] as string;
+  // A YAML path is config: don't read it twice just to rule out a plan file.
+  if (/\.ya?ml$/i.test(path)) return undefined;
   let text: string;
   try {
     text = await readFile(resolve(runtime.cwd, path), 'utf8');
@@ -65,7 +67,7 @@ export async function runApply(options: ApplyOptions, runtime: Runtime): Promise
 }
 
 async function applySavedPlan(file: string, text: string, options: ApplyOptions, runtime: Runtime): Promise<CommandResult> {
-  const saved = parseSavedPlan(text, file, packageVersion());
+  const saved = parseSavedPlan(text, file, VERSION);
   const targets = targetsOf(saved.plan.changes);
   const client = connect(options, targets, runtime);
   const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
