@@ -223,6 +223,27 @@ describe('webhook server over a real socket', () => {
     expect([...bodies].every((b) => b === fixtureText(app1) || b === fixtureText(renamed))).toBe(true);
   });
 
+  it('answers each of many requests that arrive together with its own answer, and logs each once', async () => {
+    const srv = await start();
+    const body2 = JSON.stringify({ appId: 2, portalId: 42, userId: 7 });
+    const headers2 = signed(body2, { secret: OWN_SECRET, uri: app2.settings?.url ?? '' });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 4 === 3
+          ? send(srv.url, { body: body1, headers: signed(body1, { now: 0 }) })
+          : send(srv.url, i % 2 === 0 ? { body: body1, headers: signed(body1) } : { body: body2, headers: headers2 }),
+      ),
+    );
+    results.forEach((res, i) => {
+      if (i % 4 === 3) expect([res.status, errorCode(res.text)]).toEqual([401, 'stale-timestamp']);
+      else expect([res.status, res.text]).toEqual([200, fixtureText(i % 2 === 0 ? app1 : app2)]);
+    });
+    expect(logs).toHaveLength(40);
+    expect(logs.filter((line) => / 200 [\d.]+ms app=1$/.test(line))).toHaveLength(20);
+    expect(logs.filter((line) => / 200 [\d.]+ms app=2$/.test(line))).toHaveLength(10);
+    expect(logs.filter((line) => / 401 [\d.]+ms stale-timestamp app=1$/.test(line))).toHaveLength(10);
+  });
+
   it('refuses to start without a secret, and starts with insecureSkipVerify, accepting unsigned requests', async () => {
     await expect(startWebhookServer({ apps: [app1], env: {}, now: () => NOW })).rejects.toThrow(
       /no client secret for app 1: set HUBSPOT_CLIENT_SECRET_1 or HUBSPOT_CLIENT_SECRET/,
