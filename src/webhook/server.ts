@@ -86,14 +86,24 @@ export interface WebhookServerOptions extends ServeTableOptions {
   maxBodyBytes?: number;
 }
 
-/** An answer waiting for the end of the event-loop turn. */
-interface Outgoing {
+/** A request waiting for the end of the event-loop turn to be answered. */
+interface Pending {
   req: IncomingMessage;
   res: ServerResponse;
+  /** performance.now() when the request arrived. */
   started: number;
-  reply: Reply;
-  appId: number | undefined;
+  body: Buffer;
+  /** The answer when it is decided without the body (wrong method, too large…). */
+  refusal: Reply | undefined;
 }
+
+interface Answer {
+  reply: Reply;
+  /** The body's appId, for the access log. */
+  appId?: number | undefined;
+}
+
+const EMPTY = Buffer.alloc(0);
 
 export type ReloadResult = { ok: true; appCount: number } | { ok: false; errors: string[] };
 
@@ -163,7 +173,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const formatLine = createAccessLogFormatter(options.now);
   const tooLarge = errorReply(413, 'body-too-large', `The request body is over ${maxBody} bytes.`);
 
-  const deliver = ({ req, res, started, reply, appId }: Outgoing): void => {
+  const deliver = ({ req, res, started }: Pending, { reply, appId }: Answer): void => {
     const closing = stopping && !reply.headers.some(([name]) => name === 'Connection');
     res.writeHead(reply.status, closing ? [...reply.headers, ['Connection', 'close']] : reply.headers);
     res.end(req.method === 'HEAD' ? undefined : reply.body);
@@ -171,39 +181,20 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const durationMs = performance.now() - started;
     log(formatLine({ method: req.method, url: req.url, status: reply.status, durationMs, code: reply.code, appId }));
   };
-  // Answers go out together at the end of the event-loop turn, not one by
-  // one: a burst of writes wakes a waiting client once rather than once per
-  // answer (Redis writes to clients just before it sleeps for the same
-  // reason). Measured on loopback: about a fifth more requests per second.
-  let outbox: Outgoing[] = [];
-  const deliverAll = (): void => {
-    const batch = outbox;
-    outbox = [];
-    for (const outgoing of batch) deliver(outgoing);
-  };
-  const send = (req: IncomingMessage, res: ServerResponse, started: number, reply: Reply, appId?: number): void => {
-    if (outbox.push({ req, res, started, reply, appId }) === 1) setImmediate(deliverAll);
-  };
 
-  /** Answers without reading the body; a body left unread must not keep the connection. */
-  const refuse = (req: IncomingMessage, res: ServerResponse, started: number, reply: Reply): void => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    send(req, res, started, hasBody ? { ...reply, headers: [...reply.headers, ['Connection', 'close']] } : reply);
-  };
-
-  const answer = (req: IncomingMessage, res: ServerResponse, started: number, body: Buffer): void => {
+  const answer = (req: IncomingMessage, body: Buffer): Answer => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      return send(req, res, started, errorReply(400, 'invalid-json', 'The request body is not JSON.'));
+      return { reply: errorReply(400, 'invalid-json', 'The request body is not JSON.') };
     }
     const appId = typeof parsed === 'object' && parsed !== null ? (parsed as { appId?: unknown }).appId : undefined;
     if (typeof appId !== 'number' || !Number.isSafeInteger(appId) || appId <= 0) {
-      return send(req, res, started, errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.'));
+      return { reply: errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.') };
     }
     const app = table.get(appId);
-    if (app === undefined) return send(req, res, started, errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`), appId);
+    if (app === undefined) return { reply: errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`), appId };
     if (verify) {
       // buildServeTable guarantees a secret when verifying; fail closed anyway.
       const verdict: SignatureVerdict =
@@ -215,9 +206,44 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
               timestamp: headerValue(req, TIMESTAMP_HEADER),
               now: options.now(),
             });
-      if (!verdict.ok) return send(req, res, started, SIGNATURE_REPLIES[verdict.reason], appId);
+      if (!verdict.ok) return { reply: SIGNATURE_REPLIES[verdict.reason], appId };
     }
-    send(req, res, started, app.reply, appId);
+    return { reply: app.reply, appId };
+  };
+
+  // Requests are answered together at the end of the event-loop turn rather
+  // than one by one as their bodies arrive: the turn's signature checks run
+  // back to back, and a burst of writes wakes a waiting client once rather
+  // than once per answer (Redis writes to its clients just before it sleeps
+  // for the same reason). Measured on loopback: about a quarter less CPU per
+  // request. The wait is only for the rest of the current turn.
+  let inbox: Pending[] = [];
+  const answerAll = (): void => {
+    const batch = inbox;
+    inbox = [];
+    for (const pending of batch) {
+      let result: Answer;
+      try {
+        result = pending.refusal === undefined ? answer(pending.req, pending.body) : { reply: pending.refusal };
+      } catch {
+        result = { reply: errorReply(500, 'internal', 'The server failed to answer.') };
+      }
+      try {
+        deliver(pending, result);
+      } catch {
+        pending.res.destroy();
+      }
+    }
+  };
+  const enqueue = (pending: Pending): void => {
+    if (inbox.push(pending) === 1) setImmediate(answerAll);
+  };
+
+  /** Answers without reading the body; a body left unread must not keep the connection. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, started: number, reply: Reply): void => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const refusal = hasBody ? { ...reply, headers: [...reply.headers, ['Connection', 'close']] satisfies HeaderList } : reply;
+    enqueue({ req, res, started, body: EMPTY, refusal });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -246,11 +272,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     req.on('end', () => {
       if (done) return;
       done = true;
-      try {
-        answer(req, res, started, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-      } catch {
-        send(req, res, started, errorReply(500, 'internal', 'The server failed to answer.'));
-      }
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      enqueue({ req, res, started, body, refusal: undefined });
     });
     // A client that goes away mid-body is simply forgotten.
     req.on('error', () => {
