@@ -85,6 +85,7 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
   const stream = (target: NodeJS.WriteStream): OutputStream => ({
     write: (text) => void target.write(scrubbed(text)),
     isTTY: target.isTTY === true,
+    color: colorAllowed(target.isTTY === true),
   });
   return {
     stdout: stream(process.stdout),
@@ -92,7 +93,6 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
-    color: colorAllowed(process.stdout.isTTY === true),
     now: () => Date.now(),
     sleep: (ms, signal) =>
       import('node:timers/promises').then(({ setTimeout }) =>

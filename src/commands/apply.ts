@@ -52,7 +52,7 @@ export async function runApply(options: ApplyOptions, runtime: Runtime): Promise
     emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
     return { exitCode: 0 };
   }
-  if (options.format === 'text') runtime.stdout.write(renderPlanText({ kind: 'plan', plan, configPaths }, createPalette(runtime.color)));
+  if (options.format === 'text') runtime.stdout.write(renderPlanText({ kind: 'plan', plan, configPaths }, createPalette(runtime.stdout.color)));
 
   if (!options.autoApprove) {
     if (!runtime.stdinIsTTY || options.format !== 'text') {

@@ -14,7 +14,7 @@ import type { ConfigInputOptions } from './options.js';
 export async function readConfigForCommand(options: ConfigInputOptions, runtime: Runtime): Promise<LoadedConfig> {
   const loaded = await loadConfig({ patterns: options.paths, cwd: runtime.cwd, env: runtime.env, strict: options.strict });
   const diagnostics = diagnosticsInFileOrder(loaded);
-  if (diagnostics.length > 0) runtime.stderr.write(renderDiagnosticsText(diagnostics, { color: runtime.color }));
+  if (diagnostics.length > 0) runtime.stderr.write(renderDiagnosticsText(diagnostics, { color: runtime.stderr.color }));
   if (loaded.errors.length > 0) {
     throw new UserError(`${countNoun(loaded.errors.length, 'error')} in the configuration; nothing was sent to HubSpot.`, {
       hint: 'run `hscc validate` for details',

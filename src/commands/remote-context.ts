@@ -119,7 +119,7 @@ export async function planFromConfig(
 
 /** Prints the report in the chosen view and mirrors it to the GitHub step summary. */
 export function emitReport(report: PlanReport, format: OutputFormat, runtime: Runtime): void {
-  const palette = createPalette(runtime.color);
+  const palette = createPalette(runtime.stdout.color);
   let markdown: string | undefined;
   const markdownOnce = () => (markdown ??= renderReportMarkdown(report));
   if (format === 'json') runtime.stdout.write(renderJson(toPlanJson(report)));

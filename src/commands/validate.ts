@@ -34,7 +34,7 @@ export async function runValidate(options: ValidateOptions, runtime: Runtime): P
     return { exitCode: valid ? 0 : 1 };
   }
   const diagnostics = diagnosticsInFileOrder(loaded);
-  if (diagnostics.length > 0) runtime.stderr.write(renderDiagnosticsText(diagnostics, { color: runtime.color }));
+  if (diagnostics.length > 0) runtime.stderr.write(renderDiagnosticsText(diagnostics, { color: runtime.stderr.color }));
   const warnings = loaded.warnings.length > 0 ? `, ${countNoun(loaded.warnings.length, 'warning')}` : '';
   runtime.stdout.write(
     valid

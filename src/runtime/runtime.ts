@@ -2,6 +2,8 @@
 export interface OutputStream {
   write(text: string): void;
   readonly isTTY: boolean;
+  /** Colour allowed on this stream (a TTY, no NO_COLOR; FORCE_COLOR only without NO_COLOR). */
+  readonly color: boolean;
 }
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
@@ -17,8 +19,6 @@ export interface Runtime {
   readonly stdinIsTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** Colour allowed on stdout (TTY, no NO_COLOR; FORCE_COLOR only without NO_COLOR). */
-  readonly color: boolean;
   /** Epoch milliseconds. */
   now(): number;
   /** Resolves after `ms` milliseconds (rejects early if the signal aborts). */

@@ -19,6 +19,8 @@ export interface MemoryRuntimeOptions {
   answers?: string[];
   /** Starting epoch ms for now(); sleep() advances it. */
   now?: number;
+  /** Colour allowed per stream; default none. */
+  color?: { stdout?: boolean; stderr?: boolean };
   /** Sleep for real (for tests that need real servers to make progress). */
   realSleep?: boolean;
 }
@@ -33,12 +35,11 @@ export function memoryRuntime(options: MemoryRuntimeOptions = {}): MemoryRuntime
   const sleeps: number[] = [];
   const tty = options.tty ?? false;
   return {
-    stdout: { write: (text) => void (stdout += text), isTTY: tty },
-    stderr: { write: (text) => void (stderr += text), isTTY: tty },
+    stdout: { write: (text) => void (stdout += text), isTTY: tty, color: options.color?.stdout ?? false },
+    stderr: { write: (text) => void (stderr += text), isTTY: tty, color: options.color?.stderr ?? false },
     stdinIsTTY: tty,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    color: false,
     now: () => (options.realSleep ? Date.now() : clock),
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -30,6 +30,17 @@ function options(overrides: Partial<ValidateOptions> = {}): ValidateOptions {
 }
 
 describe('hscc validate (text)', () => {
+  it('colours diagnostics by whether stderr, where they go, allows colour, not stdout', async () => {
+    dir = tempDir({ 'channel-connection.yaml': BROKEN });
+    const stderrColour = memoryRuntime({ cwd: dir.path, color: { stderr: true } });
+    await runValidate(options(), stderrColour);
+    expect(stderrColour.err()).toContain('\u001b[31merror');
+    const stdoutColour = memoryRuntime({ cwd: dir.path, color: { stdout: true } });
+    await runValidate(options(), stdoutColour);
+    expect(stdoutColour.err()).toMatch(/^error: /);
+    expect(stdoutColour.err()).not.toContain('\u001b[');
+  });
+
   it('exit 0 and a one-line summary on stdout for a valid config', async () => {
     dir = tempDir({ 'channel-connection.yaml': GOOD });
     const runtime = memoryRuntime({ cwd: dir.path });
