@@ -1,8 +1,8 @@
 import { errorAt, type Finding } from './finding.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
-/** `${NAME}` or `${NAME:-default}`; NAME as in POSIX shells. */
-const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+/** `${NAME}` or `${NAME:-default}`, NAME as in POSIX shells; or `$${`, a literal `${`. */
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export interface ExpansionResult {
   /** The input with references replaced; unchanged subtrees are shared, never mutated. */
@@ -17,7 +17,7 @@ export interface ExpansionResult {
 
 /**
  * Expands environment references in every string value (never in keys) of a
- * plain YAML-derived value. `${VAR:-default}` uses the default when VAR is
+ * plain YAML-derived value; `$${` writes a literal `${`. `${VAR:-default}` uses the default when VAR is
  * unset or empty, as shells do; `${VAR}` with VAR unset is an error naming
  * it, and the string is left as written.
  */
@@ -34,7 +34,8 @@ export function expandEnv(
     if (!text.includes('${')) return text;
     const segments = materialize(at);
     const missing: string[] = [];
-    const result = text.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => {
+    const result = text.replace(REFERENCE, (_match, name: string | undefined, fallback: string | undefined) => {
+      if (name === undefined) return '${';
       const set = env[name];
       if (fallback !== undefined) return set === undefined || set === '' ? fallback : set;
       if (set === undefined) {

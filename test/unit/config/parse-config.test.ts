@@ -229,6 +229,12 @@ describe('parseConfigText: ${VAR} expansion', () => {
     expect(result.apps[0]?.settings?.url).toBe('https://h.example/hook');
   });
 
+  it('writes a literal ${ for $${, expanding nothing after it', async () => {
+    const result = await parse(doc('https://h.example/$${HOOK}/${PART}/$$x'), { env: { HOOK: 'expanded', PART: 'p' } });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.apps[0]?.settings?.url).toBe('https://h.example/${HOOK}/p/$$x');
+  });
+
   it('undefined-variable at the value, naming the variable, and no other finding there', async () => {
     const result = await parse(doc('${HOOK}'));
     expect(result.apps).toEqual([]);
