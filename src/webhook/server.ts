@@ -95,12 +95,8 @@ interface Pending {
   body: Buffer;
   /** The answer when it is decided without the body (wrong method, too large…). */
   refusal: Reply | undefined;
-}
-
-interface Answer {
-  reply: Reply;
-  /** The body's appId, for the access log. */
-  appId?: number | undefined;
+  /** The body's appId once read, for the access log. */
+  appId: number | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -173,7 +169,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const formatLine = createAccessLogFormatter(options.now);
   const tooLarge = errorReply(413, 'body-too-large', `The request body is over ${maxBody} bytes.`);
 
-  const deliver = ({ req, res, started }: Pending, { reply, appId }: Answer): void => {
+  const deliver = ({ req, res, started, appId }: Pending, reply: Reply): void => {
     const closing = stopping && !reply.headers.some(([name]) => name === 'Connection');
     res.writeHead(reply.status, closing ? [...reply.headers, ['Connection', 'close']] : reply.headers);
     res.end(req.method === 'HEAD' ? undefined : reply.body);
@@ -182,19 +178,22 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     log(formatLine({ method: req.method, url: req.url, status: reply.status, durationMs, code: reply.code, appId }));
   };
 
-  const answer = (req: IncomingMessage, body: Buffer): Answer => {
+  /** The answer to a request with its whole body; records the appId on `pending`. */
+  const answer = (pending: Pending): Reply => {
+    const { req, body } = pending;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      return { reply: errorReply(400, 'invalid-json', 'The request body is not JSON.') };
+      return errorReply(400, 'invalid-json', 'The request body is not JSON.');
     }
     const appId = typeof parsed === 'object' && parsed !== null ? (parsed as { appId?: unknown }).appId : undefined;
     if (typeof appId !== 'number' || !Number.isSafeInteger(appId) || appId <= 0) {
-      return { reply: errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.') };
+      return errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.');
     }
+    pending.appId = appId;
     const app = table.get(appId);
-    if (app === undefined) return { reply: errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`), appId };
+    if (app === undefined) return errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`);
     if (verify) {
       // buildServeTable guarantees a secret when verifying; fail closed anyway.
       const verdict: SignatureVerdict =
@@ -206,9 +205,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
               timestamp: headerValue(req, TIMESTAMP_HEADER),
               now: options.now(),
             });
-      if (!verdict.ok) return { reply: SIGNATURE_REPLIES[verdict.reason], appId };
+      if (!verdict.ok) return SIGNATURE_REPLIES[verdict.reason];
     }
-    return { reply: app.reply, appId };
+    return app.reply;
   };
 
   // Requests are answered together at the end of the event-loop turn rather
@@ -222,14 +221,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const batch = inbox;
     inbox = [];
     for (const pending of batch) {
-      let result: Answer;
+      let reply: Reply;
       try {
-        result = pending.refusal === undefined ? answer(pending.req, pending.body) : { reply: pending.refusal };
+        reply = pending.refusal ?? answer(pending);
       } catch {
-        result = { reply: errorReply(500, 'internal', 'The server failed to answer.') };
+        reply = errorReply(500, 'internal', 'The server failed to answer.');
       }
       try {
-        deliver(pending, result);
+        deliver(pending, reply);
       } catch {
         pending.res.destroy();
       }
@@ -243,7 +242,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const refuse = (req: IncomingMessage, res: ServerResponse, started: number, reply: Reply): void => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     const refusal = hasBody ? { ...reply, headers: [...reply.headers, ['Connection', 'close']] satisfies HeaderList } : reply;
-    enqueue({ req, res, started, body: EMPTY, refusal });
+    enqueue({ req, res, started, body: EMPTY, refusal, appId: undefined });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -273,7 +272,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       if (done) return;
       done = true;
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      enqueue({ req, res, started, body, refusal: undefined });
+      enqueue({ req, res, started, body, refusal: undefined, appId: undefined });
     });
     // A client that goes away mid-body is simply forgotten.
     req.on('error', () => {

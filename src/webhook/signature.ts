@@ -88,6 +88,15 @@ export type SignatureFailure = 'missing-headers' | 'bad-timestamp' | 'stale-time
 
 export type SignatureVerdict = { ok: true } | { ok: false; reason: SignatureFailure };
 
+// Shared verdicts: `serve` checks every request, and these never change.
+const VALID: SignatureVerdict = Object.freeze({ ok: true });
+const INVALID: Readonly<Record<SignatureFailure, SignatureVerdict>> = Object.freeze({
+  'missing-headers': Object.freeze({ ok: false, reason: 'missing-headers' }),
+  'bad-timestamp': Object.freeze({ ok: false, reason: 'bad-timestamp' }),
+  'stale-timestamp': Object.freeze({ ok: false, reason: 'stale-timestamp' }),
+  'bad-signature': Object.freeze({ ok: false, reason: 'bad-signature' }),
+});
+
 export interface VerifyOptions {
   secret: string;
   method: string;
@@ -137,13 +146,13 @@ export function createSignatureVerifier(options: VerifierOptions): (request: Sig
   const maxSkewMs = options.maxSkewMs ?? MAX_TIMESTAMP_SKEW_MS;
   return ({ body, signature, timestamp, now }) => {
     if (signature === undefined || signature === '' || timestamp === undefined || timestamp === '') {
-      return { ok: false, reason: 'missing-headers' };
+      return INVALID['missing-headers'];
     }
-    if (!TIMESTAMP_FORMAT.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
-    if (Math.abs(now - Number(timestamp)) > maxSkewMs) return { ok: false, reason: 'stale-timestamp' };
-    if (!SIGNATURE_FORMAT.test(signature)) return { ok: false, reason: 'bad-signature' };
+    if (!TIMESTAMP_FORMAT.test(timestamp)) return INVALID['bad-timestamp'];
+    if (Math.abs(now - Number(timestamp)) > maxSkewMs) return INVALID['stale-timestamp'];
+    if (!SIGNATURE_FORMAT.test(signature)) return INVALID['bad-signature'];
     const expected = createHmac('sha256', key).update(prefix).update(body).update(timestamp).digest();
-    return timingSafeEqual(Buffer.from(signature, 'base64'), expected) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+    return timingSafeEqual(Buffer.from(signature, 'base64'), expected) ? VALID : INVALID['bad-signature'];
   };
 }
 
