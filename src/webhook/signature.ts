@@ -1,7 +1,8 @@
 // HubSpot request signatures, version 3 ("Validating requests from HubSpot"):
 // base64(HMAC-SHA256(clientSecret, method + uri + body + timestamp)).
 // Pure: the clock is a parameter, failures are values.
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createPrefixedHmacSha256 } from './prefixed-hmac.js';
 
 /** Header carrying the base64 signature (Node lower-cases incoming names). */
 export const SIGNATURE_HEADER = 'x-hubspot-signature-v3';
@@ -141,8 +142,7 @@ export interface VerifierOptions {
  * request. Compares raw digest bytes in constant time; never throws.
  */
 export function createSignatureVerifier(options: VerifierOptions): (request: SignedRequest) => SignatureVerdict {
-  const key: KeyObject = createSecretKey(Buffer.from(options.secret, 'utf8'));
-  const prefix = options.method + decodeSignedUri(options.uri);
+  const hmac = createPrefixedHmacSha256(Buffer.from(options.secret, 'utf8'), Buffer.from(options.method + decodeSignedUri(options.uri), 'utf8'));
   const maxSkewMs = options.maxSkewMs ?? MAX_TIMESTAMP_SKEW_MS;
   return ({ body, signature, timestamp, now }) => {
     if (signature === undefined || signature === '' || timestamp === undefined || timestamp === '') {
@@ -151,7 +151,7 @@ export function createSignatureVerifier(options: VerifierOptions): (request: Sig
     if (!TIMESTAMP_FORMAT.test(timestamp)) return INVALID['bad-timestamp'];
     if (Math.abs(now - Number(timestamp)) > maxSkewMs) return INVALID['stale-timestamp'];
     if (!SIGNATURE_FORMAT.test(signature)) return INVALID['bad-signature'];
-    const expected = createHmac('sha256', key).update(prefix).update(body).update(timestamp).digest();
+    const expected = hmac(typeof body === 'string' ? Buffer.from(body, 'utf8') : body, timestamp);
     return timingSafeEqual(Buffer.from(signature, 'base64'), expected) ? VALID : INVALID['bad-signature'];
   };
 }
