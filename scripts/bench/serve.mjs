@@ -44,26 +44,28 @@ function bare(bytesFile) {
 
 /**
  * With two or more CPUs and taskset, the servers share CPU 0 and the load
- * generator (this process) gets CPU 1, so neither server competes with it
- * and both meet the same conditions. Returns the prefix for server commands
- * and a function that undoes this process's pinning.
+ * generator gets CPU 1, so neither server competes with it and both meet the
+ * same conditions. Returns the command prefixes for each side.
  */
-function pinCpus() {
-  const cpus = availableParallelism();
-  if (process.platform !== 'linux' || cpus < 2) return { pinned: false, prefix: [], unpin: () => undefined };
+function cpuPinning() {
+  const none = { pinned: false, servers: [], load: [] };
+  if (process.platform !== 'linux' || availableParallelism() < 2) return none;
   try {
-    execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
   } catch {
-    return { pinned: false, prefix: [], unpin: () => undefined };
+    return none;
   }
-  const unpin = () => execFileSync('taskset', ['-pc', `0-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });
-  return { pinned: true, prefix: ['taskset', '-c', '0'], unpin };
+  return { pinned: true, servers: ['taskset', '-c', '0'], load: ['taskset', '-c', '1'] };
+}
+
+function spawnNode(prefix, args, options) {
+  const [command, ...rest] = [...prefix, process.execPath, ...args];
+  return spawn(command, rest, { cwd: root, ...options });
 }
 
 /** Spawns a server child and resolves with its first stdout line (the base URL). */
 function startChild(prefix, args, env) {
-  const [command, ...rest] = prefix.length > 0 ? [...prefix, process.execPath, ...args] : [process.execPath, ...args];
-  const child = spawn(command, rest, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawnNode(prefix, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before listening`)));
@@ -96,16 +98,38 @@ function signedRequest() {
   return { method: 'POST', path: '/my-help-desk-service', headers, body };
 }
 
-async function cannon(server, { duration, connections }) {
-  const before = cpuSeconds(server.pid);
-  const result = await new Promise((resolve, reject) => {
-    autocannon({ url: server.url, connections, duration, requests: [signedRequest()] }, (error, r) => (error ? reject(error) : resolve(r)));
+/** Load-generator side: runs autocannon for each job the parent sends, answers with its result. */
+function loadGenerator() {
+  process.on('message', ({ url, duration, connections, request }) => {
+    autocannon({ url, connections, duration, requests: [request] }, (error, r) => {
+      if (error) throw error;
+      process.send({ rps: r.requests.average, total: r.requests.total, p99Ms: r.latency.p99, failed: r.non2xx + r.errors });
+    });
   });
+}
+
+/**
+ * The load generator runs in a process of its own, so its speed does not
+ * depend on what the bench process did before (other suites' heaps).
+ */
+function startLoadGenerator(prefix) {
+  const child = spawnNode(prefix, [self, '--load'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const run = (job) =>
+    new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`the load generator exited ${code}`)));
+      child.send(job);
+    }).finally(() => child.removeAllListeners('exit'));
+  return { run, stop: () => stopChild(child) };
+}
+
+async function cannon(load, server, { duration, connections }) {
+  const before = cpuSeconds(server.pid);
+  const result = await load.run({ url: server.url, duration, connections, request: signedRequest() });
   const after = cpuSeconds(server.pid);
-  const failed = result.non2xx + result.errors;
-  if (failed > 0) throw new Error(`${server.url}: ${failed} failed requests during the run`);
-  const cpuUs = before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / result.requests.total;
-  return { rps: result.requests.average, p99Ms: result.latency.p99, cpuUsPerRequest: cpuUs };
+  if (result.failed > 0) throw new Error(`${server.url}: ${result.failed} failed requests during the run`);
+  const cpuUs = before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / result.total;
+  return { rps: result.rps, p99Ms: result.p99Ms, cpuUsPerRequest: cpuUs };
 }
 
 const median = (values) => {
@@ -124,11 +148,12 @@ const round2 = (n) => Math.round(n * 100) / 100;
 export async function benchServe({ duration = 5, connections = 10, rounds = 3 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hscc-bench-serve-'));
   const servers = [];
-  const pinning = pinCpus();
+  const pinning = cpuPinning();
+  const load = startLoadGenerator(pinning.load);
   try {
     const config = join(dir, 'channel-connection.yaml');
     writeFileSync(config, CONFIG);
-    const hscc = await startChild(pinning.prefix, [join(root, 'bin', 'hscc.js'), 'serve', config, '--port', '0'], { HUBSPOT_CLIENT_SECRET: SECRET });
+    const hscc = await startChild(pinning.servers, [join(root, 'bin', 'hscc.js'), 'serve', config, '--port', '0'], { HUBSPOT_CLIENT_SECRET: SECRET });
     servers.push(hscc);
     const request = signedRequest();
     const probe = await fetch(`${hscc.url}${request.path}`, { method: 'POST', headers: request.headers, body: request.body });
@@ -136,16 +161,16 @@ export async function benchServe({ duration = 5, connections = 10, rounds = 3 } 
     const bytes = Buffer.from(await probe.arrayBuffer());
     const bytesFile = join(dir, 'fixture.json');
     writeFileSync(bytesFile, bytes);
-    const baseline = await startChild(pinning.prefix, [self, '--bare', bytesFile], {});
+    const baseline = await startChild(pinning.servers, [self, '--bare', bytesFile], {});
     servers.push(baseline);
 
     // Warm both up (JIT, connection pools) before anything counts.
-    for (const server of [baseline, hscc]) await cannon(server, { duration: 1, connections });
+    for (const server of [baseline, hscc]) await cannon(load, server, { duration: 1, connections });
     const runs = [];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? [baseline, hscc] : [hscc, baseline];
       const measured = new Map();
-      for (const server of order) measured.set(server, await cannon(server, { duration, connections }));
+      for (const server of order) measured.set(server, await cannon(load, server, { duration, connections }));
       runs.push({ hscc: measured.get(hscc), bare: measured.get(baseline) });
     }
     const summary = (key) => {
@@ -172,7 +197,7 @@ export async function benchServe({ duration = 5, connections = 10, rounds = 3 } 
     };
   } finally {
     for (const server of servers) await server.stop();
-    pinning.unpin();
+    await load.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -185,6 +210,8 @@ function flag(name, fallback) {
 if (process.argv[1] === self) {
   if (process.argv[2] === '--bare') {
     bare(process.argv[3]);
+  } else if (process.argv[2] === '--load') {
+    loadGenerator();
   } else {
     const result = await benchServe({ duration: flag('--duration', 5), connections: flag('--connections', 10), rounds: flag('--rounds', 3) });
     process.stdout.write(`${JSON.stringify(result)}\n`);
