@@ -145,7 +145,7 @@ const round2 = (n) => Math.round(n * 100) / 100;
  * `rounds` rounds. The result is the median of the rounds' ratios: a noisy
  * moment on a shared machine hits both runs of a round alike.
  */
-export async function benchServe({ duration = 5, connections = 10, rounds = 3 } = {}) {
+export async function benchServe({ duration = 5, connections = 10, rounds = 5 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hscc-bench-serve-'));
   const servers = [];
   const pinning = cpuPinning();
@@ -213,7 +213,7 @@ if (process.argv[1] === self) {
   } else if (process.argv[2] === '--load') {
     loadGenerator();
   } else {
-    const result = await benchServe({ duration: flag('--duration', 5), connections: flag('--connections', 10), rounds: flag('--rounds', 3) });
+    const result = await benchServe({ duration: flag('--duration', 5), connections: flag('--connections', 10), rounds: flag('--rounds', 5) });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 }
