@@ -38,11 +38,16 @@ export function createAccessLogFormatter(now: () => number): (entry: AccessLogEn
   };
 }
 
-/** The path without its query, printable ASCII only (others percent-escaped), bounded. */
-export function logPath(url: string | undefined): string {
+/** The path of a request URL, without its query. */
+export function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
-  const path = (query === -1 ? raw : raw.slice(0, query)).replace(
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+/** The path without its query, printable ASCII only (others percent-escaped), bounded. */
+export function logPath(url: string | undefined): string {
+  const path = pathOf(url).replace(
     /[^\x21-\x7e]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import { clientSecretFor, missingSecretMessage } from './client-secret.js';
-import { createAccessLogFormatter } from './access-log.js';
+import { createAccessLogFormatter, pathOf } from './access-log.js';
 import { renderFixture } from './fixture.js';
 import { createSignatureVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignatureFailure, type SignatureVerdict, type SignedRequest } from './signature.js';
 
@@ -349,10 +349,4 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function pathOf(url: string | undefined): string {
-  const raw = url ?? '/';
-  const query = raw.indexOf('?');
-  return query === -1 ? raw : raw.slice(0, query);
 }
