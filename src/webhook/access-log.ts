@@ -21,7 +21,7 @@ export function createAccessLogFormatter(now: () => number): (entry: AccessLogEn
   let stampMs = Number.NaN;
   let stamp = '';
   let lastUrl: string | undefined;
-  let lastPath = '-';
+  let lastPath = logPath(undefined);
   return ({ method, url, status, durationMs, code, appId }) => {
     const ms = now();
     if (ms !== stampMs) {
