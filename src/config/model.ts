@@ -1,12 +1,20 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Fields, ResourceName } from '../resources/index.js';
 
-/** The HubSpot API flavours hscc can talk to (DESIGN.md "The HubSpot API"). */
-export type ApiVersion = 'v3' | '2026-03';
-export const API_VERSIONS: readonly ApiVersion[] = ['v3', '2026-03'];
+/**
+ * The HubSpot API versions hscc can talk to (DESIGN.md "The HubSpot API").
+ * The path and default auth of each are one row in `hubspot/api-versions.ts`.
+ */
+export type ApiVersion = 'v3' | '2025-09' | '2026-03' | '2026-09';
+export const API_VERSIONS: readonly ApiVersion[] = ['v3', '2025-09', '2026-03', '2026-09'];
+
+/** Where the credential comes from and how it is sent (DESIGN.md "Auth"). */
+export type AuthMode = 'developer-api-key' | 'access-token';
+export const AUTH_MODES: readonly AuthMode[] = ['developer-api-key', 'access-token'];
 
 export type Ensure = 'present' | 'absent';
 
-/** The managed fields of the channel-connection settings. */
+/** The managed fields of the channel-connection settings (its `settings` block). */
 export interface ManagedSettings {
   url: string;
   isReady: boolean;
@@ -25,14 +33,40 @@ export interface SourceLocation {
   column: number;
 }
 
+/** What the config declares for one managed resource. */
+export type DesiredResource = { ensure: 'present'; fields: Fields } | { ensure: 'absent' };
+
+/** Numbers declared for one user of one portal (DESIGN.md "Webhook side"). */
+export interface UserNumbersConfig {
+  userId: number;
+  phoneNumbers: PhoneNumberConfig[];
+}
+
+/** Numbers declared for one portal; `phoneNumbers` undefined: the app's numbers apply. */
+export interface PortalNumbersConfig {
+  portalId: number;
+  phoneNumbers?: PhoneNumberConfig[];
+  /** Sorted by userId. */
+  users: UserNumbersConfig[];
+}
+
 /** One validated, expanded app declaration (one YAML document). */
 export interface AppConfig {
   appId: number;
   apiVersion: ApiVersion;
-  ensure: Ensure;
-  /** Present exactly when `ensure` is `present`. */
-  settings: ManagedSettings | null;
+  /** As declared, else the version's default (v3: developer-api-key; dated: access-token). */
+  auth: AuthMode;
+  /**
+   * The managed resources only: a resource the document does not declare is
+   * absent from this record (never read, written or drifted). At least one.
+   * Channel connection: `settings` → present with {url, isReady};
+   * top-level `ensure: absent` → absent.
+   */
+  resources: Partial<Record<ResourceName, DesiredResource>>;
+  /** The channel connection's numbers: what the webhook answers by default. */
   phoneNumbers: PhoneNumberConfig[];
+  /** Sorted by portalId. */
+  portals: PortalNumbersConfig[];
   source: SourceLocation;
 }
 

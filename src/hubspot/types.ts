@@ -1,38 +1,48 @@
-import type { ApiVersion, ManagedSettings } from '../config/model.js';
+import type { ApiVersion, AuthMode } from '../config/model.js';
+import type { Fields, ResourceName } from '../resources/index.js';
 
-/** What GET returns: the managed fields plus whatever else the server adds. */
-export interface RemoteSettings extends ManagedSettings {
+/** One resource of one app, through one API version and auth. */
+export interface ResourceTarget {
+  appId: number;
+  apiVersion: ApiVersion;
+  auth: AuthMode;
+  resource: ResourceName;
+}
+
+/** What GET returns: the descriptor's managed fields, plus HubSpot's timestamps; other server fields are dropped. */
+export interface RemoteResource {
+  fields: Fields;
   createdAt?: string;
   updatedAt?: string;
 }
 
-/** Which app, through which API flavour. */
-export interface AppTarget {
-  appId: number;
-  apiVersion: ApiVersion;
+/** A write's result; `wrote` false when no write was needed after all (a 409 whose re-read already matched, a DELETE that found nothing). */
+export interface WriteResult {
+  remote: RemoteResource | null;
+  wrote: boolean;
 }
 
 /**
- * The channel-connection settings API of one HubSpot account, with retries,
- * pacing and redaction already handled. Every method throws `HubSpotError`
- * (a UserError) on failure.
+ * The calling-extension settings API of one HubSpot account, for every
+ * resource, with retries, pacing and redaction already handled. Every method
+ * throws `HubSpotError` (a UserError) on failure.
  */
-export interface ChannelConnectionClient {
-  /** null when HubSpot answers 404 (no settings). */
-  get(target: AppTarget): Promise<RemoteSettings | null>;
-  /** POST; a refusal because settings exist is resolved by GET + PATCH. */
-  create(target: AppTarget, settings: ManagedSettings): Promise<RemoteSettings>;
+export interface SettingsClient {
+  /** null only when HubSpot answers 404 in its own JSON error shape (the resource does not exist). */
+  get(target: ResourceTarget): Promise<RemoteResource | null>;
+  /** POST with every managed field; a refusal because it exists is resolved by GET + PATCH. */
+  create(target: ResourceTarget, fields: Fields): Promise<WriteResult>;
   /** PATCH with only the fields to change. */
-  update(target: AppTarget, patch: Partial<ManagedSettings>): Promise<RemoteSettings>;
-  /** DELETE; a 404 counts as done. */
-  delete(target: AppTarget): Promise<void>;
+  update(target: ResourceTarget, patch: Fields): Promise<WriteResult>;
+  /** DELETE; a 404 counts as done (`wrote` false). Precondition: the resource is deletable. */
+  delete(target: ResourceTarget): Promise<WriteResult>;
 }
 
 export interface ClientOptions {
   /** Defaults to https://api.hubapi.com, else HUBSPOT_API_BASE_URL. */
   baseUrl: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** Per-request timeout in milliseconds (default 30 000). */
+  /** Per-attempt timeout in milliseconds (default 30 000). */
   timeoutMs: number;
   /** Injected clock and randomness, so retries are testable without waiting. */
   sleep(ms: number): Promise<void>;

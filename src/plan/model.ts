@@ -1,31 +1,30 @@
-import type { ApiVersion, ManagedSettings } from '../config/model.js';
+import type { ApiVersion, AuthMode } from '../config/model.js';
+import type { Fields, Impact, ResourceName } from '../resources/index.js';
+
+export type { Impact } from '../resources/index.js';
 
 /** Stable action names (DESIGN.md). */
 export type Action = 'create' | 'update' | 'delete' | 'no-op';
 
-export type ManagedField = keyof ManagedSettings;
-
-/**
- * What a user will notice when a change is applied. Stored in the model so
- * every renderer agrees (aws-cdk keeps impact in the diff, not the view).
- */
-export type ImpactKind = 'becomes-selectable' | 'greyed-out' | 'connection-removed' | 'webhook-moved';
-
-export interface Impact {
-  kind: ImpactKind;
-  message: string;
-}
-
-/** One app's planned change. `before`/`after` hold managed fields only. */
+/** One app resource's planned change. `before`/`after` hold managed fields only. */
 export interface Change {
   appId: number;
+  resource: ResourceName;
   apiVersion: ApiVersion;
+  auth: AuthMode;
   action: Action;
-  before: ManagedSettings | null;
-  after: ManagedSettings | null;
-  /** Fields that differ (update: the PATCH body keys; create/delete: all set). */
-  changedFields: ManagedField[];
+  before: Fields | null;
+  after: Fields | null;
+  /** Fields that differ, in the descriptor's order (update: the PATCH body keys; create/delete: all). */
+  changedFields: string[];
   impacts: Impact[];
+}
+
+/** `appId/resource`: the key of a change in outcome maps. */
+export type ChangeKey = `${number}/${ResourceName}`;
+
+export function changeKey(change: { appId: number; resource: ResourceName }): ChangeKey {
+  return `${change.appId}/${change.resource}`;
 }
 
 export interface PlanSummary {
@@ -35,17 +34,26 @@ export interface PlanSummary {
   noop: number;
 }
 
-/** Changes sorted by appId: the single order every output uses. */
+/** Changes sorted by appId, then resource write order: the single order every output uses. */
 export interface Plan {
   changes: Change[];
   summary: PlanSummary;
+  /** Set for a `--target` run: the only apps the plan covers (sorted). */
+  targets?: number[];
 }
 
 /** What happened when a change was applied. */
 export interface ChangeOutcome {
   /** True only when a write was made and succeeded. */
   applied: boolean;
-  error?: { message: string; correlationId?: string };
+  /** Set when not applied for a reason the user should read ("already as planned"). */
+  note?: string;
+  error?: {
+    message: string;
+    correlationId?: string;
+    /** True when running apply again can fix it (timeouts, 5xx, 429, interrupted). */
+    rerunnable?: boolean;
+  };
 }
 
 /** A number as the webhook answers it (after HubSpot's truncation rules). */
@@ -55,11 +63,14 @@ export interface WebhookNumber {
   friendlyName: string;
 }
 
-/** What probing an app's live webhook found, compared with the config. */
+/** What probing one level (default, portal, user) of an app's live webhook found. */
 export interface WebhookFinding {
   /** match: same numbers; mismatch: valid answer, other numbers; error: failed or invalid. */
   status: 'match' | 'mismatch' | 'error';
   url: string;
+  /** Which declaration was checked: the portal and user ids sent; absent for the app's default. */
+  portalId?: number;
+  userId?: number;
   /** Declared but not answered. */
   missing: WebhookNumber[];
   /** Answered but not declared. */
@@ -74,13 +85,18 @@ export type ReportKind = 'plan' | 'apply' | 'drift';
 
 /**
  * Everything a view needs to render one command's result: the plan, plus
- * per-app outcomes (apply) and webhook findings (drift --probe).
+ * per-change outcomes (apply) and webhook findings per app (drift --probe).
  */
 export interface PlanReport {
   kind: ReportKind;
   plan: Plan;
-  /** Config paths as given, for headings and stable PR-comment markers. */
+  /** The command's path arguments exactly as given (globs unexpanded), for headings and stable PR-comment markers. */
   configPaths: string[];
-  outcomes?: ReadonlyMap<number, ChangeOutcome>;
-  webhooks?: ReadonlyMap<number, WebhookFinding>;
+  outcomes?: ReadonlyMap<ChangeKey, ChangeOutcome>;
+  /** Per appId: one finding per probed level (default first, then portals, then users). */
+  webhooks?: ReadonlyMap<number, WebhookFinding[]>;
+  /** apply only: set when a signal stopped it. */
+  interrupted?: boolean;
+  /** Set when the run failed before a plan existed or midway; views say what failed. */
+  failure?: { message: string; correlationId?: string };
 }

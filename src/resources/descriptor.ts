@@ -1,0 +1,76 @@
+// A settings resource of a calling app, as data (STYLE.md "Resources as
+// descriptors"): plan, apply, saved plans, renderers, import, drift, the
+// client and the emulator loop over these and never name a resource.
+
+/** The resources hscc manages, in DESIGN.md's words. */
+export type ResourceName = 'calling-settings' | 'recording-settings' | 'channel-connection';
+
+/** A managed field's value as HubSpot stores it. */
+export type FieldValue = string | number | boolean;
+
+/** A resource's managed fields, by field name (a fresh object: never mutated). */
+export type Fields = Readonly<Record<string, FieldValue>>;
+
+export type FieldType = 'string' | 'boolean' | 'integer';
+
+/** How a field's value is checked beyond its JSON type (config rules and saved-plan re-checks). */
+export type FieldRule =
+  /** absolute https URL; http only for loopback hosts. */
+  | 'webhook-url'
+  /** a webhook-url that also contains `%s`. */
+  | 'recording-url'
+  /** a non-empty string. */
+  | 'non-empty'
+  /** an integer ≥ 1. */
+  | 'positive-integer'
+  | 'none';
+
+export interface FieldDescriptor {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly rule: FieldRule;
+  /** One line for the JSON Schema and editors. */
+  readonly description: string;
+}
+
+/** What a change does, for impact rules. */
+export interface ChangeFacts {
+  readonly action: 'create' | 'update' | 'delete' | 'no-op';
+  readonly before: Fields | null;
+  readonly after: Fields | null;
+  readonly changedFields: readonly string[];
+}
+
+/**
+ * What a user will notice when a change is applied (plan) or what is true
+ * now (drift). Stored in the model so every view agrees.
+ */
+export interface Impact {
+  /** Stable id, e.g. `greyed-out`, `calling-removed`. */
+  readonly kind: string;
+  readonly message: string;
+  /** True for what a reviewer must not miss: a delete, an `isReady` flip, a moved webhook or dialer. */
+  readonly warning: boolean;
+}
+
+export interface ResourceDescriptor {
+  readonly name: ResourceName;
+  /** For messages: "calling settings". */
+  readonly title: string;
+  /** The path below `.../{appId}/`: `settings`, `settings/recording`, `settings/channel-connection`. */
+  readonly pathSegment: string;
+  /**
+   * Where the config declares it: a top-level key holding the block
+   * (`calling`, `recording`), or `settings` for the channel connection,
+   * whose `ensure` sits at the top level.
+   */
+  readonly configKey: 'settings' | 'calling' | 'recording';
+  /** Managed fields in display and PATCH order. Create sends all of them. */
+  readonly fields: readonly FieldDescriptor[];
+  /** False when HubSpot's API has no DELETE for it (recording settings). */
+  readonly deletable: boolean;
+  /** What users notice when `change` is applied. Pure. */
+  impactsOf(change: ChangeFacts): Impact[];
+  /** The same facts read as the present, for drift: HubSpot has `before`, the config declares `after`. */
+  driftImpactsOf(change: ChangeFacts): Impact[];
+}
