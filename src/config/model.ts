@@ -1,16 +1,19 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { API_VERSION_TABLE } from '../hubspot/api-versions.js';
 import type { Fields, ResourceName } from '../resources/index.js';
 
-/**
- * The HubSpot API versions hscc can talk to (DESIGN.md "The HubSpot API").
- * The path and default auth of each are one row in `hubspot/api-versions.ts`.
- */
-export type ApiVersion = 'v3' | '2025-09' | '2026-03' | '2026-09';
-export const API_VERSIONS: readonly ApiVersion[] = ['v3', '2025-09', '2026-03', '2026-09'];
+/** The HubSpot API versions hscc can talk to: one row each in `hubspot/api-versions.ts`. */
+export type ApiVersion = keyof typeof API_VERSION_TABLE;
+export const API_VERSIONS = Object.keys(API_VERSION_TABLE) as readonly ApiVersion[];
 
-/** Where the credential comes from and how it is sent (DESIGN.md "Auth"). */
+/** Where the credential comes from and how it is sent (DESIGN.md "The HubSpot API", auth). */
 export type AuthMode = 'developer-api-key' | 'access-token';
 export const AUTH_MODES: readonly AuthMode[] = ['developer-api-key', 'access-token'];
+
+/** The auth an app uses when its document does not say. */
+export function defaultAuthFor(apiVersion: ApiVersion): AuthMode {
+  return API_VERSION_TABLE[apiVersion].defaultAuth;
+}
 
 export type Ensure = 'present' | 'absent';
 
