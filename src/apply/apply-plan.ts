@@ -1,71 +1,139 @@
-import type { ManagedSettings } from '../config/model.js';
 import { isUserError } from '../errors.js';
-import type { ChannelConnectionClient } from '../hubspot/types.js';
-import type { Change, ChangeOutcome, Plan } from '../plan/model.js';
+import type { RemoteResource, ResourceTarget, SettingsClient } from '../hubspot/types.js';
+import { compareChanges, managedOf, resourceOf } from '../plan/build-plan.js';
+import { changeKey, type Change, type ChangeKey, type ChangeOutcome, type Plan } from '../plan/model.js';
+import type { Fields } from '../resources/index.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 
 export interface ApplyPlanOptions {
-  /** Apps written concurrently. */
+  /** Apps written concurrently; one app's changes run one after another. */
   parallelism: number;
+  /** Checked before each write starts: false once an interrupt asked to stop. */
+  mayStart?: () => boolean;
+  /**
+   * Why the resource as read just before its write no longer matches what
+   * the plan was made against (undefined: it still does). The re-read
+   * narrows the window in which another writer can interleave.
+   */
+  checkCurrent?: (change: Change, current: RemoteResource | null) => string | undefined;
   onSettled?: () => void;
 }
 
-/** The PATCH body: only the fields that change. */
-export function patchOf(change: Change): Partial<ManagedSettings> {
-  const patch: Partial<ManagedSettings> = {};
+export const NOT_ATTEMPTED_INTERRUPTED = 'interrupted: not attempted';
+
+export function targetOf(change: Change): ResourceTarget {
+  return { appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth };
+}
+
+/** The PATCH body: only the fields that change, with their planned values. */
+export function patchOf(change: Change): Fields {
+  const patch: Record<string, Fields[string]> = {};
   if (change.after === null) return patch;
   for (const field of change.changedFields) {
-    if (field === 'url') patch.url = change.after.url;
-    else patch.isReady = change.after.isReady;
+    const value = change.after[field];
+    if (value !== undefined) patch[field] = value;
   }
   return patch;
 }
 
-async function write(change: Change, client: ChannelConnectionClient): Promise<void> {
-  const target = { appId: change.appId, apiVersion: change.apiVersion };
+/** Sends one change; resolves to whether a write was made. */
+async function write(change: Change, client: SettingsClient): Promise<boolean> {
+  const target = targetOf(change);
   switch (change.action) {
     case 'create':
-      if (change.after === null) throw new Error(`create without settings for app ${change.appId}`);
-      await client.create(target, change.after);
-      return;
+      if (change.after === null) throw new Error(`create without fields for ${changeKey(change)}`);
+      return (await client.create(target, change.after)).wrote;
     case 'update':
-      await client.update(target, patchOf(change));
-      return;
+      return (await client.update(target, patchOf(change))).wrote;
     case 'delete':
-      await client.delete(target);
-      return;
+      if (!resourceOf(change).deletable) throw new Error(`${change.resource} cannot be deleted`);
+      return (await client.delete(target)).wrote;
     case 'no-op':
-      return;
+      return false;
   }
 }
 
+/** Matches the planned `before` (presence and managed fields) against a fresh read. */
+export function differsFromPlanned(change: Change, current: RemoteResource | null): string | undefined {
+  const resource = resourceOf(change);
+  if (change.before === null) return current === null ? undefined : 'it was created since the plan was made';
+  if (current === null) return 'it was deleted since the plan was made';
+  const now = managedOf(resource, current.fields);
+  const moved = resource.fields.filter((field) => now[field.name] !== change.before?.[field.name]).map((field) => field.name);
+  return moved.length === 0 ? undefined : `${moved.join(', ')} changed since the plan was made`;
+}
+
 /**
- * Executes every non-no-op change through the client. One app's failure never
- * stops the others: each gets its own outcome, so a re-run converges.
+ * The write order within one app (DESIGN.md "Order within an app"): creates
+ * and updates in resource order (calling settings first), then deletes in
+ * reverse (the channel connection before the calling settings).
  */
-export async function applyPlan(
-  plan: Plan,
-  client: ChannelConnectionClient,
-  options: ApplyPlanOptions,
-): Promise<Map<number, ChangeOutcome>> {
-  const pending = plan.changes.filter((change) => change.action !== 'no-op');
-  const results = await mapConcurrent(pending, options.parallelism, async (change) => {
-    try {
-      await write(change, client);
-      return [change.appId, { applied: true }] as const;
-    } catch (error) {
-      // Bugs must surface as bugs, not as a failed app.
-      if (!isUserError(error)) throw error;
-      const outcome: ChangeOutcome = { applied: false, error: { message: error.message } };
-      if (error.correlationId !== undefined && outcome.error) outcome.error.correlationId = error.correlationId;
-      return [change.appId, outcome] as const;
-    } finally {
+export function writeOrder(changes: readonly Change[]): Change[] {
+  const writes = changes.filter((change) => change.action === 'create' || change.action === 'update').sort(compareChanges);
+  const deletes = changes.filter((change) => change.action === 'delete').sort((a, b) => compareChanges(b, a));
+  return [...writes, ...deletes];
+}
+
+/**
+ * Executes every non-no-op change through the client. Apps run
+ * concurrently; within an app, changes run in write order and stop at the
+ * first failure (later ones may depend on it). One app's failure never
+ * stops the others, so a re-run converges. Every change gets an outcome.
+ */
+export async function applyPlan(plan: Plan, client: SettingsClient, options: ApplyPlanOptions): Promise<Map<ChangeKey, ChangeOutcome>> {
+  const outcomes = new Map<ChangeKey, ChangeOutcome>();
+  const byApp = new Map<number, Change[]>();
+  for (const change of plan.changes) {
+    if (change.action === 'no-op') continue;
+    const list = byApp.get(change.appId) ?? [];
+    list.push(change);
+    byApp.set(change.appId, list);
+  }
+
+  await mapConcurrent([...byApp.values()], options.parallelism, async (changes) => {
+    let blockedBy: string | undefined;
+    for (const change of writeOrder(changes)) {
+      const key = changeKey(change);
+      if (blockedBy !== undefined) {
+        outcomes.set(key, { applied: false, error: { message: `not attempted: ${blockedBy} failed first`, rerunnable: true } });
+        continue;
+      }
+      if (options.mayStart !== undefined && !options.mayStart()) {
+        outcomes.set(key, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+        continue;
+      }
+      outcomes.set(key, await applyOne(change, client, options));
+      if (outcomes.get(key)?.error !== undefined) blockedBy = change.resource;
       options.onSettled?.();
     }
   });
-  const outcomes = new Map<number, ChangeOutcome>(results);
+
   for (const change of plan.changes) {
-    if (change.action === 'no-op') outcomes.set(change.appId, { applied: false });
+    if (change.action === 'no-op') outcomes.set(changeKey(change), { applied: false });
   }
   return outcomes;
+}
+
+async function applyOne(change: Change, client: SettingsClient, options: ApplyPlanOptions): Promise<ChangeOutcome> {
+  try {
+    if (options.checkCurrent !== undefined) {
+      const reason = options.checkCurrent(change, await client.get(targetOf(change)));
+      if (reason !== undefined) {
+        return { applied: false, error: { message: `not applied: ${reason}`, rerunnable: true } };
+      }
+    }
+    const wrote = await write(change, client);
+    return wrote ? { applied: true } : { applied: false, note: 'already as planned' };
+  } catch (error) {
+    // Bugs must surface as bugs, not as a failed change.
+    if (!isUserError(error)) throw error;
+    const failure: NonNullable<ChangeOutcome['error']> = { message: error.message, rerunnable: rerunnableOf(error) };
+    if (error.correlationId !== undefined) failure.correlationId = error.correlationId;
+    return { applied: false, error: failure };
+  }
+}
+
+function rerunnableOf(error: Error): boolean {
+  const flag = (error as { rerunnable?: unknown }).rerunnable;
+  return flag === true;
 }

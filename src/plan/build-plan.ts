@@ -1,85 +1,73 @@
-import type { AppConfig, ManagedSettings } from '../config/model.js';
-import type { RemoteSettings } from '../hubspot/types.js';
-import type { Change, Impact, ManagedField, Plan, PlanSummary } from './model.js';
+import type { AppConfig, DesiredResource } from '../config/model.js';
+import type { RemoteResource } from '../hubspot/types.js';
+import { RESOURCES, resourceNamed, resourceOrder, type Fields, type ResourceDescriptor, type ResourceName } from '../resources/index.js';
+import { changeKey, type Action, type Change, type ChangeKey, type Plan, type PlanSummary } from './model.js';
 
-const MANAGED_FIELDS: readonly ManagedField[] = ['url', 'isReady'];
+/** What GET returned per (appId, resource): null when absent. */
+export type Observed = ReadonlyMap<ChangeKey, RemoteResource | null>;
 
-/** Only `url` and `isReady` are managed: timestamps and server extras never diff. */
-export function managedOf(remote: RemoteSettings): ManagedSettings {
-  return { url: remote.url, isReady: remote.isReady };
+/** How impacts are worded: what applying will do (plan, apply) or what is true now (drift). */
+export type ImpactTense = 'plan' | 'drift';
+
+/** Only the descriptor's fields are managed: timestamps and server extras never diff. */
+export function managedOf(resource: ResourceDescriptor, fields: Fields): Fields {
+  const managed: Record<string, Fields[string]> = {};
+  for (const field of resource.fields) {
+    const value = fields[field.name];
+    if (value !== undefined) managed[field.name] = value;
+  }
+  return managed;
 }
 
-/** Fields whose values differ between two settings, in a fixed order. */
-export function changedFieldsOf(before: ManagedSettings, after: ManagedSettings): ManagedField[] {
-  return MANAGED_FIELDS.filter((field) => before[field] !== after[field]);
+/** Fields whose values differ, in the descriptor's order. */
+export function changedFieldsOf(resource: ResourceDescriptor, before: Fields, after: Fields): string[] {
+  return resource.fields.filter((field) => before[field.name] !== after[field.name]).map((field) => field.name);
 }
 
-/** The change that makes `observed` match the declaration of `app`. Pure. */
-export function diffApp(app: AppConfig, observed: RemoteSettings | null): Change {
-  const base = { appId: app.appId, apiVersion: app.apiVersion };
-  const before = observed === null ? null : managedOf(observed);
-
-  if (app.ensure === 'absent' || app.settings === null) {
-    if (before === null) {
-      return { ...base, action: 'no-op', before: null, after: null, changedFields: [], impacts: [] };
-    }
-    return {
-      ...base,
-      action: 'delete',
-      before,
-      after: null,
-      changedFields: [...MANAGED_FIELDS],
-      impacts: [
-        {
-          kind: 'connection-removed',
-          message: 'Removes the connection option: users can no longer connect numbers through this app.',
-        },
-      ],
-    };
-  }
-
-  const after: ManagedSettings = { url: app.settings.url, isReady: app.settings.isReady };
-  if (before === null) {
-    return {
-      ...base,
-      action: 'create',
-      before: null,
-      after,
-      changedFields: [...MANAGED_FIELDS],
-      impacts: after.isReady ? [becomesSelectable()] : [],
-    };
-  }
-
-  const changedFields = changedFieldsOf(before, after);
-  if (changedFields.length === 0) {
-    return { ...base, action: 'no-op', before, after: { ...before }, changedFields, impacts: [] };
-  }
-  return { ...base, action: 'update', before, after, changedFields, impacts: impactsOfUpdate(before, after) };
+/** The (appId, resource) pairs an app manages, in write order. */
+export function managedResourcesOf(app: AppConfig): { resource: ResourceDescriptor; desired: DesiredResource }[] {
+  return RESOURCES.flatMap((resource) => {
+    const desired = app.resources[resource.name];
+    return desired === undefined ? [] : [{ resource, desired }];
+  });
 }
 
-function becomesSelectable(): Impact {
+/** The change that makes `observed` match `desired` for one resource of one app. Pure. */
+export function diffResource(
+  app: AppConfig,
+  resource: ResourceDescriptor,
+  desired: DesiredResource,
+  observed: RemoteResource | null,
+  tense: ImpactTense = 'plan',
+): Change {
+  const before = observed === null ? null : managedOf(resource, observed.fields);
+  const after = desired.ensure === 'present' ? managedOf(resource, desired.fields) : null;
+  const allFields = resource.fields.map((field) => field.name);
+  let action: Action;
+  let changedFields: string[];
+  if (after === null) {
+    action = before === null ? 'no-op' : 'delete';
+    changedFields = before === null ? [] : allFields;
+  } else if (before === null) {
+    action = 'create';
+    changedFields = allFields;
+  } else {
+    changedFields = changedFieldsOf(resource, before, after);
+    action = changedFields.length === 0 ? 'no-op' : 'update';
+  }
+  const facts = { action, before, after: action === 'no-op' && before !== null ? { ...before } : after, changedFields };
+  const impacts = action === 'no-op' ? [] : tense === 'drift' ? resource.driftImpactsOf(facts) : resource.impactsOf(facts);
   return {
-    kind: 'becomes-selectable',
-    message: 'The app becomes selectable when connecting a number, in every installing portal.',
+    appId: app.appId,
+    resource: resource.name,
+    apiVersion: app.apiVersion,
+    auth: app.auth,
+    action,
+    before: facts.before,
+    after: facts.after,
+    changedFields,
+    impacts,
   };
-}
-
-function impactsOfUpdate(before: ManagedSettings, after: ManagedSettings): Impact[] {
-  const impacts: Impact[] = [];
-  if (!before.isReady && after.isReady) impacts.push(becomesSelectable());
-  if (before.isReady && !after.isReady) {
-    impacts.push({
-      kind: 'greyed-out',
-      message: 'The app is greyed out: users in every installing portal can no longer select it.',
-    });
-  }
-  if (before.url !== after.url) {
-    impacts.push({
-      kind: 'webhook-moved',
-      message: 'HubSpot asks the new URL for available numbers from now on.',
-    });
-  }
-  return impacts;
 }
 
 export function summarize(changes: readonly Change[]): PlanSummary {
@@ -91,22 +79,43 @@ export function summarize(changes: readonly Change[]): PlanSummary {
   return summary;
 }
 
+/** The one order of every output: appId, then resource write order. */
+export function compareChanges(a: { appId: number; resource: ResourceName }, b: { appId: number; resource: ResourceName }): number {
+  return a.appId - b.appId || resourceOrder(a.resource) - resourceOrder(b.resource);
+}
+
+export interface BuildPlanOptions {
+  tense?: ImpactTense;
+  /** The `--target` apps, when the run was limited to them. */
+  targets?: readonly number[];
+}
+
 /**
- * Builds the plan for every app. `observed` maps appId to what GET returned
- * (null: absent); every app must have an entry. Sorted by appId here, once.
+ * Builds the plan for every managed resource of every app. `observed` must
+ * hold an entry per (appId, resource) the apps manage. Sorted here, once.
  */
-export function buildPlan(apps: readonly AppConfig[], observed: ReadonlyMap<number, RemoteSettings | null>): Plan {
-  const changes = [...apps]
-    .sort((a, b) => a.appId - b.appId)
-    .map((app) => {
-      const remote = observed.get(app.appId);
-      if (remote === undefined) throw new Error(`buildPlan: no observation for app ${app.appId}`);
-      return diffApp(app, remote);
-    });
-  return { changes, summary: summarize(changes) };
+export function buildPlan(apps: readonly AppConfig[], observed: Observed, options: BuildPlanOptions = {}): Plan {
+  const changes: Change[] = [];
+  for (const app of apps) {
+    for (const { resource, desired } of managedResourcesOf(app)) {
+      const key = changeKey({ appId: app.appId, resource: resource.name });
+      const remote = observed.get(key);
+      if (remote === undefined) throw new Error(`buildPlan: no observation for ${key}`);
+      changes.push(diffResource(app, resource, desired, remote, options.tense));
+    }
+  }
+  changes.sort(compareChanges);
+  const plan: Plan = { changes, summary: summarize(changes) };
+  if (options.targets !== undefined && options.targets.length > 0) plan.targets = [...new Set(options.targets)].sort((a, b) => a - b);
+  return plan;
 }
 
 /** True when applying the plan would write nothing. */
 export function isEmptyPlan(plan: Plan): boolean {
   return plan.changes.every((change) => change.action === 'no-op');
+}
+
+/** The descriptor of a change's resource. */
+export function resourceOf(change: Change): ResourceDescriptor {
+  return resourceNamed(change.resource);
 }

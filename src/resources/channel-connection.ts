@@ -11,6 +11,7 @@ export const channelConnection: ResourceDescriptor = {
     { name: 'url', type: 'string', rule: 'webhook-url', description: 'The webhook HubSpot calls for available numbers.' },
     { name: 'isReady', type: 'boolean', rule: 'none', description: 'true: users can select the app when connecting a number; false: it is greyed out.' },
   ],
+  webhookUrlField: 'url',
   deletable: true,
   impactsOf(change: ChangeFacts): Impact[] {
     if (change.action === 'delete') {

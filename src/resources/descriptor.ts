@@ -67,6 +67,8 @@ export interface ResourceDescriptor {
   readonly configKey: 'settings' | 'calling' | 'recording';
   /** Managed fields in display and PATCH order. Create sends all of them. */
   readonly fields: readonly FieldDescriptor[];
+  /** The field holding the URL HubSpot POSTs to for available numbers, when the resource is a webhook (channel connection). */
+  readonly webhookUrlField?: string;
   /** False when HubSpot's API has no DELETE for it (recording settings). */
   readonly deletable: boolean;
   /** What users notice when `change` is applied. Pure. */
