@@ -16,6 +16,10 @@ export interface ApplyPlanOptions {
    * narrows the window in which another writer can interleave.
    */
   checkCurrent?: (change: Change, current: RemoteResource | null) => string | undefined;
+  /** A write (its re-read included) is about to start. */
+  onStart?: (change: Change) => void;
+  /** A change's outcome is known. */
+  onOutcome?: (change: Change, outcome: ChangeOutcome) => void;
   onSettled?: () => void;
 }
 
@@ -92,18 +96,23 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
 
   await mapConcurrent([...byApp.values()], options.parallelism, async (changes) => {
     let blockedBy: string | undefined;
+    const settle = (change: Change, outcome: ChangeOutcome) => {
+      outcomes.set(changeKey(change), outcome);
+      options.onOutcome?.(change, outcome);
+    };
     for (const change of writeOrder(changes)) {
-      const key = changeKey(change);
       if (blockedBy !== undefined) {
-        outcomes.set(key, { applied: false, error: { message: `not attempted: ${blockedBy} failed first`, rerunnable: true } });
+        settle(change, { applied: false, error: { message: `not attempted: ${blockedBy} failed first`, rerunnable: true } });
         continue;
       }
       if (options.mayStart !== undefined && !options.mayStart()) {
-        outcomes.set(key, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+        settle(change, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
         continue;
       }
-      outcomes.set(key, await applyOne(change, client, options));
-      if (outcomes.get(key)?.error !== undefined) blockedBy = change.resource;
+      options.onStart?.(change);
+      const outcome = await applyOne(change, client, options);
+      settle(change, outcome);
+      if (outcome.error !== undefined) blockedBy = `its ${resourceOf(change).title}`;
       options.onSettled?.();
     }
   });

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
+import { fieldProblem } from '../config/rules.js';
 import { UserError } from '../errors.js';
 import validateSavedPlanJson from '../generated/saved-plan-validator.js';
-import type { RemoteSettings } from '../hubspot/types.js';
-import { summarize } from '../plan/build-plan.js';
-import type { Change, Plan } from '../plan/model.js';
+import type { RemoteResource } from '../hubspot/types.js';
+import { managedOf, summarize } from '../plan/build-plan.js';
+import { changeKey, type Change, type ChangeKey, type Plan } from '../plan/model.js';
 import { toPlanJson, type PlanJson } from '../render/json.js';
+import { resourceNamed, type Fields } from '../resources/index.js';
 
-/** What GET showed for one app when the plan was made ("absent" included). */
+/** What GET showed for one app resource when the plan was made ("absent" included). */
 export interface ObservedJson {
   present: boolean;
-  url?: string;
-  isReady?: boolean;
+  /** The managed fields, when present. */
+  fields?: Fields;
   updatedAt?: string;
 }
 
@@ -21,8 +23,11 @@ export interface SavedPlanJson extends PlanJson {
     createdAt: string;
     /** sha256 of the resolved inputs (config files and expanded apps). */
     inputHash: string;
+    /** The path arguments as given. */
     configPaths: string[];
-    /** Keyed by appId. */
+    /** The files they resolved to. */
+    files: string[];
+    /** Keyed by `appId/resource`. */
     observed: Record<string, ObservedJson>;
     /** `sha256:` over the document without this field: detects edits. */
     checksum: string;
@@ -31,26 +36,28 @@ export interface SavedPlanJson extends PlanJson {
 
 export interface SavedPlan {
   plan: Plan;
-  observed: ReadonlyMap<number, ObservedJson>;
+  observed: ReadonlyMap<ChangeKey, ObservedJson>;
   toolVersion: string;
   configPaths: string[];
+  inputHash: string;
 }
 
 export interface CreateSavedPlanInput {
   plan: Plan;
-  observed: ReadonlyMap<number, RemoteSettings | null>;
+  observed: ReadonlyMap<ChangeKey, RemoteResource | null>;
   toolVersion: string;
   inputHash: string;
   configPaths: string[];
+  files: string[];
   /** Epoch ms. */
   now: number;
 }
 
 /** The observation the staleness check compares: presence, managed fields, updatedAt. */
-export function observedOf(settings: RemoteSettings | null): ObservedJson {
-  if (settings === null) return { present: false };
-  const observed: ObservedJson = { present: true, url: settings.url, isReady: settings.isReady };
-  if (settings.updatedAt !== undefined) observed.updatedAt = settings.updatedAt;
+export function observedOf(change: Pick<Change, 'resource'>, remote: RemoteResource | null): ObservedJson {
+  if (remote === null) return { present: false };
+  const observed: ObservedJson = { present: true, fields: managedOf(resourceNamed(change.resource), remote.fields) };
+  if (remote.updatedAt !== undefined) observed.updatedAt = remote.updatedAt;
   return observed;
 }
 
@@ -62,9 +69,10 @@ function checksumOf(document: Omit<SavedPlanJson, 'savedPlan'> & { savedPlan: Om
 export function createSavedPlan(input: CreateSavedPlanInput): SavedPlanJson {
   const observed: Record<string, ObservedJson> = {};
   for (const change of input.plan.changes) {
-    const settings = input.observed.get(change.appId);
-    if (settings === undefined) throw new Error(`createSavedPlan: no observation for app ${change.appId}`);
-    observed[String(change.appId)] = observedOf(settings);
+    const key = changeKey(change);
+    const remote = input.observed.get(key);
+    if (remote === undefined) throw new Error(`createSavedPlan: no observation for ${key}`);
+    observed[key] = observedOf(change, remote);
   }
   const unsigned = {
     ...toPlanJson({ kind: 'plan', plan: input.plan, configPaths: input.configPaths }),
@@ -73,6 +81,7 @@ export function createSavedPlan(input: CreateSavedPlanInput): SavedPlanJson {
       createdAt: new Date(input.now).toISOString(),
       inputHash: input.inputHash,
       configPaths: [...input.configPaths],
+      files: [...input.files],
       observed,
     },
   };
@@ -80,8 +89,10 @@ export function createSavedPlan(input: CreateSavedPlanInput): SavedPlanJson {
 }
 
 /**
- * Parses and checks a saved plan file: JSON, shape, checksum (edits) and tool
- * version (Terraform likewise refuses plans from another version).
+ * Parses and checks a saved plan file: JSON, shape, checksum (edits), tool
+ * version (Terraform likewise refuses plans from another version), and every
+ * value it would write against the config rules (an edited or forged plan
+ * must not write what no config could declare).
  */
 export function parseSavedPlan(text: string, file: string, toolVersion: string): SavedPlan {
   const refuse = (why: string, hint?: string) =>
@@ -107,53 +118,117 @@ export function parseSavedPlan(text: string, file: string, toolVersion: string):
   }
   const changes: Change[] = document.changes.map((change) => ({
     appId: change.appId,
+    resource: change.resource,
     apiVersion: change.apiVersion,
+    auth: change.auth,
     action: change.action,
     before: change.before,
     after: change.after,
     changedFields: change.changedFields,
-    impacts: change.impacts,
+    impacts: change.impacts.map((impact) => ({ kind: impact.kind, message: impact.message, warning: impact.warning ?? false })),
   }));
-  const observed = new Map<number, ObservedJson>();
+  const problems = changes.flatMap(planValueProblems);
+  if (problems.length > 0) throw refuse(`the plan would write values no config may declare:\n  ${problems.join('\n  ')}\n`);
+  const observed = new Map<ChangeKey, ObservedJson>();
   for (const change of changes) {
-    const entry = document.savedPlan.observed[String(change.appId)];
-    if (entry === undefined) throw refuse(`no observation recorded for app ${change.appId}`);
-    observed.set(change.appId, entry);
+    const key = changeKey(change);
+    const entry = document.savedPlan.observed[key];
+    if (entry === undefined) throw refuse(`no observation recorded for ${key}`);
+    observed.set(key, entry);
   }
+  const plan: Plan = { changes, summary: summarize(changes) };
+  if (document.targets !== undefined) plan.targets = [...document.targets];
   return {
-    plan: { changes, summary: summarize(changes) },
+    plan,
     observed,
     toolVersion: document.savedPlan.toolVersion,
     configPaths: document.savedPlan.configPaths,
+    inputHash: document.savedPlan.inputHash,
   };
 }
 
-export interface StaleApp {
+/** What is wrong with the values a change would write, by the same rules as the config. */
+function planValueProblems(change: Change): string[] {
+  const resource = resourceNamed(change.resource);
+  const where = `app ${change.appId} ${change.resource}`;
+  if (change.action === 'delete' && !resource.deletable) return [`${where}: HubSpot's API cannot delete ${resource.title}`];
+  if (change.action !== 'create' && change.action !== 'update') return [];
+  if (change.after === null) return [`${where}: ${change.action} without values`];
+  const problems: string[] = [];
+  const fields = change.action === 'create' ? resource.fields.map((field) => field.name) : change.changedFields;
+  for (const name of fields) {
+    const field = resource.fields.find((candidate) => candidate.name === name);
+    if (field === undefined) {
+      problems.push(`${where}: ${JSON.stringify(name)} is not a field of ${resource.title}`);
+      continue;
+    }
+    const problem = fieldProblem(field, change.after[name]);
+    if (problem !== undefined) problems.push(`${where}: ${name}: ${problem.message}`);
+  }
+  return problems;
+}
+
+/** One resource whose remote state differs from what the plan observed. */
+export interface StaleResource {
   appId: number;
+  resource: Change['resource'];
   reason: string;
 }
 
 function describe(observed: ObservedJson): string {
   if (!observed.present) return 'absent';
-  return `url ${JSON.stringify(observed.url)}, isReady ${String(observed.isReady)}, updatedAt ${observed.updatedAt ?? 'unknown'}`;
+  const fields = Object.entries(observed.fields ?? {}).map(([name, value]) => `${name} ${JSON.stringify(value)}`);
+  return `${fields.join(', ')}, updatedAt ${observed.updatedAt ?? 'unknown'}`;
+}
+
+/** Same presence, managed fields and updatedAt. */
+export function sameObservation(a: ObservedJson, b: ObservedJson): boolean {
+  if (a.present !== b.present || a.updatedAt !== b.updatedAt) return false;
+  const left = a.fields ?? {};
+  const right = b.fields ?? {};
+  const names = new Set([...Object.keys(left), ...Object.keys(right)]);
+  for (const name of names) if (left[name] !== right[name]) return false;
+  return true;
 }
 
 /**
- * Apps whose remote state differs from what the plan observed: presence,
- * url, isReady or updatedAt. Any entry makes the whole plan stale.
+ * Resources whose remote state differs from what the plan observed:
+ * presence, any managed field, or updatedAt. Any entry makes the whole plan
+ * stale.
  */
-export function findStaleApps(
-  recorded: ReadonlyMap<number, ObservedJson>,
-  current: ReadonlyMap<number, RemoteSettings | null>,
-): StaleApp[] {
-  const stale: StaleApp[] = [];
-  for (const [appId, then] of recorded) {
-    const settings = current.get(appId);
-    if (settings === undefined) continue;
-    const now = observedOf(settings);
-    const same =
-      then.present === now.present && then.url === now.url && then.isReady === now.isReady && then.updatedAt === now.updatedAt;
-    if (!same) stale.push({ appId, reason: `planned against ${describe(then)}; now ${describe(now)}` });
+export function findStaleResources(
+  plan: Plan,
+  recorded: ReadonlyMap<ChangeKey, ObservedJson>,
+  current: ReadonlyMap<ChangeKey, RemoteResource | null>,
+): StaleResource[] {
+  const stale: StaleResource[] = [];
+  for (const change of plan.changes) {
+    const key = changeKey(change);
+    const then = recorded.get(key);
+    const remote = current.get(key);
+    if (then === undefined || remote === undefined) continue;
+    const now = observedOf(change, remote);
+    if (!sameObservation(then, now)) {
+      stale.push({ appId: change.appId, resource: change.resource, reason: `planned against ${describe(then)}; now ${describe(now)}` });
+    }
   }
-  return stale.sort((a, b) => a.appId - b.appId);
+  return stale;
+}
+
+/**
+ * True when every resource the plan would change now holds exactly what the
+ * plan was to produce: the plan was already applied (by this or an
+ * identical run), so "stale" would mislead.
+ */
+export function isAlreadyApplied(plan: Plan, current: ReadonlyMap<ChangeKey, RemoteResource | null>): boolean {
+  const pending = plan.changes.filter((change) => change.action !== 'no-op');
+  if (pending.length === 0) return false;
+  return pending.every((change) => {
+    const remote = current.get(changeKey(change));
+    if (remote === undefined) return false;
+    if (change.action === 'delete') return remote === null;
+    if (remote === null || change.after === null) return false;
+    const now = managedOf(resourceNamed(change.resource), remote.fields);
+    return Object.entries(change.after).every(([name, value]) => now[name] === value);
+  });
 }

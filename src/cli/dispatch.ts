@@ -9,6 +9,7 @@ const loaders: { [N in CommandName]: () => Promise<Runner<N>> } = {
   validate: async () => (await import('../commands/validate.js')).runValidate,
   plan: async () => (await import('../commands/plan.js')).runPlan,
   apply: async () => (await import('../commands/apply.js')).runApply,
+  show: async () => (await import('../commands/show.js')).runShow,
   drift: async () => (await import('../commands/drift.js')).runDrift,
   import: async () => (await import('../commands/import.js')).runImport,
   fixtures: async () => (await import('../commands/fixtures.js')).runFixtures,

@@ -2,7 +2,7 @@
 // normalised into the typed option bags of commands/options.ts, and each
 // command module imported only when it runs.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { API_VERSIONS, type ApiVersion } from '../config/model.js';
+import { API_VERSIONS, AUTH_MODES, type ApiVersion, type AuthMode } from '../config/model.js';
 import type {
   ApplyOptions,
   DriftOptions,
@@ -15,8 +15,10 @@ import type {
   ProbeOptions,
   RateLimitSpec,
   ServeOptions,
+  ShowOptions,
   ValidateOptions,
 } from '../commands/options.js';
+import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { VERSION } from '../generated/version.js';
 
@@ -25,6 +27,7 @@ export interface CommandOptionsMap {
   validate: ValidateOptions;
   plan: PlanOptions;
   apply: ApplyOptions;
+  show: ShowOptions;
   drift: DriftOptions;
   import: ImportOptions;
   fixtures: FixturesOptions;
@@ -61,17 +64,22 @@ const parsePort = parseInteger(0, 65_535);
 const parsePositive = parseInteger(1, 2_147_483_647);
 const parseAppId = parseInteger(1, 2_147_483_647);
 
-function parseTimeout(value: string): number {
-  // Accept "30s", "500ms", or a bare number of seconds.
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
-  if (match === null) throw new InvalidArgumentError(`expected a duration such as 30s or 500ms, got "${value}".`);
-  const amount = Number(match[1]);
-  const ms = match[2] === 'ms' ? amount : amount * 1000;
+/** Node's timers overflow past 2^31-1 ms; a day is more than any request needs. */
+const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** `500ms`, `30s`, `2m`, or a bare number of seconds. */
+export function parseTimeout(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (match === null) throw new InvalidArgumentError(`expected a duration such as 500ms, 30s or 2m, got "${value}".`);
+  const ms = Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number));
   if (ms <= 0) throw new InvalidArgumentError('the timeout must be positive.');
+  if (ms > MAX_TIMEOUT_MS) throw new InvalidArgumentError(`the timeout must be at most 24h (${MAX_TIMEOUT_MS / 60_000}m), got "${value}".`);
   return ms;
 }
 
-function parseRateLimit(value: string): RateLimitSpec {
+function parseRateLimit(value: string): RateLimitSpec | 'none' {
+  if (value.trim() === 'none') return 'none';
   const match = /^(\d+)\/(\d+)$/.exec(value.trim());
   if (match === null) throw new InvalidArgumentError(`expected N/INTERVAL_MS such as 100/10000, got "${value}".`);
   const max = Number(match[1]);
@@ -84,11 +92,17 @@ function collect<T>(parse: (value: string) => T) {
   return (value: string, previous: T[] | undefined): T[] => [...(previous ?? []), parse(value)];
 }
 
-function addGlobalOptions(command: Command): Command {
-  return command
-    .option('--json', 'print one machine-readable JSON document on stdout')
-    .option('--base-url <url>', 'HubSpot API base URL (default: $HUBSPOT_API_BASE_URL or https://api.hubapi.com)')
-    .option('--timeout <duration>', 'per-request timeout, e.g. 30s or 500ms', parseTimeout);
+/** Which global flags a command lists: only those that mean something to it. */
+type GlobalFlag = 'json' | 'base-url' | 'timeout';
+const REMOTE: readonly GlobalFlag[] = ['json', 'base-url', 'timeout'];
+
+function addGlobalOptions(command: Command, flags: readonly GlobalFlag[] = REMOTE): Command {
+  if (flags.includes('json')) command.option('--json', 'print one machine-readable JSON document on stdout');
+  if (flags.includes('base-url')) {
+    command.option('--base-url <url>', 'HubSpot API base URL (default: $HUBSPOT_API_BASE_URL or https://api.hubapi.com)');
+  }
+  if (flags.includes('timeout')) command.option('--timeout <duration>', 'timeout per request attempt, e.g. 500ms, 30s or 2m (default 30s)', parseTimeout);
+  return command;
 }
 
 function addConfigInput(command: Command): Command {
@@ -104,9 +118,8 @@ function addFleet(command: Command): Command {
 }
 
 function addFormat(command: Command): Command {
-  return command.addOption(
-    new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
-  );
+  // No default: `--json --format markdown` must be told apart from `--json`.
+  return command.addOption(new Option('--format <format>', 'output format (default: text)').choices(['text', 'json', 'markdown']));
 }
 
 type Raw = Record<string, unknown>;
@@ -120,8 +133,19 @@ function globals(raw: Raw): GlobalOptions {
 }
 
 function formatOf(raw: Raw): OutputFormat {
-  if (raw.json === true) return 'json';
-  return (raw.format as OutputFormat | undefined) ?? 'text';
+  const format = raw.format as OutputFormat | undefined;
+  if (raw.json === true) {
+    if (format !== undefined && format !== 'json') throw new UsageError(`--json cannot be combined with --format ${format}.`);
+    return 'json';
+  }
+  return format ?? 'text';
+}
+
+/** A flag combination commander cannot catch: exit 1 with a pointer to --help. */
+export class UsageError extends UserError {
+  constructor(message: string) {
+    super(message, { hint: 'run with --help for usage' });
+  }
 }
 
 function configInput(paths: string[], raw: Raw) {
@@ -135,6 +159,11 @@ function fleet(raw: Raw) {
   };
 }
 
+function parseAuth(value: string): AuthMode {
+  if (!(AUTH_MODES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${AUTH_MODES.join(', ')}.`);
+  return value as AuthMode;
+}
+
 function parseApiVersion(value: string): ApiVersion {
   if (!(API_VERSIONS as readonly string[]).includes(value)) {
     throw new InvalidArgumentError(`expected one of ${API_VERSIONS.join(', ')}.`);
@@ -146,7 +175,7 @@ function parseApiVersion(value: string): ApiVersion {
 export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
   const program = new Command('hscc');
   program
-    .description('Manage HubSpot help-desk third-party calling channel connections as code.')
+    .description("Manage a HubSpot app's calling extension as code: calling settings, recording settings and the help-desk channel connection.")
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -163,7 +192,7 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
     };
   const paths = (command: Command): string[] => (command.processedArgs[0] as string[] | undefined) ?? [];
 
-  addConfigInput(addGlobalOptions(program.command('validate')))
+  addConfigInput(addGlobalOptions(program.command('validate'), ['json']))
     .description('check config files offline (no network)')
     .action(
       run(async (raw, command) => {
@@ -193,6 +222,7 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
   addFormat(addFleet(addConfigInput(addGlobalOptions(program.command('apply')))))
     .description('make remote settings match the config, or apply a saved plan file exactly')
     .option('--auto-approve', 'skip the confirmation (required without a TTY)')
+    .option('--config <paths...>', 'with a saved plan: refuse it unless these config files, as they are now, are what it was made from')
     .action(
       run(async (raw, command) => {
         const options: ApplyOptions = {
@@ -201,16 +231,25 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
           ...fleet(raw),
           autoApprove: raw.autoApprove === true,
           format: formatOf(raw),
+          config: (raw.config as string[] | undefined) ?? [],
         };
         return hooks.dispatch('apply', options);
       }),
     );
 
+  addFormat(addGlobalOptions(program.command('show'), ['json']))
+    .description('render a saved plan file (no network, no credentials)')
+    .argument('<planfile>', 'a file written by `hscc plan --out`')
+    .action(
+      run(async (raw, command) => {
+        const options: ShowOptions = { ...globals(raw), planFile: command.processedArgs[0] as string, format: formatOf(raw) };
+        return hooks.dispatch('show', options);
+      }),
+    );
+
   addFormat(addFleet(addConfigInput(addGlobalOptions(program.command('drift')))))
     .description('read-only drift check for cron: exit 0 in sync, 2 drift, 1 error')
-    .option('--probe', "also call each live webhook and compare its numbers")
-    .option('--portal-id <id>', 'portalId sent when probing', parsePositive, 1)
-    .option('--user-id <id>', 'userId sent when probing', parsePositive, 1)
+    .option('--probe', 'also call each live webhook, for every declared portal and user, and compare its numbers')
     .action(
       run(async (raw, command) => {
         const options: DriftOptions = {
@@ -218,8 +257,6 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
           ...configInput(paths(command), raw),
           ...fleet(raw),
           probe: raw.probe === true,
-          portalId: raw.portalId as number,
-          userId: raw.userId as number,
           format: formatOf(raw),
         };
         return hooks.dispatch('drift', options);
@@ -227,9 +264,10 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
     );
 
   addGlobalOptions(program.command('import'))
-    .description("print a config document for an existing app's settings")
+    .description('print a config document for an existing app: every resource it has')
     .requiredOption('--app-id <id>', 'the HubSpot app ID', parseAppId)
-    .addOption(new Option('--api-version <version>', 'API flavour').argParser(parseApiVersion).default('v3'))
+    .addOption(new Option('--api-version <version>', `API version (${API_VERSIONS.join(', ')})`).argParser(parseApiVersion).default('v3'))
+    .addOption(new Option('--auth <auth>', `credential to use (${AUTH_MODES.join(', ')}; default: the version's)`).argParser(parseAuth))
     .option('--probe', 'fill phoneNumbers from the live webhook')
     .option('--portal-id <id>', 'portalId sent when probing', parsePositive, 1)
     .option('--user-id <id>', 'userId sent when probing', parsePositive, 1)
@@ -239,6 +277,7 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
           ...globals(raw),
           appId: raw.appId as number,
           apiVersion: raw.apiVersion as ApiVersion,
+          auth: raw.auth as AuthMode | undefined,
           probe: raw.probe === true,
           portalId: raw.portalId as number,
           userId: raw.userId as number,
@@ -247,10 +286,11 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
       }),
     );
 
-  addConfigInput(addGlobalOptions(program.command('fixtures')))
-    .description('write webhook response fixtures DIR/<appId>.json')
+  addConfigInput(addGlobalOptions(program.command('fixtures'), ['json']))
+    .description('write webhook response fixtures DIR/<appId>.json, per portal and per user')
     .option('--out-dir <dir>', 'where fixtures go', 'fixtures')
     .option('--check', 'write nothing; show a diff and exit 1 when a fixture is stale')
+    .option('--prune', 'remove fixture files of apps not declared in this run (with --check: report them)')
     .action(
       run(async (raw, command) => {
         const options: FixturesOptions = {
@@ -258,12 +298,13 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
           ...configInput(paths(command), raw),
           outDir: raw.outDir as string,
           check: raw.check === true,
+          prune: raw.prune === true,
         };
         return hooks.dispatch('fixtures', options);
       }),
     );
 
-  addConfigInput(addGlobalOptions(program.command('serve')))
+  addConfigInput(addGlobalOptions(program.command('serve'), ['json']))
     .description('serve the webhook from the config, verifying HubSpot signatures')
     .option('--port <n>', 'port (0 picks a free one)', parsePort, 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -283,30 +324,31 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
       }),
     );
 
-  addConfigInput(addGlobalOptions(program.command('probe')))
+  addConfigInput(addGlobalOptions(program.command('probe'), ['json', 'timeout']))
     .description('call each live webhook as HubSpot would and check its answer')
-    .option('--portal-id <id>', 'portalId sent in the request', parsePositive, 1)
-    .option('--user-id <id>', 'userId sent in the request', parsePositive, 1)
+    .option('--portal-id <id>', 'portalId sent in the request (default: every declared portal and user, and the default)', parsePositive)
+    .option('--user-id <id>', 'userId sent in the request', parsePositive)
     .action(
       run(async (raw, command) => {
         const options: ProbeOptions = {
           ...globals(raw),
           ...configInput(paths(command), raw),
-          portalId: raw.portalId as number,
-          userId: raw.userId as number,
+          portalId: raw.portalId as number | undefined,
+          userId: raw.userId as number | undefined,
         };
         return hooks.dispatch('probe', options);
       }),
     );
 
-  addGlobalOptions(program.command('emulator'))
-    .description('run a local emulator of the HubSpot channel-connection settings API')
+  addGlobalOptions(program.command('emulator'), ['json'])
+    .description('run a local emulator of the HubSpot calling-extension settings API')
     .option('--port <n>', 'port (0 picks a free one)', parsePort, 4010)
     .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
     .option('--state <file>', 'load state from and save it to this JSON file')
     .option('--api-key <key>', 'developer API key to accept (default: $HUBSPOT_DEVELOPER_API_KEY, else any)')
     .option('--access-token <token>', 'bearer token to accept (default: $HUBSPOT_ACCESS_TOKEN, else any)')
-    .option('--rate-limit <n/ms>', 'requests allowed per interval, e.g. 100/10000', parseRateLimit)
+    .option('--read-only-token <token>', 'bearer token accepted for reads only (scope developers-read)')
+    .option('--rate-limit <n/ms|none>', 'requests allowed per interval and app (default 100/10000, as HubSpot)', parseRateLimit)
     .option('--latency <ms>', 'delay every response', parseInteger(0, 600_000), 0)
     .option('--fault <spec>', 'inject a fault, e.g. POST:2:500 (repeatable; see README)', collect(String))
     .action(
@@ -318,12 +360,14 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
           state: raw.state as string | undefined,
           apiKey: raw.apiKey as string | undefined,
           accessToken: raw.accessToken as string | undefined,
-          rateLimit: raw.rateLimit as RateLimitSpec | undefined,
+          readOnlyToken: raw.readOnlyToken as string | undefined,
+          rateLimit: raw.rateLimit as RateLimitSpec | 'none' | undefined,
           latencyMs: raw.latency as number,
           faults: (raw.fault as string[] | undefined) ?? [],
         };
         if (options.apiKey !== undefined) hooks.registerSecret(options.apiKey);
         if (options.accessToken !== undefined) hooks.registerSecret(options.accessToken);
+        if (options.readOnlyToken !== undefined) hooks.registerSecret(options.readOnlyToken);
         return hooks.dispatch('emulator', options);
       }),
     );

@@ -1,18 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { applyPlan } from '../apply/apply-plan.js';
-import { findStaleApps, parseSavedPlan } from '../apply/saved-plan.js';
+import { applyPlan, differsFromPlanned, NOT_ATTEMPTED_INTERRUPTED } from '../apply/apply-plan.js';
+import { findStaleResources, isAlreadyApplied, observedOf, parseSavedPlan, sameObservation, type SavedPlan } from '../apply/saved-plan.js';
+import { hashInputs } from '../config/input-hash.js';
 import { UserError } from '../errors.js';
-import type { ChannelConnectionClient } from '../hubspot/types.js';
+import type { SettingsClient } from '../hubspot/types.js';
 import { isEmptyPlan } from '../plan/build-plan.js';
-import type { Plan, PlanReport } from '../plan/model.js';
+import { changeKey, type Change, type ChangeKey, type ChangeOutcome, type Plan, type PlanReport } from '../plan/model.js';
 import { createProgress } from '../remote/progress.js';
 import { createPalette } from '../render/palette.js';
 import { renderPlanText } from '../render/text.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { VERSION } from '../generated/version.js';
+import { readConfigForCommand } from './config-input.js';
 import type { ApplyOptions } from './options.js';
-import { connect, emitReport, planFromConfig, readRemote, targetsOf } from './remote-context.js';
+import { connect, emitReport, planFromConfig, readRemote, withFailureSummary } from './remote-context.js';
 
 const CONFIRM = [
   '',
@@ -23,10 +25,11 @@ const CONFIRM = [
   '  Enter a value: ',
 ].join('\n');
 
+/** How long writes in flight may finish after an interrupt (DESIGN.md). */
+export const DRAIN_MS = 10_000;
+
 /** A saved plan is JSON with a formatVersion; config files are YAML documents. */
-async function readSavedPlanCandidate(options: ApplyOptions, runtime: Runtime): Promise<string | undefined> {
-  if (options.paths.length !== 1) return undefined;
-  const path = options.paths[0] as string;
+async function readSavedPlanCandidate(path: string, runtime: Runtime): Promise<string | undefined> {
   // A YAML path is config: don't read it twice just to rule out a plan file.
   if (/\.ya?ml$/i.test(path)) return undefined;
   let text: string;
@@ -42,59 +45,174 @@ async function readSavedPlanCandidate(options: ApplyOptions, runtime: Runtime): 
 
 /** `hscc apply`: from config (shows the plan, asks) or exactly a saved plan file. */
 export async function runApply(options: ApplyOptions, runtime: Runtime): Promise<CommandResult> {
-  const savedText = await readSavedPlanCandidate(options, runtime);
-  if (savedText !== undefined) return applySavedPlan(options.paths[0] as string, savedText, options, runtime);
-
-  const { loaded, client, plan } = await planFromConfig(options, runtime);
-  const configPaths = loaded.files;
-
-  if (isEmptyPlan(plan)) {
-    emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
-    return { exitCode: 0 };
-  }
-  if (options.format === 'text') runtime.stdout.write(renderPlanText({ kind: 'plan', plan, configPaths }, createPalette(runtime.stdout.color)));
-
-  if (!options.autoApprove) {
-    if (!runtime.stdinIsTTY || options.format !== 'text') {
-      throw new UserError('apply needs --auto-approve when it cannot ask for confirmation (no terminal, or --json / --format); nothing was changed.', {
-        hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
-      });
+  return withFailureSummary('apply', options, runtime, async () => {
+    const candidates = await Promise.all(options.paths.map((path) => readSavedPlanCandidate(path, runtime)));
+    const planIndex = candidates.findIndex((text) => text !== undefined);
+    if (planIndex >= 0) {
+      if (options.paths.length > 1) {
+        throw new UserError(`${options.paths[planIndex]} is a saved plan; a plan file cannot be mixed with config paths.`, {
+          hint: 'Run `hscc apply PLANFILE` alone (add `--config PATH…` to check it against the config), or `hscc apply PATHS…` without a plan.',
+        });
+      }
+      if (options.targets.length > 0) throw new UserError('--target cannot be used with a saved plan: a saved plan is applied whole.');
+      return applySavedPlan(options.paths[planIndex] as string, candidates[planIndex] as string, options, runtime);
     }
-    if (!(await runtime.confirm(CONFIRM))) throw new UserError('Apply cancelled; nothing was changed.');
-    runtime.stdout.write('\n');
-  }
-  return execute(plan, configPaths, client, options, runtime);
+    if (options.config.length > 0) {
+      throw new UserError('--config only goes with a saved plan file: `hscc apply PLANFILE --config PATH…`.');
+    }
+
+    const { client, plan } = await planFromConfig(options, runtime);
+    const configPaths = options.paths;
+    if (isEmptyPlan(plan)) {
+      emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
+      return { exitCode: 0 };
+    }
+    if (options.format === 'text') runtime.stdout.write(renderPlanText({ kind: 'plan', plan, configPaths }, createPalette(runtime.stdout.color)));
+
+    if (!options.autoApprove) {
+      if (!runtime.stdinIsTTY || options.format !== 'text') {
+        throw new UserError('apply needs --auto-approve when it cannot ask for confirmation (no terminal, or --json / --format); nothing was changed.', {
+          hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
+        });
+      }
+      if (!(await runtime.confirm(CONFIRM))) throw new UserError('Apply cancelled; nothing was changed.');
+      runtime.stdout.write('\n');
+    }
+    // The prompt may have waited long: each write re-reads its resource first.
+    return execute(plan, configPaths, client, options, runtime, differsFromPlanned);
+  });
 }
 
 async function applySavedPlan(file: string, text: string, options: ApplyOptions, runtime: Runtime): Promise<CommandResult> {
   const saved = parseSavedPlan(text, file, VERSION);
-  const targets = targetsOf(saved.plan.changes);
+  if (options.config.length > 0) await assertMatchesConfig(saved, file, options, runtime);
+  const targets = saved.plan.changes.map((change) => ({ appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth }));
   const client = connect(options, targets, runtime);
   const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
-  const stale = findStaleApps(saved.observed, remote);
+  const stale = findStaleResources(saved.plan, saved.observed, remote);
   if (stale.length > 0) {
-    const lines = stale.map((app) => `  app ${app.appId}: ${app.reason}`);
+    if (isAlreadyApplied(saved.plan, remote)) {
+      throw new UserError(`the saved plan ${file} was already applied: remote settings already equal its result, so nothing was applied.`, {
+        hint: 'Run `hscc plan` to check for further changes.',
+      });
+    }
+    const lines = stale.map((entry) => `  app ${entry.appId} ${entry.resource}: ${entry.reason}`);
+    throw new UserError(`the saved plan ${file} is stale: remote settings changed since it was made, so nothing was applied.\n${lines.join('\n')}`, {
+      hint: 'Run `hscc plan --out FILE` again, review it, and apply the new plan.',
+    });
+  }
+  const recorded = saved.observed;
+  // Re-read just before each write: presence, managed fields and updatedAt must still be as planned.
+  const checkCurrent = (change: Change, current: Parameters<typeof observedOf>[1]): string | undefined => {
+    const then = recorded.get(changeKey(change));
+    return then !== undefined && sameObservation(then, observedOf(change, current)) ? undefined : 'it changed since the plan was made';
+  };
+  return execute(saved.plan, saved.configPaths, client, options, runtime, checkCurrent);
+}
+
+/** `--config PATH…`: the plan must have been made from exactly these inputs, resolved now. */
+async function assertMatchesConfig(saved: SavedPlan, file: string, options: ApplyOptions, runtime: Runtime): Promise<void> {
+  const loaded = await readConfigForCommand({ paths: options.config, strict: options.strict }, runtime);
+  if (hashInputs(loaded.files, loaded.apps) !== saved.inputHash) {
     throw new UserError(
-      `the saved plan ${file} is stale: remote settings changed since it was made, so nothing was applied.\n${lines.join('\n')}`,
-      { hint: 'Run `hscc plan --out FILE` again, review it, and apply the new plan.' },
+      `the saved plan ${file} was not made from the configuration in ${options.config.join(' ')} as it is now, so nothing was applied.`,
+      { hint: 'The config changed after the plan was reviewed: run `hscc plan --out FILE` on this commit, review it, and apply that plan.' },
     );
   }
-  return execute(saved.plan, saved.configPaths, client, options, runtime);
 }
 
 async function execute(
   plan: Plan,
   configPaths: string[],
-  client: ChannelConnectionClient,
+  client: SettingsClient,
   options: ApplyOptions,
   runtime: Runtime,
+  checkCurrent: (change: Change, current: Parameters<typeof differsFromPlanned>[1]) => string | undefined,
 ): Promise<CommandResult> {
-  const pending = plan.changes.filter((change) => change.action !== 'no-op').length;
-  const progress = createProgress(runtime.stderr, 'Applying', pending, options.format === 'text');
-  const outcomes = await applyPlan(plan, client, { parallelism: options.parallelism, onSettled: progress.tick });
-  progress.done();
+  const pending = plan.changes.filter((change) => change.action !== 'no-op');
+  const progress = createProgress(runtime.stderr, 'Applying', pending.length, options.format === 'text');
+  const interrupt = watchInterrupts(runtime);
+  const started = new Set<ChangeKey>();
+  const settled = new Map<ChangeKey, ChangeOutcome>();
+  const run = applyPlan(plan, client, {
+    parallelism: options.parallelism,
+    mayStart: () => !interrupt.requested,
+    checkCurrent,
+    onStart: (change) => started.add(changeKey(change)),
+    onOutcome: (change, outcome) => settled.set(changeKey(change), outcome),
+    onSettled: progress.tick,
+  });
+  let outcomes: Map<ChangeKey, ChangeOutcome>;
+  let abandoned = false;
+  try {
+    const finished = await Promise.race([run.then((result) => ({ result })), interrupt.abandoned.then(() => undefined)]);
+    if (finished === undefined) {
+      abandoned = true;
+      outcomes = abandonedOutcomes(plan, started, settled);
+    } else {
+      outcomes = finished.result;
+    }
+  } finally {
+    interrupt.stop();
+    progress.done();
+  }
   const report: PlanReport = { kind: 'apply', plan, configPaths, outcomes };
+  if (interrupt.requested) report.interrupted = true;
   emitReport(report, options.format, runtime);
-  const failed = plan.changes.some((change) => change.action !== 'no-op' && outcomes.get(change.appId)?.applied !== true);
-  return { exitCode: failed ? 1 : 0 };
+  const failed = pending.some((change) => outcomes.get(changeKey(change))?.error !== undefined);
+  const exitCode = failed || interrupt.requested ? 1 : 0;
+  return abandoned ? { exitCode, exitNow: true } : { exitCode };
+}
+
+/** Outcomes once in-flight writes were abandoned: finished ones as they ended, the rest said plainly. */
+function abandonedOutcomes(plan: Plan, started: ReadonlySet<ChangeKey>, settled: ReadonlyMap<ChangeKey, ChangeOutcome>): Map<ChangeKey, ChangeOutcome> {
+  const outcomes = new Map<ChangeKey, ChangeOutcome>();
+  for (const change of plan.changes) {
+    const key = changeKey(change);
+    const known = settled.get(key);
+    if (change.action === 'no-op') outcomes.set(key, { applied: false });
+    else if (known !== undefined) outcomes.set(key, known);
+    else if (started.has(key)) {
+      outcomes.set(key, {
+        applied: false,
+        error: { message: 'interrupted while in flight: HubSpot may or may not have applied it; run `hscc plan` to see', rerunnable: true },
+      });
+    } else outcomes.set(key, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+  }
+  return outcomes;
+}
+
+interface InterruptWatch {
+  /** True once SIGINT or SIGTERM arrived: no new write starts. */
+  readonly requested: boolean;
+  /** Resolves when writes in flight are to be abandoned: a second signal, or DRAIN_MS after the first. */
+  readonly abandoned: Promise<void>;
+  stop(): void;
+}
+
+function watchInterrupts(runtime: Runtime): InterruptWatch {
+  let requested = false;
+  let abandon!: () => void;
+  const abandoned = new Promise<void>((resolveAbandon) => (abandon = resolveAbandon));
+  const drain = new AbortController();
+  const onSignal = () => {
+    if (requested) {
+      abandon();
+      return;
+    }
+    requested = true;
+    runtime.stderr.write(`\nInterrupted: starting no new write; letting writes in flight finish (up to ${DRAIN_MS / 1000} s, interrupt again to stop waiting).\n`);
+    runtime.sleep(DRAIN_MS, drain.signal).then(abandon, () => {});
+  };
+  const unsubscribe = [runtime.onSignal('SIGINT', onSignal), runtime.onSignal('SIGTERM', onSignal)];
+  return {
+    get requested() {
+      return requested;
+    },
+    abandoned,
+    stop() {
+      drain.abort();
+      for (const off of unsubscribe) off();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { ApiVersion } from '../config/model.js';
+import type { ApiVersion, AuthMode } from '../config/model.js';
 
 /** Flags every command accepts, before or after the command name. */
 export interface GlobalOptions {
@@ -40,18 +40,26 @@ export interface PlanOptions extends GlobalOptions, ConfigInputOptions, FleetOpt
 export interface ApplyOptions extends GlobalOptions, ConfigInputOptions, FleetOptions {
   autoApprove: boolean;
   format: OutputFormat;
+  /** With a saved plan: config paths the plan must still match (`--config`). */
+  config: string[];
+}
+
+export interface ShowOptions extends GlobalOptions {
+  planFile: string;
+  format: OutputFormat;
 }
 
 export interface DriftOptions extends GlobalOptions, ConfigInputOptions, FleetOptions {
+  /** Also probe every declared level of each live webhook. */
   probe: boolean;
-  portalId: number;
-  userId: number;
   format: OutputFormat;
 }
 
 export interface ImportOptions extends GlobalOptions {
   appId: number;
   apiVersion: ApiVersion;
+  /** undefined: the version's default. */
+  auth: AuthMode | undefined;
   probe: boolean;
   portalId: number;
   userId: number;
@@ -60,6 +68,8 @@ export interface ImportOptions extends GlobalOptions {
 export interface FixturesOptions extends GlobalOptions, ConfigInputOptions {
   outDir: string;
   check: boolean;
+  /** Remove (with --check: report) fixture files of apps not declared in this run. */
+  prune: boolean;
 }
 
 export interface ServeOptions extends GlobalOptions, ConfigInputOptions {
@@ -71,8 +81,9 @@ export interface ServeOptions extends GlobalOptions, ConfigInputOptions {
 }
 
 export interface ProbeOptions extends GlobalOptions, ConfigInputOptions {
-  portalId: number;
-  userId: number;
+  /** undefined: probe every declared level (default, portals, users). */
+  portalId: number | undefined;
+  userId: number | undefined;
 }
 
 export interface RateLimitSpec {
@@ -86,7 +97,10 @@ export interface EmulatorOptions extends GlobalOptions {
   state: string | undefined;
   apiKey: string | undefined;
   accessToken: string | undefined;
-  rateLimit: RateLimitSpec | undefined;
+  /** A token accepted for GET only (scope developers-read). */
+  readOnlyToken: string | undefined;
+  /** undefined: HubSpot's default (100 per 10 s per app); 'none': unlimited. */
+  rateLimit: RateLimitSpec | 'none' | undefined;
   latencyMs: number;
   /** Raw --fault specs, parsed by the emulator. */
   faults: string[];

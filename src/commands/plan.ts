@@ -6,35 +6,40 @@ import { UserError } from '../errors.js';
 import { isEmptyPlan } from '../plan/build-plan.js';
 import { renderJson } from '../render/json.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { VERSION } from '../generated/version.js';
 import type { PlanOptions } from './options.js';
-import { emitReport, planFromConfig } from './remote-context.js';
+import { emitReport, planFromConfig, withFailureSummary } from './remote-context.js';
 
 /** `hscc plan`: GET only; prints the plan and optionally saves it for `apply FILE`. */
 export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<CommandResult> {
-  const { loaded, remote, plan } = await planFromConfig(options, runtime);
-  const configPaths = loaded.files;
+  return withFailureSummary('plan', options, runtime, async () => {
+    const { loaded, remote, plan } = await planFromConfig(options, runtime);
 
-  if (options.out !== undefined) {
-    const saved = createSavedPlan({
-      plan,
-      observed: remote,
-      toolVersion: VERSION,
-      inputHash: hashInputs(loaded.files, loaded.apps),
-      configPaths,
-      now: runtime.now(),
-    });
-    try {
-      await writeFile(resolve(runtime.cwd, options.out), renderJson(saved));
-    } catch (error) {
-      throw new UserError(`could not write the plan to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    if (options.out !== undefined) {
+      const saved = createSavedPlan({
+        plan,
+        observed: remote,
+        toolVersion: VERSION,
+        inputHash: hashInputs(loaded.files, loaded.apps),
+        configPaths: options.paths,
+        files: loaded.files,
+        now: runtime.now(),
+      });
+      // A server can echo a secret into a field; the file must never hold one.
+      const text = createScrubber(secretValuesFrom(runtime.env))(renderJson(saved));
+      try {
+        await writeFile(resolve(runtime.cwd, options.out), text);
+      } catch (error) {
+        throw new UserError(`could not write the plan to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
     }
-  }
 
-  emitReport({ kind: 'plan', plan, configPaths }, options.format, runtime);
-  if (options.out !== undefined) {
-    const note = `Saved the plan to ${options.out}. To apply exactly these actions, run: hscc apply ${options.out}\n`;
-    (options.format === 'text' ? runtime.stdout : runtime.stderr).write(`\n${note}`);
-  }
-  return { exitCode: options.detailedExitcode && !isEmptyPlan(plan) ? 2 : 0 };
+    emitReport({ kind: 'plan', plan, configPaths: options.paths }, options.format, runtime);
+    if (options.out !== undefined) {
+      const note = `Saved the plan to ${options.out}. To apply exactly these actions, run: hscc apply ${options.out}\n`;
+      (options.format === 'text' ? runtime.stdout : runtime.stderr).write(`\n${note}`);
+    }
+    return { exitCode: options.detailedExitcode && !isEmptyPlan(plan) ? 2 : 0 };
+  });
 }

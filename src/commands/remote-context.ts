@@ -1,13 +1,13 @@
 // What plan, apply and drift share: choosing apps, connecting with checked
 // credentials, reading remote state, and printing a report in the chosen view.
 import type { AppConfig, LoadedConfig } from '../config/model.js';
-import { UserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import { createHubSpotClient } from '../hubspot/client.js';
 import { assertCredentials, resolveBaseUrl } from '../hubspot/credentials.js';
-import type { AppTarget, ChannelConnectionClient, RemoteSettings } from '../hubspot/types.js';
-import { buildPlan } from '../plan/build-plan.js';
-import type { Plan, PlanReport } from '../plan/model.js';
-import { observeApps } from '../remote/observe.js';
+import type { RemoteResource, ResourceTarget, SettingsClient } from '../hubspot/types.js';
+import { buildPlan, managedResourcesOf, type ImpactTense } from '../plan/build-plan.js';
+import { changeKey, type ChangeKey, type Plan, type PlanReport, type ReportKind } from '../plan/model.js';
+import { observeResources } from '../remote/observe.js';
 import { createProgress } from '../remote/progress.js';
 import { renderJson, toPlanJson } from '../render/json.js';
 import { renderReportMarkdown } from '../render/markdown.js';
@@ -38,12 +38,15 @@ async function selectApps(options: ConfigInputOptions & FleetOptions, runtime: R
   return { loaded, apps: loaded.apps.filter((app) => wanted.has(app.appId)) };
 }
 
-export function targetsOf(apps: readonly { appId: number; apiVersion: AppTarget['apiVersion'] }[]): AppTarget[] {
-  return apps.map((app) => ({ appId: app.appId, apiVersion: app.apiVersion }));
+/** One target per managed resource of every app, in plan order. */
+export function resourceTargetsOf(apps: readonly AppConfig[]): ResourceTarget[] {
+  return apps.flatMap((app) =>
+    managedResourcesOf(app).map(({ resource }) => ({ appId: app.appId, apiVersion: app.apiVersion, auth: app.auth, resource: resource.name })),
+  );
 }
 
 /** Checks every credential the targets need before the first request, then builds the client. */
-export function connect(options: GlobalOptions, targets: readonly AppTarget[], runtime: Runtime): ChannelConnectionClient {
+export function connect(options: GlobalOptions, targets: readonly ResourceTarget[], runtime: Runtime): SettingsClient {
   assertCredentials(targets, runtime.env);
   return createHubSpotClient({
     baseUrl: resolveBaseUrl(options.baseUrl, runtime.env),
@@ -56,17 +59,17 @@ export function connect(options: GlobalOptions, targets: readonly AppTarget[], r
 }
 
 /**
- * Reads every target's settings (GET only). Any failed read fails the run:
- * a plan built on partial state would be wrong.
+ * Reads every target (GET only). Any failed read fails the run: a plan
+ * built on partial state would be wrong.
  */
 export async function readRemote(
-  targets: readonly AppTarget[],
-  client: ChannelConnectionClient,
+  targets: readonly ResourceTarget[],
+  client: SettingsClient,
   options: FleetOptions & { quiet: boolean },
   runtime: Runtime,
-): Promise<Map<number, RemoteSettings | null>> {
+): Promise<Map<ChangeKey, RemoteResource | null>> {
   const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet);
-  const observations = await observeApps(targets, client, { parallelism: options.parallelism, onSettled: progress.tick });
+  const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick });
   progress.done();
   const failures = observations.flatMap((o) => (o.ok ? [] : [o.error]));
   if (failures.length > 0) {
@@ -77,13 +80,11 @@ export async function readRemote(
       if (first.correlationId !== undefined) details.correlationId = first.correlationId;
       if (first.hint !== undefined) details.hint = first.hint;
     }
-    throw new UserError(
-      `could not read the settings of ${failures.length} of ${targets.length} app${targets.length === 1 ? '' : 's'}; nothing was changed:\n${lines.join('\n')}`,
-      details,
-    );
+    const noun = targets.length === 1 ? 'resource' : 'resources';
+    throw new UserError(`could not read ${failures.length} of ${targets.length} ${noun}; nothing was changed:\n${lines.join('\n')}`, details);
   }
-  const remote = new Map<number, RemoteSettings | null>();
-  for (const o of observations) if (o.ok) remote.set(o.appId, o.settings);
+  const remote = new Map<ChangeKey, RemoteResource | null>();
+  for (const o of observations) if (o.ok) remote.set(changeKey(o.target), o.remote);
   return remote;
 }
 
@@ -93,9 +94,9 @@ export function correlationSuffix(error: Error): string {
 }
 
 export interface RemotePlan extends SelectedApps {
-  client: ChannelConnectionClient;
-  /** What GET returned per appId (null: absent). */
-  remote: Map<number, RemoteSettings | null>;
+  client: SettingsClient;
+  /** What GET returned per app resource (null: absent). */
+  remote: Map<ChangeKey, RemoteResource | null>;
   plan: Plan;
 }
 
@@ -108,26 +109,52 @@ export async function planFromConfig(
   options: GlobalOptions & ConfigInputOptions & FleetOptions & { format: OutputFormat },
   runtime: Runtime,
   preflight: (apps: readonly AppConfig[]) => void = () => {},
+  tense: ImpactTense = 'plan',
 ): Promise<RemotePlan> {
   const { loaded, apps } = await selectApps(options, runtime);
   preflight(apps);
-  const targets = targetsOf(apps);
+  const targets = resourceTargetsOf(apps);
   const client = connect(options, targets, runtime);
   const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
-  return { loaded, apps, client, remote, plan: buildPlan(apps, remote) };
+  return { loaded, apps, client, remote, plan: buildPlan(apps, remote, { tense, targets: options.targets }) };
 }
 
 /** Prints the report in the chosen view and mirrors it to the GitHub step summary. */
 export function emitReport(report: PlanReport, format: OutputFormat, runtime: Runtime): void {
   const palette = createPalette(runtime.stdout.color);
-  let markdown: string | undefined;
-  const markdownOnce = () => (markdown ??= renderReportMarkdown(report));
   if (format === 'json') runtime.stdout.write(renderJson(toPlanJson(report)));
-  else if (format === 'markdown') runtime.stdout.write(markdownOnce());
+  else if (format === 'markdown') runtime.stdout.write(renderReportMarkdown(report));
   else runtime.stdout.write(report.kind === 'apply' ? renderApplyText(report, palette) : renderPlanText(report, palette));
+  writeStepSummary(report, runtime);
+}
 
-  if (runtime.env.GITHUB_STEP_SUMMARY) {
-    const summary = appendStepSummary(markdownOnce(), runtime.env);
-    if (summary.warning !== undefined) runtime.stderr.write(`Warning: ${summary.warning}\n`);
+/** Appends the report's markdown to GITHUB_STEP_SUMMARY when set; an unwritable file is a warning. */
+export function writeStepSummary(report: PlanReport, runtime: Runtime): void {
+  if (!runtime.env.GITHUB_STEP_SUMMARY) return;
+  const summary = appendStepSummary(report, runtime.env);
+  if (summary.warning !== undefined) runtime.stderr.write(`Warning: ${summary.warning}\n`);
+}
+
+/**
+ * Runs a plan / apply / drift body; when it fails with a user error, the
+ * step summary still says what failed (DESIGN.md "A run that fails still
+ * writes the step summary"), then the error goes on to the usual report.
+ */
+export async function withFailureSummary<T>(
+  kind: ReportKind,
+  options: ConfigInputOptions & Partial<FleetOptions>,
+  runtime: Runtime,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (isUserError(error) && runtime.env.GITHUB_STEP_SUMMARY) {
+      const plan: Plan = { changes: [], summary: { create: 0, update: 0, delete: 0, noop: 0 } };
+      if (options.targets !== undefined && options.targets.length > 0) plan.targets = [...options.targets].sort((a, b) => a - b);
+      const failure = error.correlationId === undefined ? { message: error.message } : { message: error.message, correlationId: error.correlationId };
+      writeStepSummary({ kind, plan, configPaths: options.paths, failure }, runtime);
+    }
+    throw error;
   }
 }

@@ -1,27 +1,27 @@
-import type { AppTarget, ChannelConnectionClient, RemoteSettings } from '../hubspot/types.js';
+import type { RemoteResource, ResourceTarget, SettingsClient } from '../hubspot/types.js';
 import { mapConcurrent } from './map-concurrent.js';
 
-/** What one GET found for an app, or why it failed. */
+/** What one GET found for an app resource, or why it failed. */
 export type Observation =
-  | { appId: number; ok: true; settings: RemoteSettings | null }
-  | { appId: number; ok: false; error: Error };
+  | { target: ResourceTarget; ok: true; remote: RemoteResource | null }
+  | { target: ResourceTarget; ok: false; error: Error };
 
 export interface ObserveOptions {
   parallelism: number;
   onSettled?: () => void;
 }
 
-/** Reads every target's settings concurrently (GET only); failures are values. */
-export async function observeApps(
-  targets: readonly AppTarget[],
-  client: ChannelConnectionClient,
+/** Reads every target concurrently (GET only); failures are values. */
+export async function observeResources(
+  targets: readonly ResourceTarget[],
+  client: SettingsClient,
   options: ObserveOptions,
 ): Promise<Observation[]> {
   return mapConcurrent(targets, options.parallelism, async (target): Promise<Observation> => {
     try {
-      return { appId: target.appId, ok: true, settings: await client.get(target) };
+      return { target, ok: true, remote: await client.get(target) };
     } catch (error) {
-      return { appId: target.appId, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      return { target, ok: false, error: error instanceof Error ? error : new Error(String(error)) };
     } finally {
       options.onSettled?.();
     }

@@ -34,4 +34,6 @@ export interface Runtime {
 /** What every command returns; only cli/main.ts turns it into process state. */
 export interface CommandResult {
   exitCode: 0 | 1 | 2;
+  /** Exit as soon as output is flushed, without waiting for abandoned requests (a second interrupt). */
+  exitNow?: boolean;
 }
