@@ -1,35 +1,66 @@
-import type { AppConfig, ApiVersion, ManagedSettings, PhoneNumberConfig } from '../../src/config/model.js';
-import type { RemoteSettings } from '../../src/hubspot/types.js';
+import type { AppConfig, ApiVersion, AuthMode, DesiredResource, ManagedSettings, PhoneNumberConfig } from '../../src/config/model.js';
+import { defaultAuthFor } from '../../src/config/model.js';
+import type { RemoteResource } from '../../src/hubspot/types.js';
+import type { Fields, ResourceName } from '../../src/resources/index.js';
 
-/** Declared settings. */
+/** Declared channel-connection settings. */
 export function settings(overrides: Partial<ManagedSettings> = {}): ManagedSettings {
   return { url: 'https://calls.example.com/hubspot', isReady: true, ...overrides };
 }
 
-/** What GET returns, with server-added fields. */
-export function remote(overrides: Partial<RemoteSettings> = {}): RemoteSettings {
+/** All nine calling-settings fields. */
+export function calling(overrides: Partial<Record<string, string | number | boolean>> = {}): Fields {
   return {
-    url: 'https://calls.example.com/hubspot',
+    name: 'Acme Phone',
+    url: 'https://app.acme.example/hubspot/dialer',
+    width: 400,
+    height: 600,
     isReady: true,
-    createdAt: '2024-04-30 12:01',
-    updatedAt: '2024-04-30 12:01',
+    supportsCustomObjects: false,
+    supportsInboundCalling: true,
+    usesCallingWindow: true,
+    usesRemote: true,
     ...overrides,
-  };
+  } as Fields;
+}
+
+export function recording(url = 'https://api.acme.example/recordings/%s'): Fields {
+  return { urlToRetrieveAuthedRecording: url };
+}
+
+export function present(fields: Fields | ManagedSettings): DesiredResource {
+  return { ensure: 'present', fields: { ...fields } };
+}
+
+export const absent: DesiredResource = { ensure: 'absent' };
+
+/** What GET returns: the fields plus HubSpot's timestamps. */
+export function remote(fields: Fields | ManagedSettings = settings(), timestamps: { createdAt?: string; updatedAt?: string } = {}): RemoteResource {
+  return { fields: { ...fields }, createdAt: '2024-04-30 12:01', updatedAt: '2024-04-30 12:01', ...timestamps };
 }
 
 export function number(overrides: Partial<PhoneNumberConfig> = {}): PhoneNumberConfig {
   return { e164PhoneNumber: '+14155552671', friendlyName: 'Support line', ...overrides };
 }
 
-/** A present app by default; pass `ensure: 'absent'` (and settings null) for deletions. */
-export function app(appId: number, overrides: Partial<AppConfig> & { apiVersion?: ApiVersion } = {}): AppConfig {
+interface AppOverrides {
+  apiVersion?: ApiVersion;
+  auth?: AuthMode;
+  resources?: Partial<Record<ResourceName, DesiredResource>>;
+  phoneNumbers?: PhoneNumberConfig[];
+  portals?: AppConfig['portals'];
+}
+
+/** An app managing its channel connection (present, `settings()`) unless `resources` says otherwise. */
+export function app(appId: number, overrides: AppOverrides = {}): AppConfig {
+  const apiVersion = overrides.apiVersion ?? 'v3';
   return {
     appId,
-    apiVersion: 'v3',
-    ensure: 'present',
-    settings: settings(),
-    phoneNumbers: [number()],
+    apiVersion,
+    auth: overrides.auth ?? defaultAuthFor(apiVersion),
+    resources: overrides.resources ?? { 'channel-connection': present(settings()) },
+    phoneNumbers: overrides.phoneNumbers ?? [number()],
+    portals: overrides.portals ?? [],
     source: { file: 'channel-connection.yaml', line: 1, column: 1 },
-    ...overrides,
   };
 }
