@@ -67,6 +67,14 @@ export function differsFromPlanned(change: Change, current: RemoteResource | nul
   return moved.length === 0 ? undefined : `${moved.join(', ')} changed since the plan was made`;
 }
 
+/** True when `current` already is what the change would produce. */
+export function holdsPlannedResult(change: Change, current: RemoteResource | null): boolean {
+  if (change.action === 'delete') return current === null;
+  if (current === null || change.after === null) return false;
+  const now = managedOf(resourceOf(change), current.fields);
+  return Object.entries(change.after).every(([name, value]) => now[name] === value);
+}
+
 /**
  * The write order within one app (DESIGN.md "Order within an app"): creates
  * and updates in resource order (calling settings first), then deletes in
@@ -126,7 +134,10 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
 async function applyOne(change: Change, client: SettingsClient, options: ApplyPlanOptions): Promise<ChangeOutcome> {
   try {
     if (options.checkCurrent !== undefined) {
-      const reason = options.checkCurrent(change, await client.get(targetOf(change)));
+      const current = await client.get(targetOf(change));
+      // Another writer (an identical run) got there first: nothing to do, and not a failure.
+      if (holdsPlannedResult(change, current)) return { applied: false, note: 'already as planned' };
+      const reason = options.checkCurrent(change, current);
       if (reason !== undefined) {
         return { applied: false, error: { message: `not applied: ${reason}`, rerunnable: true } };
       }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fieldProblem } from '../config/rules.js';
+import { holdsPlannedResult } from './apply-plan.js';
 import { UserError } from '../errors.js';
 import validateSavedPlanJson from '../generated/saved-plan-validator.js';
 import type { RemoteResource } from '../hubspot/types.js';
@@ -225,10 +226,6 @@ export function isAlreadyApplied(plan: Plan, current: ReadonlyMap<ChangeKey, Rem
   if (pending.length === 0) return false;
   return pending.every((change) => {
     const remote = current.get(changeKey(change));
-    if (remote === undefined) return false;
-    if (change.action === 'delete') return remote === null;
-    if (remote === null || change.after === null) return false;
-    const now = managedOf(resourceNamed(change.resource), remote.fields);
-    return Object.entries(change.after).every(([name, value]) => now[name] === value);
+    return remote !== undefined && holdsPlannedResult(change, remote);
   });
 }

@@ -7,7 +7,7 @@ interface Call {
   options: Record<string, unknown>;
 }
 
-async function parse(argv: string[]): Promise<{ call: Call | undefined; secrets: string[]; err: string }> {
+async function parse(argv: string[]): Promise<{ call: Call | undefined; secrets: string[]; err: string; thrown: unknown }> {
   const runtime = memoryRuntime();
   let call: Call | undefined;
   const secrets: string[] = [];
@@ -19,12 +19,14 @@ async function parse(argv: string[]): Promise<{ call: Call | undefined; secrets:
     onResult: () => {},
     registerSecret: (value) => secrets.push(value),
   });
+  let thrown: unknown;
   try {
     await program.parseAsync(argv, { from: 'user' });
-  } catch {
+  } catch (error) {
     // commander errors are asserted through `call` being undefined and `err`.
+    thrown = error;
   }
-  return { call, secrets, err: runtime.err() };
+  return { call, secrets, err: runtime.err(), thrown };
 }
 
 const defaults = { json: false, baseUrl: undefined, timeoutMs: 30_000 };
@@ -44,12 +46,18 @@ describe('argv → command options', () => {
       { paths: ['c.yaml'], out: 'plan.json', detailedExitcode: true, format: 'markdown', targets: [7, 9], parallelism: 4 },
     ],
     [['plan', '--json'], 'plan', { json: true, format: 'json' }],
-    [['apply', 'plan.json', '--auto-approve'], 'apply', { paths: ['plan.json'], autoApprove: true, format: 'text' }],
-    [['drift', '--probe', '--portal-id', '42'], 'drift', { probe: true, portalId: 42, userId: 1 }],
-    [['import', '--app-id', '1234567', '--api-version', '2026-03'], 'import', { appId: 1234567, apiVersion: '2026-03', probe: false }],
-    [['fixtures', '--check'], 'fixtures', { outDir: 'fixtures', check: true, paths: [] }],
+    [['apply', 'plan.json', '--auto-approve'], 'apply', { paths: ['plan.json'], autoApprove: true, format: 'text', config: [] }],
+    [['apply', 'plan.json', '--config', 'a.yaml', 'envs/*.yaml'], 'apply', { paths: ['plan.json'], config: ['a.yaml', 'envs/*.yaml'] }],
+    [['show', 'plan.json', '--format', 'markdown'], 'show', { planFile: 'plan.json', format: 'markdown' }],
+    [['show', 'plan.json', '--json'], 'show', { planFile: 'plan.json', format: 'json', json: true }],
+    [['drift', '--probe'], 'drift', { probe: true, format: 'text' }],
+    [['import', '--app-id', '1234567', '--api-version', '2026-03'], 'import', { appId: 1234567, apiVersion: '2026-03', auth: undefined, probe: false }],
+    [['import', '--app-id', '1', '--api-version', '2026-09', '--auth', 'developer-api-key'], 'import', { apiVersion: '2026-09', auth: 'developer-api-key' }],
+    [['fixtures', '--check', '--prune'], 'fixtures', { outDir: 'fixtures', check: true, prune: true, paths: [] }],
     [['serve', '--port', '0', '--public-url', 'https://x.example/h'], 'serve', { port: 0, publicUrl: 'https://x.example/h', insecureSkipVerify: false }],
-    [['probe', '--user-id', '5'], 'probe', { userId: 5, portalId: 1 }],
+    [['probe', '--portal-id', '42', '--user-id', '5'], 'probe', { userId: 5, portalId: 42 }],
+    [['probe'], 'probe', { userId: undefined, portalId: undefined }],
+    [['emulator', '--rate-limit', 'none', '--read-only-token', 'r-1'], 'emulator', { rateLimit: 'none', readOnlyToken: 'r-1' }],
     [
       ['emulator', '--port', '0', '--rate-limit', '100/10000', '--fault', 'GET:1:500', '--fault', 'POST:2:reset', '--latency', '50'],
       'emulator',
@@ -69,8 +77,44 @@ describe('argv → command options', () => {
   });
 
   it('registers emulator credentials as secrets to scrub', async () => {
-    const { secrets } = await parse(['emulator', '--api-key', 'k-123', '--access-token', 't-456']);
-    expect(secrets).toEqual(['k-123', 't-456']);
+    const { secrets } = await parse(['emulator', '--api-key', 'k-123', '--access-token', 't-456', '--read-only-token', 'r-789']);
+    expect(secrets).toEqual(['k-123', 't-456', 'r-789']);
+  });
+
+  it.each<[string, number]>([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['2m', 120_000],
+    ['45', 45_000],
+    ['1.5s', 1500],
+    ['24m', 1_440_000],
+    ['1440m', 86_400_000],
+  ])('--timeout %s is %d ms', async (value, ms) => {
+    expect((await parse(['plan', '--timeout', value])).call?.options.timeoutMs).toBe(ms);
+  });
+
+  it('refuses a timeout over 24 h instead of overflowing Node\'s timers', async () => {
+    const { call, err } = await parse(['plan', '--timeout', '1441m']);
+    expect(call).toBeUndefined();
+    expect(err).toMatch(/at most 24h/);
+  });
+
+  it('--json with another --format is a usage error', async () => {
+    const { call, thrown } = await parse(['plan', '--json', '--format', 'markdown']);
+    expect(call).toBeUndefined();
+    expect((thrown as Error).message).toMatch(/--json cannot be combined with --format markdown/);
+  });
+
+  it('lists only the global flags a command uses', async () => {
+    const help = (argv: string[]) => {
+      const runtime = memoryRuntime();
+      const program = buildProgram(runtime, { dispatch: async () => ({ exitCode: 0 }), onResult: () => {}, registerSecret: () => {} });
+      const command = program.commands.find((c) => c.name() === argv[0]);
+      return command?.helpInformation() ?? '';
+    };
+    expect(help(['validate'])).not.toMatch(/--base-url|--timeout/);
+    expect(help(['show'])).not.toMatch(/--base-url|--timeout/);
+    expect(help(['plan'])).toMatch(/--base-url[\s\S]*--timeout/);
   });
 
   it.each([
@@ -79,6 +123,8 @@ describe('argv → command options', () => {
     [['emulator', '--rate-limit', 'fast']],
     [['import']],
     [['plan', '--format', 'yaml']],
+    [['show']],
+    [['validate', '--base-url', 'http://127.0.0.1:1']],
     [['nonsense']],
   ])('rejects %j without dispatching', async (argv) => {
     const { call, err } = await parse(argv);
