@@ -1,0 +1,257 @@
+// The review loop, tried as users meet it: what reviewers approve is what
+// gets applied, a wrong endpoint never reads as "absent", an interrupted
+// apply tells the truth, and a dead API fails fast.
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import {
+  appDocument as app,
+  CLI,
+  controlEmulator,
+  emulatorState,
+  envFor,
+  leaksSecret,
+  requestLog,
+  runCli,
+  startEmulator,
+  type CliResult,
+  type Service,
+} from './harness.js';
+
+const outputs: CliResult[] = [];
+
+/** A loopback HTTP server answering every request with `handler`; resolves to its base URL. */
+async function stub(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+describe('saved plans are bound to what was reviewed (real CLI)', () => {
+  let emulator: Service;
+  let dir: TempDir;
+  const hscc = async (args: string[], extra: Record<string, string | undefined> = {}) => {
+    const result = await runCli(args, { env: envFor(emulator, extra), cwd: dir.path });
+    outputs.push(result);
+    return result;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    dir = tempDir({ 'envs/a.yaml': app(11), 'envs/b.yaml': app(12, { isReady: false }) });
+  });
+  afterEach(() => controlEmulator(emulator, 'POST', 'reset'));
+  afterAll(async () => {
+    await emulator?.stop();
+    dir?.remove();
+  });
+
+  it('show renders a saved plan with no network and no credentials', async () => {
+    expect((await hscc(['plan', 'envs/*.yaml', '--out', 'plan.json'])).code).toBe(0);
+    const env = { HUBSPOT_API_BASE_URL: 'http://127.0.0.1:9', HUBSPOT_DEVELOPER_API_KEY: undefined, HUBSPOT_ACCESS_TOKEN: undefined };
+    const text = await hscc(['show', 'plan.json'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Plan: 2 to create, 0 to update, 0 to delete\./);
+    const json = await hscc(['show', 'plan.json', '--json'], env);
+    expect(JSON.parse(json.stdout)).toMatchObject({ formatVersion: 1, kind: 'plan', summary: { create: 2 } });
+    const markdown = await hscc(['show', 'plan.json', '--format', 'markdown'], env);
+    expect(markdown.stdout.split('\n')[0]).toBe('<!-- hscc:plan envs/*.yaml -->');
+  });
+
+  it('apply PLANFILE --config refuses when the config changed since the plan, writing nothing', async () => {
+    await hscc(['plan', 'envs/*.yaml', '--out', 'plan.json']);
+    writeFileSync(dir.file('envs/b.yaml'), app(12, { isReady: true }));
+    const refused = await hscc(['apply', 'plan.json', '--config', 'envs/*.yaml']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not made from the configuration/);
+    expect(await emulatorState(emulator)).toEqual({});
+
+    writeFileSync(dir.file('envs/b.yaml'), app(12, { isReady: false }));
+    const applied = await hscc(['apply', 'plan.json', '--config', 'envs/*.yaml']);
+    expect(applied.code).toBe(0);
+    const again = await hscc(['apply', 'plan.json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already applied/);
+    expect(again.stderr).not.toMatch(/remote settings changed/);
+  });
+
+  it('a saved plan is applied whole: --target and mixing with config paths are usage errors', async () => {
+    await hscc(['plan', 'envs/*.yaml', '--out', 'plan.json']);
+    const targeted = await hscc(['apply', 'plan.json', '--target', '11']);
+    expect(targeted.code).toBe(1);
+    expect(targeted.stderr).toMatch(/--target cannot be used with a saved plan/);
+    const mixed = await hscc(['apply', 'plan.json', 'envs/*.yaml']);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/cannot be mixed with config paths/);
+    expect(await emulatorState(emulator)).toEqual({});
+  });
+
+  it('a targeted run says it is partial in text, markdown and JSON', async () => {
+    const text = await hscc(['plan', 'envs/*.yaml', '--target', '12']);
+    expect(text.stdout).toMatch(/partial: only apps? 12/);
+    const json = JSON.parse((await hscc(['plan', 'envs/*.yaml', '--target', '12', '--json'])).stdout);
+    expect(json.targets).toEqual([12]);
+    const markdown = await hscc(['plan', 'envs/*.yaml', '--target', '12', '--format', 'markdown']);
+    expect(markdown.stdout.split('\n')[0]).toBe('<!-- hscc:plan envs/*.yaml target=12 -->');
+    expect(markdown.stdout).toMatch(/partial/);
+  });
+
+  it('the PR-comment marker does not change when a glob matches one more file', async () => {
+    const before = (await hscc(['plan', 'envs/*.yaml', '--format', 'markdown'])).stdout.split('\n')[0];
+    writeFileSync(dir.file('envs/c.yaml'), app(13));
+    const after = (await hscc(['plan', 'envs/*.yaml', '--format', 'markdown'])).stdout.split('\n')[0];
+    expect(after).toBe(before);
+  });
+
+  it('a failed plan still writes the step summary, saying what failed', async () => {
+    const summary = dir.file('summary.md');
+    writeFileSync(summary, '');
+    const result = await hscc(['plan', 'envs/*.yaml'], { GITHUB_STEP_SUMMARY: summary, HUBSPOT_API_BASE_URL: `${emulator.url}/wrong-prefix` });
+    expect(result.code).toBe(1);
+    const written = readFileSync(summary, 'utf8');
+    expect(written).toMatch(/^<!-- hscc:plan envs\/\*\.yaml -->/);
+    expect(written).toMatch(/fail/i);
+  });
+});
+
+describe('a wrong endpoint never reads as "absent" (real CLI)', () => {
+  let emulator: Service;
+  let html: { url: string; server: Server };
+  let empty: { url: string; server: Server };
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    html = await stub((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1>nginx</body></html>'));
+    empty = await stub((_req, res) => res.writeHead(404).end());
+    dir = tempDir({ 'channel-connection.yaml': app(21) });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    html?.server.close();
+    empty?.server.close();
+    dir?.remove();
+  });
+
+  it.each([
+    ['an HTML 404', () => html.url],
+    ['an empty 404', () => empty.url],
+    ["the emulator's answer for a route it does not serve", () => `${emulator.url}/wrong-prefix`],
+  ])('%s makes plan, apply, drift and import exit 1 naming the path and the base URL', async (_what, baseUrl) => {
+    for (const args of [['plan'], ['apply', '--auto-approve'], ['drift'], ['import', '--app-id', '21']]) {
+      const result = await runCli(args, { env: envFor(emulator, { HUBSPOT_API_BASE_URL: baseUrl() }), cwd: dir.path });
+      outputs.push(result);
+      expect(result.code, `${args[0]}: ${result.stderr}`).toBe(1);
+      expect(result.stderr).toMatch(/\/crm\/v3\/extensions\/calling\/21\/settings\/channel-connection/);
+      expect(result.stderr).toMatch(/base URL/);
+    }
+    expect(await emulatorState(emulator)).toEqual({});
+  });
+});
+
+describe('an interrupted apply tells the truth (real CLI, real signals)', () => {
+  let emulator: Service;
+  let dir: TempDir;
+  const ids = Array.from({ length: 12 }, (_, i) => 300 + i);
+
+  beforeAll(async () => {
+    emulator = await startEmulator(['--latency', '400', '--rate-limit', 'none']);
+    dir = tempDir({ 'channel-connection.yaml': ids.map((id) => app(id)).join('---\n') });
+  });
+  afterEach(() => controlEmulator(emulator, 'POST', 'reset'));
+  afterAll(async () => {
+    await emulator?.stop();
+    dir?.remove();
+  });
+
+  /** Starts apply, sends `signal` once the API has received `writes` writes, and collects the run. */
+  async function interrupted(signal: NodeJS.Signals, args: string[], writes = 2): Promise<CliResult> {
+    const child = spawn(process.execPath, [CLI, 'apply', '--auto-approve', '--parallelism', '2', ...args], {
+      cwd: dir.path,
+      env: envFor(emulator),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // Wait for the API to have seen the writes (bounded), then interrupt.
+    for (let i = 0; i < 400; i++) {
+      const log = await requestLog(emulator);
+      if (log.filter((entry) => entry.method !== 'GET').length >= writes) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    child.kill(signal);
+    const code = await closed;
+    const result = { code, stdout, stderr };
+    outputs.push(result);
+    return result;
+  }
+
+  it.each<NodeJS.Signals>(['SIGINT', 'SIGTERM'])('%s: no new write starts, writes in flight finish, every change is reported (JSON)', async (signal) => {
+    const result = await interrupted(signal, ['--json']);
+    expect(result.code).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(document.interrupted).toBe(true);
+    expect(document.changes).toHaveLength(ids.length);
+    const applied = document.changes.filter((c: { applied: boolean }) => c.applied).map((c: { appId: number }) => c.appId);
+    const notAttempted = document.changes.filter((c: { error?: { message: string } }) => c.error?.message === 'interrupted: not attempted');
+    expect(applied.length).toBeGreaterThan(0);
+    expect(notAttempted.length).toBeGreaterThan(0);
+    // What it reports as applied is exactly what the API received and did.
+    const state = await emulatorState(emulator);
+    expect(Object.keys(state).map(Number).sort()).toEqual(applied.sort());
+    const written = (await requestLog(emulator)).filter((entry) => entry.method === 'POST').map((entry) => entry.appId);
+    expect([...new Set(written)].sort()).toEqual(applied.sort());
+  });
+
+  it('text: says it was interrupted and lists what was not attempted', async () => {
+    const result = await interrupted('SIGINT', []);
+    expect(result.code).toBe(1);
+    expect(result.stderr + result.stdout).toMatch(/interrupt/i);
+    expect(result.stdout).toMatch(/not attempted/);
+    expect(result.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  });
+});
+
+describe('a dead API fails fast (real CLI)', () => {
+  let hang: { url: string; server: Server };
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    // Accepts connections and never answers.
+    hang = await stub(() => {});
+    dir = tempDir({ 'one.yaml': app(401), 'many.yaml': Array.from({ length: 30 }, (_, i) => app(500 + i)).join('---\n') });
+  });
+  afterAll(async () => {
+    hang?.server.closeAllConnections();
+    hang?.server.close();
+    dir?.remove();
+  });
+
+  it('names the host and says it timed out; apps not attempted are reported as such', async () => {
+    const env = envFor({ url: hang.url } as Service);
+    const one = await runCli(['plan', 'one.yaml', '--timeout', '300ms'], { env, cwd: dir.path });
+    outputs.push(one);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain(new URL(hang.url).host);
+    expect(one.stderr).toMatch(/timed out/);
+
+    const many = await runCli(['plan', 'many.yaml', '--timeout', '300ms', '--json'], { env, cwd: dir.path });
+    outputs.push(many);
+    expect(many.code).toBe(1);
+    expect(JSON.parse(many.stdout).error.message).toMatch(/not attempted/);
+  });
+});
+
+describe('secrets', () => {
+  it('no credential appears in any output of these runs', () => {
+    expect(outputs.length).toBeGreaterThan(10);
+    for (const output of outputs) expect(leaksSecret(output.stdout + output.stderr)).toBe(false);
+  });
+});
