@@ -108,10 +108,40 @@ export function envFor(emulator: Service, extra: Record<string, string | undefin
   });
 }
 
-/** Reads the emulator's state through its control API. */
-export async function emulatorState(emulator: Service): Promise<Record<string, { url: string; isReady: boolean; updatedAt: string }>> {
+/** One resource as the emulator stores it: its fields plus timestamps. */
+export type StoredJson = Record<string, string | number | boolean>;
+
+/** The emulator's state through its control API: appId → resource name → stored fields. */
+export async function emulatorState(emulator: Service): Promise<Record<string, Record<string, StoredJson>>> {
   const response = await fetch(`${emulator.url}/__emulator/state`);
-  return ((await response.json()) as { apps: Record<string, { url: string; isReady: boolean; updatedAt: string }> }).apps;
+  return ((await response.json()) as { apps: Record<string, Record<string, StoredJson>> }).apps;
+}
+
+/** The channel connection of each app in the emulator (the resource most tests use). */
+export async function channelConnections(emulator: Service): Promise<Record<string, StoredJson>> {
+  const connections: Record<string, StoredJson> = {};
+  for (const [appId, resources] of Object.entries(await emulatorState(emulator))) {
+    const connection = resources['channel-connection'];
+    if (connection !== undefined) connections[appId] = connection;
+  }
+  return connections;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  method: string;
+  path: string;
+  appId: number | null;
+  resource: string | null;
+  auth: string | null;
+  status: number | null;
+  wrote: boolean;
+}
+
+/** Every API request the emulator received since start or reset, in order. */
+export async function requestLog(emulator: Service): Promise<RequestLogEntry[]> {
+  const response = await fetch(`${emulator.url}/__emulator/request-log`);
+  return ((await response.json()) as { requests: RequestLogEntry[] }).requests;
 }
 
 /** Calls the emulator's control API. */

@@ -1,0 +1,194 @@
+// The whole calling extension through the real CLI and the emulator: three
+// resources on every API version with either auth, in HubSpot's write order.
+import { writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_VERSIONS, AUTH_MODES } from '../../src/config/model.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import {
+  ACCESS_TOKEN,
+  controlEmulator,
+  emulatorState,
+  envFor,
+  leaksSecret,
+  requestLog,
+  runCli,
+  startEmulator,
+  type CliResult,
+  type Service,
+} from './harness.js';
+
+const outputs: CliResult[] = [];
+
+interface ExtensionOptions {
+  apiVersion?: string;
+  auth?: string;
+  width?: number;
+  callingReady?: boolean;
+  calling?: 'present' | 'absent' | 'none';
+  channel?: 'present' | 'absent' | 'none';
+  recording?: boolean;
+}
+
+/** A document managing the app's calling settings, recording settings and channel connection. */
+function extension(appId: number, options: ExtensionOptions = {}): string {
+  const lines = [`appId: ${appId}`];
+  if (options.apiVersion !== undefined) lines.push(`apiVersion: "${options.apiVersion}"`);
+  if (options.auth !== undefined) lines.push(`auth: ${options.auth}`);
+  const channel = options.channel ?? 'present';
+  if (channel === 'present') lines.push('settings:', `  url: https://calls.example.com/${appId}`, '  isReady: true', 'phoneNumbers: []');
+  if (channel === 'absent') lines.push('ensure: absent');
+  const calling = options.calling ?? 'present';
+  if (calling === 'present') {
+    lines.push(
+      'calling:',
+      '  name: Acme Phone',
+      `  url: https://app.acme.example/dialer/${appId}`,
+      `  width: ${options.width ?? 400}`,
+      '  height: 600',
+      `  isReady: ${options.callingReady ?? true}`,
+      '  supportsCustomObjects: false',
+      '  supportsInboundCalling: true',
+      '  usesCallingWindow: true',
+      '  usesRemote: true',
+    );
+  }
+  if (calling === 'absent') lines.push('calling:', '  ensure: absent');
+  if (options.recording ?? true) lines.push('recording:', `  urlToRetrieveAuthedRecording: https://api.acme.example/${appId}/recordings/%s`);
+  return `${lines.join('\n')}\n`;
+}
+
+describe('calling extension (real CLI, emulator)', () => {
+  let emulator: Service;
+  let dir: TempDir;
+  const hscc = async (args: string[], extra: Record<string, string | undefined> = {}) => {
+    const result = await runCli(args, { env: envFor(emulator, extra), cwd: dir.path });
+    outputs.push(result);
+    return result;
+  };
+  const write = (text: string) => writeFileSync(dir.file('channel-connection.yaml'), text);
+
+  beforeAll(async () => {
+    emulator = await startEmulator(['--read-only-token', 'e2e-read-only-token-77aa', '--rate-limit', 'none']);
+    dir = tempDir();
+  });
+  afterEach(() => controlEmulator(emulator, 'POST', 'reset'));
+  afterAll(async () => {
+    await emulator?.stop();
+    dir?.remove();
+  });
+
+  it('creates all three resources on every version with either auth, calling settings first; then plans empty', async () => {
+    const combos = API_VERSIONS.flatMap((apiVersion) => AUTH_MODES.map((auth) => ({ apiVersion, auth })));
+    write(combos.map((combo, i) => extension(1000 + i, combo)).join('---\n'));
+    const plan = await hscc(['plan']);
+    expect(plan.stdout).toContain(`Plan: ${combos.length * 3} to create, 0 to update, 0 to delete.`);
+
+    const apply = await hscc(['apply', '--auto-approve', '--json']);
+    expect(apply.code, apply.stderr).toBe(0);
+    const document = JSON.parse(apply.stdout);
+    expect(document.changes.every((c: { applied: boolean }) => c.applied)).toBe(true);
+    expect(document.changes.slice(0, 3).map((c: { resource: string }) => c.resource)).toEqual(['calling-settings', 'recording-settings', 'channel-connection']);
+
+    const writes = (await requestLog(emulator)).filter((entry) => entry.method === 'POST');
+    combos.forEach((combo, i) => {
+      const mine = writes.filter((entry) => entry.appId === 1000 + i);
+      expect(mine.map((entry) => entry.resource)).toEqual(['calling-settings', 'recording-settings', 'channel-connection']);
+      expect(mine.every((entry) => entry.auth === combo.auth && entry.status !== null && entry.status < 300)).toBe(true);
+      const prefix = combo.apiVersion === 'v3' ? '/crm/v3/extensions/calling/' : `/crm/extensions/calling/${combo.apiVersion}/`;
+      expect(mine[0]?.path).toBe(`${prefix}${1000 + i}/settings`);
+    });
+    expect((await hscc(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('patches only the changed fields, says what users notice, and deletes the channel connection before the calling settings', async () => {
+    write(extension(2001));
+    await hscc(['apply', '--auto-approve']);
+    write(extension(2001, { width: 480, callingReady: false }));
+    const plan = await hscc(['plan']);
+    expect(plan.stdout).toMatch(/calling-settings/);
+    expect(plan.stdout).toMatch(/width\s*=\s*400 -> 480/);
+    expect(plan.stdout).toMatch(/no longer selectable as a calling provider/);
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete.');
+    await controlEmulator(emulator, 'POST', 'reset-log').catch(() => {});
+    const before = (await requestLog(emulator)).length;
+    expect((await hscc(['apply', '--auto-approve'])).code).toBe(0);
+    const patches = (await requestLog(emulator)).slice(before).filter((entry) => entry.method === 'PATCH');
+    expect(patches.map((entry) => entry.resource)).toEqual(['calling-settings']);
+    expect((await emulatorState(emulator))['2001']?.['calling-settings']).toMatchObject({ width: 480, isReady: false, height: 600 });
+
+    write(extension(2001, { calling: 'absent', channel: 'absent' }));
+    const deletePlan = await hscc(['plan']);
+    expect(deletePlan.stdout).toMatch(/all connected accounts; cannot be undone/);
+    const mark = (await requestLog(emulator)).length;
+    expect((await hscc(['apply', '--auto-approve'])).code).toBe(0);
+    const deletes = (await requestLog(emulator)).slice(mark).filter((entry) => entry.method === 'DELETE');
+    expect(deletes.map((entry) => entry.resource)).toEqual(['channel-connection', 'calling-settings']);
+    expect(Object.keys((await emulatorState(emulator))['2001'] ?? {})).toEqual(['recording-settings']);
+  });
+
+  it('switching only apiVersion or auth plans as no change; a document may manage only calling settings', async () => {
+    write(extension(3001));
+    await hscc(['apply', '--auto-approve']);
+    write(extension(3001, { apiVersion: '2026-09', auth: 'developer-api-key' }));
+    expect((await hscc(['plan', '--detailed-exitcode'])).code).toBe(0);
+
+    write(extension(3002, { channel: 'none', recording: false }));
+    const json = JSON.parse((await hscc(['plan', '--json'])).stdout);
+    expect(json.changes.map((c: { resource: string }) => c.resource)).toEqual(['calling-settings']);
+    const reads = (await requestLog(emulator)).filter((entry) => entry.appId === 3002);
+    expect(reads.map((entry) => entry.resource)).toEqual(['calling-settings']);
+  });
+
+  it('import prints every resource the app has; its output validates and plans as no change', async () => {
+    write(extension(4001, { apiVersion: '2026-03' }));
+    await hscc(['apply', '--auto-approve']);
+    const imported = await hscc(['import', '--app-id', '4001', '--api-version', '2026-03']);
+    expect(imported.code, imported.stderr).toBe(0);
+    for (const key of ['calling:', 'recording:', 'settings:', 'urlToRetrieveAuthedRecording']) expect(imported.stdout).toContain(key);
+    writeFileSync(dir.file('imported.yaml'), imported.stdout);
+    expect((await hscc(['validate', 'imported.yaml', '--strict'])).code).toBe(0);
+    expect((await hscc(['plan', 'imported.yaml', '--detailed-exitcode'])).code).toBe(0);
+    const none = await hscc(['import', '--app-id', '4999']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/has no calling settings, recording settings or channel connection/);
+  });
+
+  it('a read-only token plans, drifts and imports; apply fails on its first write naming developers-write, writing nothing', async () => {
+    write(extension(5001, { apiVersion: '2026-03' }));
+    await hscc(['apply', '--auto-approve']);
+    write(extension(5001, { apiVersion: '2026-03', width: 999 }));
+    const readOnly = { HUBSPOT_ACCESS_TOKEN: 'e2e-read-only-token-77aa' };
+    expect((await hscc(['plan', '--detailed-exitcode'], readOnly)).code).toBe(2);
+    expect((await hscc(['drift'], readOnly)).code).toBe(2);
+    expect((await hscc(['import', '--app-id', '5001', '--api-version', '2026-03'], readOnly)).code).toBe(0);
+
+    const mark = (await requestLog(emulator)).length;
+    const apply = await hscc(['apply', '--auto-approve'], readOnly);
+    expect(apply.code).toBe(1);
+    expect(apply.stdout + apply.stderr).toMatch(/403/);
+    expect(apply.stdout + apply.stderr).toMatch(/developers-write/);
+    const writes = (await requestLog(emulator)).slice(mark).filter((entry) => entry.method !== 'GET');
+    expect(writes).toHaveLength(1);
+    expect(writes.every((entry) => !entry.wrote)).toBe(true);
+    expect((await emulatorState(emulator))['5001']?.['calling-settings']).toMatchObject({ width: 400 });
+    expect(leaksSecret(apply.stdout + apply.stderr) || (apply.stdout + apply.stderr).includes('e2e-read-only-token-77aa')).toBe(false);
+  });
+
+  it('refuses what HubSpot cannot do, with a clear error', async () => {
+    writeFileSync(dir.file('bad.yaml'), 'appId: 6001\nrecording:\n  ensure: absent\n');
+    const recording = await hscc(['validate', 'bad.yaml']);
+    expect(recording.code).toBe(1);
+    expect(recording.stderr).toMatch(/cannot delete recording settings/);
+    writeFileSync(dir.file('partial.yaml'), 'appId: 6002\ncalling:\n  name: Acme\n');
+    const partial = await hscc(['validate', 'partial.yaml']);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toMatch(/bad\.yaml|partial\.yaml:2:/);
+  });
+});
+
+describe('secrets', () => {
+  it('no credential appears in any output of these runs', () => {
+    expect(outputs.length).toBeGreaterThan(10);
+    for (const output of outputs) expect(leaksSecret(output.stdout + output.stderr) || (output.stdout + output.stderr).includes(ACCESS_TOKEN)).toBe(false);
+  });
+});
