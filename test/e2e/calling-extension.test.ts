@@ -109,7 +109,6 @@ describe('calling extension (real CLI, emulator)', () => {
     expect(plan.stdout).toMatch(/width\s*=\s*400 -> 480/);
     expect(plan.stdout).toMatch(/no longer selectable as a calling provider/);
     expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete.');
-    await controlEmulator(emulator, 'POST', 'reset-log').catch(() => {});
     const before = (await requestLog(emulator)).length;
     expect((await hscc(['apply', '--auto-approve'])).code).toBe(0);
     const patches = (await requestLog(emulator)).slice(before).filter((entry) => entry.method === 'PATCH');
