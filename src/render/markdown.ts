@@ -362,10 +362,18 @@ function tableHeader(report: PlanReport): string {
 function tableRow(change: Change, report: PlanReport): string {
   const warn = change.impacts.some((impact) => impact.warning) ? ' ⚠️' : '';
   const label = report.kind === 'drift' ? DRIFT_LABEL[change.action] : ACTION_LABEL[change.action];
-  const fields = change.changedFields.length === 0 ? '—' : change.changedFields.map((field) => `\`${field}\``).join(', ');
+  const fields = changedFieldsCell(change);
   const cells = [String(change.appId), `\`${change.resource}\``, change.apiVersion, `${label}${warn}`, fields];
   if (report.kind === 'apply') cells.push(change.action === 'no-op' && !hasApplyError(report, change) ? '—' : RESULT_LABEL[outcomeState(report, change)]);
   return `| ${cells.join(' | ')} |`;
+}
+
+/** Creates and deletes touch every field: say so in a few characters; the details list them. */
+function changedFieldsCell(change: Change): string {
+  if (change.changedFields.length === 0) return '—';
+  const all = fieldNamesOf(change).length;
+  if ((change.action === 'create' || change.action === 'delete') && all > 1) return `all ${all} fields`;
+  return change.changedFields.map((field) => `\`${field}\``).join(', ');
 }
 
 function quietSummary(quiet: readonly Change[]): string {
