@@ -71,9 +71,11 @@ export function renderChangeBlock(change: Change, palette: Palette): string[] {
     palette.bold(`  # app ${change.appId} ${change.resource} ${HEADLINE[change.action]}`) + palette.dim(` (api ${change.apiVersion})`),
     resourceLine(change, paint),
   ];
-  const names = fieldNamesOf(change);
-  const width = Math.max(...names.map((name) => name.length));
-  for (const field of names) {
+  // As Terraform: an update shows only what changes, and counts the rest.
+  const shown = fieldNamesOf(change).filter((field) => change.action !== 'update' || change.changedFields.includes(field));
+  const hidden = fieldNamesOf(change).length - shown.length;
+  const width = Math.max(...shown.map((name) => name.length));
+  for (const field of shown) {
     const name = field.padEnd(width);
     const before = change.before?.[field];
     const after = change.after?.[field];
@@ -81,12 +83,11 @@ export function renderChangeBlock(change: Change, palette: Palette): string[] {
       if (after !== undefined) lines.push(`      ${paint('+')} ${name} = ${formatValue(after)}`);
     } else if (change.action === 'delete') {
       if (before !== undefined) lines.push(`      ${paint('-')} ${name} = ${formatValue(before)}`);
-    } else if (change.changedFields.includes(field)) {
+    } else {
       lines.push(`      ${paint('~')} ${name} = ${formatValue(before)} -> ${formatValue(after)}`);
-    } else if (after !== undefined) {
-      lines.push(palette.dim(`        ${name} = ${formatValue(after)}`));
     }
   }
+  if (hidden > 0) lines.push(palette.dim(`        # (${hidden} unchanged ${plural(hidden, 'attribute')} hidden)`));
   lines.push('    }');
   for (const impact of change.impacts) lines.push(`    ${impact.warning ? palette.yellow('!') : palette.dim('i')} ${impact.message}`);
   return lines;

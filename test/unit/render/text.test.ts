@@ -11,12 +11,10 @@ describe('renderPlanText', () => {
   it('renders one Terraform-style block per app and resource, fields in descriptor order', () => {
     expect(text).toContain('  # app 1234567 calling-settings will be created (api v3)\n  + calling-settings "1234567" {\n      + name                   = "Acme Phone"\n      + url                    = "https://app.acme.example/hubspot/dialer"\n      + width                  = 400\n');
     expect(text).toContain('  # app 1234567 recording-settings will be created (api v3)\n  + recording-settings "1234567" {\n      + urlToRetrieveAuthedRecording = "https://api.acme.example/recordings/%s"\n    }');
-    expect(text).toContain('  # app 1234567 channel-connection will be updated in place (api v3)\n  ~ channel-connection "1234567" {\n        url     = "https://calling.example.com/hubspot/numbers"\n      ~ isReady = false -> true\n    }');
-    expect(text).toContain('      ~ url                    = "https://app.acme.example/hubspot/dialer" -> "https://app.acme.example/hubspot/dialer-v2"');
-    expect(text).toContain('      ~ width                  = 400 -> 420');
+    expect(text).toContain('  # app 1234567 channel-connection will be updated in place (api v3)\n  ~ channel-connection "1234567" {\n      ~ isReady = false -> true\n        # (1 unchanged attribute hidden)\n    }');
+    expect(text).toContain('  ~ calling-settings "2345678" {\n      ~ url   = "https://app.acme.example/hubspot/dialer" -> "https://app.acme.example/hubspot/dialer-v2"\n      ~ width = 400 -> 420\n        # (7 unchanged attributes hidden)\n    }');
     expect(text).toContain('  # app 3456789 channel-connection will be deleted (api v3)\n  - channel-connection "3456789" {\n      - url     = "https://old.example.com/hook"\n      - isReady = true\n    }');
     expect(text).not.toContain('4567890');
-    expect(text).not.toContain('"2345678" {\n        url     ');
   });
 
   it('closes with the summary line counting resources', () => {
