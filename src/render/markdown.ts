@@ -313,10 +313,11 @@ function criticalItem(change: Change, report: PlanReport): string {
     return `- ${subject} ${label}${why}${result}`;
   }
   const flip = readinessFlip(change);
-  const direction =
-    report.kind === 'drift'
-      ? `HubSpot has \`${READINESS_FIELD} = ${describeReadiness(flip?.before)}\`; the config declares \`${describeReadiness(flip?.after)}\``
-      : `\`${READINESS_FIELD}\` \`${describeReadiness(flip?.before)} → ${describeReadiness(flip?.after)}\``;
+  let direction = `\`${READINESS_FIELD}\` \`${describeReadiness(flip?.before)} → ${describeReadiness(flip?.after)}\``;
+  if (report.kind === 'drift') {
+    const declared = `the config declares \`${READINESS_FIELD} = ${describeReadiness(flip?.after)}\``;
+    direction = change.action === 'create' ? `HubSpot has none; ${declared}` : `HubSpot has \`${READINESS_FIELD} = ${describeReadiness(flip?.before)}\`; the config declares \`${describeReadiness(flip?.after)}\``;
+  }
   return `- ${subject} ${direction}${why}${result}`;
 }
 

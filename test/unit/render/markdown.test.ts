@@ -172,6 +172,13 @@ describe('renderReportMarkdown', () => {
       expect(markdown).not.toMatch(/will |→/);
     });
 
+    it('names a missing resource the config declares ready without inventing a value', () => {
+      const markdown = renderReportMarkdown(report('drift', [change(5, 'channel-connection', null, connection(), { drift: true })]));
+      expect(markdown).toContain('- **app 5** `channel-connection` HubSpot has none; the config declares `isReady = true`: HubSpot has no channel connection for this app');
+      expect(markdown).toContain('| 5 | `channel-connection` | v3 | ➕ missing in HubSpot ⚠️ | all 2 fields |');
+      expect(markdown).toContain('- HubSpot has none; the config declares them.');
+    });
+
     it('says in sync for drift without changes', () => {
       const markdown = renderReportMarkdown(
         report('drift', [change(1, 'channel-connection', connection(), connection(), { drift: true })], { webhooks: new Map([[1, [finding()]]]) }),
