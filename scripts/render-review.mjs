@@ -10,7 +10,7 @@
 // The renderer is TypeScript: esbuild bundles it into OUT_DIR first, so this
 // works without `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -147,6 +147,8 @@ writeFileSync(join(outDir, 'comment.md'), comment);
 writeFileSync(join(outDir, 'step-summary.md'), stepSummary);
 writeFileSync(join(outDir, 'comment.html'), page('hscc plan comment', comment));
 writeFileSync(join(outDir, 'comment-tail.html'), page('hscc plan comment (end)', comment, 1800));
+// The README's example plan, as the golden test pins it.
+writeFileSync(join(outDir, 'readme-example.html'), page('hscc plan (README example)', readFileSync(join(root, 'test/fixtures/golden/plan.md'), 'utf8')));
 writeFileSync(join(outDir, 'step-summary.html'), page('hscc step summary', stepSummary));
 
 /** A viewport screenshot of OUT_DIR/NAME.html. */
@@ -171,7 +173,7 @@ const figures = {
     tableRows: comment.split('\n').filter((line) => /^\| \d/.test(line)).length,
     lines: comment.split('\n').length,
     deletes: deletesIn(comment),
-    screenshots: [screenshot('comment', 1800), screenshot('comment-tail', 1800)],
+    screenshots: [screenshot('comment', 1800), screenshot('comment-tail', 1800), screenshot('readme-example', 2400)],
   },
   stepSummary: {
     characters: stepSummary.length,
