@@ -2,17 +2,23 @@
 // GitHub step summary). Pure: a function of the PlanReport, nothing else.
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { DEFAULT_CONFIG_FILE, type ManagedSettings } from '../config/model.js';
-import type {
-  Change,
-  ChangeOutcome,
-  Impact,
-  ManagedField,
-  PlanReport,
-  ReportKind,
-  WebhookFinding,
-  WebhookNumber,
-} from '../plan/model.js';
+import { DEFAULT_CONFIG_FILE } from '../config/model.js';
+import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
+import type { FieldValue, Fields } from '../resources/index.js';
+import {
+  READINESS_FIELD,
+  driftedApps,
+  fieldNamesOf,
+  isCritical,
+  outcomeOf,
+  outcomeState,
+  plural,
+  readinessFlip,
+  tallyApply,
+  webhookLevel,
+  webhookTroubleOf,
+  type OutcomeState,
+} from './view-model.js';
 
 /**
  * Default size budget in UTF-16 code units. GitHub rejects comments over
@@ -21,132 +27,226 @@ import type {
  */
 export const MARKDOWN_BUDGET = 65_000;
 
-/** Unchanged apps get table rows up to this many; beyond it, one summary line. */
+/** Unchanged resources get table rows up to this many; beyond it, one summary line. */
 export const QUIET_ROWS_MAX = 10;
 
 export interface MarkdownOptions {
-  /** Maximum length of the result in UTF-16 code units (default MARKDOWN_BUDGET). */
+  /** Maximum size of the result, in the unit `measure` counts (default MARKDOWN_BUDGET UTF-16 units). */
   budget?: number;
+  /** How size is counted: UTF-16 units by default; the step summary counts UTF-8 bytes. */
+  measure?: (text: string) => number;
 }
 
-/** Marker paths longer than this are replaced by their hash, so the marker stays short. */
-const MARKER_PATHS_MAX = 300;
-/** The truncation note is at most this long; room for it is kept when truncating. */
-const NOTE_RESERVE = 400;
+/** Marker text longer than this is replaced by its hash, so the marker stays short. */
+const MARKER_TEXT_MAX = 300;
+/** The truncation note is at most about this long; room for it is kept while choosing what fits. */
+const NOTE_RESERVE = 600;
 /** Unchanged app ids listed by name on the summary line before "and N more". */
 const QUIET_IDS_LISTED = 20;
 
 const NO_CHANGES = 'No changes. Remote settings match the configuration.';
-const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
-const FIELDS: readonly ManagedField[] = ['url', 'isReady'];
-/** Icon per impact kind: every impact except a moved webhook changes what users can select. */
-const IMPACT_ICON: Record<Impact['kind'], string> = {
-  'becomes-selectable': '⚠️',
-  'greyed-out': '⚠️',
-  'connection-removed': '⚠️',
-  'webhook-moved': 'ℹ️',
+
+/** Symbol and word, so create, update and delete differ at a glance (and without colour). */
+const ACTION_LABEL: Record<Action, string> = {
+  create: '➕ create',
+  update: '✏️ update',
+  delete: '🗑️ **delete**',
+  'no-op': 'no-op',
 };
-const WEBHOOK_STATUS: Record<WebhookFinding['status'], string> = {
-  match: '✓ match',
-  mismatch: '✗ other numbers',
-  error: '✗ error',
+const DRIFT_LABEL: Record<Action, string> = {
+  create: '➕ missing in HubSpot',
+  update: '✏️ differs',
+  delete: '🗑️ **not declared**',
+  'no-op': 'in sync',
+};
+const RESULT_LABEL: Record<OutcomeState, string> = {
+  applied: '✓ applied',
+  already: '= already as planned',
+  failed: '✗ failed',
+  'not-attempted': '⏸ not attempted',
+  'not-applied': '✗ not applied',
 };
 
 /**
  * The hidden first line of every markdown report, e.g.
- * `<!-- hscc:plan channel-connection.yaml -->`. It depends only on the command
- * kind and the config paths, so a workflow can find and update its one PR
+ * `<!-- hscc:plan environments/production/*.yaml target=42 -->`. It depends
+ * only on the command kind, the path arguments exactly as given (globs
+ * unexpanded) and the targets, so a workflow can find and update its one PR
  * comment. Empty `configPaths` means the default config file, as on the CLI.
  */
-export function markdownMarker(kind: ReportKind, configPaths: readonly string[]): string {
+export function markdownMarker(kind: ReportKind, configPaths: readonly string[], targets?: readonly number[]): string {
   const paths = configPaths.length === 0 ? [DEFAULT_CONFIG_FILE] : configPaths;
-  let joined = paths.map(escapeForComment).join(' ');
-  if (joined.length > MARKER_PATHS_MAX) {
-    joined = `sha256:${createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 16)}`;
-  }
-  return `<!-- hscc:${kind} ${joined} -->`;
+  let text = paths.map(escapeForComment).join(' ');
+  if (targets !== undefined && targets.length > 0) text += ` target=${targets.join(',')}`;
+  if (text.length > MARKER_TEXT_MAX) text = `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  return `<!-- hscc:${kind} ${text} -->`;
+}
+
+/** What a run that failed knows about itself: enough for the step summary to say what failed. */
+export interface FailureMarkdownInput {
+  kind: ReportKind;
+  configPaths: readonly string[];
+  targets?: readonly number[];
+  failure: { message: string; correlationId?: string };
+}
+
+/** The step-summary report of a run that failed before it had a plan: marker, heading, what failed. */
+export function renderFailureMarkdown(input: FailureMarkdownInput, options: MarkdownOptions = {}): string {
+  const plan = { changes: [], summary: { create: 0, update: 0, delete: 0, noop: 0 }, ...(input.targets === undefined ? {} : { targets: [...input.targets] }) };
+  return renderReportMarkdown({ kind: input.kind, plan, configPaths: [...input.configPaths], failure: input.failure }, options);
+}
+
+interface Row {
+  change: Change;
+  critical: boolean;
+  text: string;
+}
+
+interface Section {
+  critical: boolean;
+  detail: string;
+  /** The folded JSON diff, built only when the whole report may fit (diffing thousands of changes is slow). */
+  diff: () => string | null;
+}
+
+/** What a composition keeps; everything else is counted in the truncation note. */
+interface Selection {
+  criticalItems: number;
+  criticalRows: boolean;
+  ordinaryRows: number;
+  sections: ReadonlySet<number>;
+  diffs: boolean;
 }
 
 /**
  * Renders a plan, apply or drift report as GitHub-flavoured markdown: marker,
- * heading, summary line, a table of apps, per-app details (before → after,
- * impacts, apply results, webhook findings) and folded JSON diffs.
+ * heading, summary line, the deletes and `isReady` changes named first, a
+ * table of changes, per-change details (before → after, impacts, apply
+ * results), webhook findings and folded JSON diffs.
  *
- * The result is at most `options.budget` UTF-16 code units. When the full
- * report is longer, the JSON diffs go first, then the per-app details past
- * what fits, then table rows past what fits; a note says what was left out.
+ * The result fits `options.budget`. When the full report does not, the JSON
+ * diffs go first, then ordinary detail sections, then critical ones, then
+ * ordinary table rows, then critical rows; the list of deletes and `isReady`
+ * changes goes last (and when even that does not fit, its count stays). A
+ * note says what was left out.
  */
 export function renderReportMarkdown(report: PlanReport, options: MarkdownOptions = {}): string {
   const budget = options.budget ?? MARKDOWN_BUDGET;
-  const notable = report.plan.changes.filter((change) => isNotable(change, report));
-  const quiet = report.plan.changes.filter((change) => !isNotable(change, report));
-  const columns = tableColumns(report);
+  const measure = options.measure ?? ((text: string) => text.length);
 
-  const head = [markdownMarker(report.kind, report.configPaths), heading(report), '', ...summaryLines(report)].join('\n');
+  const isChanged = (change: Change) => change.action !== 'no-op' || hasApplyError(report, change);
+  const changed = report.plan.changes.filter(isChanged);
+  const quiet = report.plan.changes.filter((change) => !isChanged(change));
   const quietAsRows = quiet.length <= QUIET_ROWS_MAX;
-  const rows = [...notable, ...(quietAsRows ? quiet : [])].map((change) => tableRow(change, report, columns));
-  const quietLine = quietAsRows ? null : quietSummary(quiet);
-  const sections = notable.map((change) => ({ detail: detailSection(change, report), diff: jsonDiff(change) }));
+  const critical = changed.filter(isCritical);
 
-  const compose = (rowCount: number, sectionCount: number, withDiffs: boolean, note: string | null): string => {
+  const head = headBlock(report);
+  const items = critical.map((change) => criticalItem(change, report));
+  const rows: Row[] = report.plan.changes
+    .filter((change) => quietAsRows || isChanged(change))
+    .map((change) => ({ change, critical: isCritical(change), text: tableRow(change, report) }));
+  const quietLine = quietAsRows ? null : quietSummary(quiet);
+  const sections: Section[] = [
+    ...changed.map((change) => ({ critical: isCritical(change), detail: detailSection(change, report), diff: () => jsonDiff(change) })),
+    ...webhookSections(report).map((detail) => ({ critical: false, detail, diff: () => null })),
+  ];
+  const ordinaryRowsTotal = rows.filter((row) => !row.critical).length;
+
+  const compose = (selection: Selection, withNote: boolean): string => {
     const blocks = [head];
-    if (rows.length > 0) {
-      const shownRows = rows.slice(0, rowCount);
-      const hidden = rows.length - shownRows.length;
-      const table = [tableHeader(columns), ...shownRows];
-      if (hidden > 0) table.push('', `_…and ${hidden} more ${plural(hidden, 'app')} not shown._`);
-      blocks.push(table.join('\n'));
+    if (items.length > 0) blocks.push(criticalBlock(report, items, selection.criticalItems));
+    const shown = (row: Row) => (row.critical ? selection.criticalRows : ordinaryIndex(rows, row) < selection.ordinaryRows);
+    if (rows.some(shown)) {
+      blocks.push([tableHeader(report), ...tableBody(rows, shown, columnsOf(report).length)].join('\n'));
+    } else if (rows.length > 0) {
+      blocks.push(`_The table of ${rows.length} ${plural(rows.length, 'change')} is not shown._`);
     }
     if (quietLine !== null) blocks.push(quietLine);
-    for (const section of sections.slice(0, sectionCount)) {
-      blocks.push(withDiffs && section.diff !== null ? `${section.detail}\n\n${section.diff}` : section.detail);
-    }
-    if (note !== null) blocks.push(note);
+    sections.forEach((section, index) => {
+      if (!selection.sections.has(index)) return;
+      const diff = selection.diffs ? section.diff() : null;
+      blocks.push(diff === null ? section.detail : `${section.detail}\n\n${diff}`);
+    });
+    if (withNote) blocks.push(truncationNote(report, selection, { items: items.length, rows: rows.length, sections: sections.length, ordinaryRowsTotal }));
     return `${blocks.join('\n\n')}\n`;
   };
 
-  const full = compose(rows.length, sections.length, true, null);
-  if (full.length <= budget) return full;
-
-  // Without diffs: keep as many detail sections as fit, or else as many rows.
-  const limit = budget - NOTE_RESERVE;
-  let rowCount = rows.length;
-  let sectionCount = 0;
-  let length = compose(rowCount, 0, false, null).length;
-  if (length <= limit) {
-    for (const section of sections) {
-      const next = length + 2 + section.detail.length;
-      if (next > limit) break;
-      length = next;
-      sectionCount += 1;
-    }
-  } else {
-    // Largest row prefix that fits; binary search keeps a 2,000-row table to a dozen passes.
-    let low = 0;
-    let high = rows.length;
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      if (compose(mid, 0, false, null).length <= limit) low = mid;
-      else high = mid - 1;
-    }
-    rowCount = low;
+  const all = new Set(sections.map((_, index) => index));
+  const everything: Selection = { criticalItems: items.length, criticalRows: true, ordinaryRows: ordinaryRowsTotal, sections: all, diffs: false };
+  if (measure(compose(everything, false)) <= budget) {
+    const full = compose({ ...everything, diffs: true }, false);
+    if (measure(full) <= budget) return full;
   }
-  const note = truncationNote(report.kind, {
-    diffsDropped: sections.some((section) => section.diff !== null),
-    sectionsShown: sectionCount,
-    sectionsTotal: sections.length,
-    rowsShown: rowCount,
-    rowsTotal: rows.length,
-  });
-  return compose(rowCount, sectionCount, false, note);
+
+  const fits = (selection: Selection) => measure(compose(selection, true)) <= budget;
+  const selection: Selection = { criticalItems: items.length, criticalRows: true, ordinaryRows: ordinaryRowsTotal, sections: new Set(), diffs: false };
+
+  if (fits(selection)) {
+    // Every row fits: add detail sections, critical ones first, while they fit.
+    const limit = budget - NOTE_RESERVE;
+    let size = measure(compose(selection, false));
+    const chosen = new Set<number>();
+    const order = [...sections.keys()].sort((a, b) => Number(sections[b]?.critical) - Number(sections[a]?.critical));
+    for (const index of order) {
+      const next = size + 2 + measure(sections[index]?.detail ?? '');
+      if (next > limit) break;
+      size = next;
+      chosen.add(index);
+    }
+    // The reserve is an estimate: drop the last choices until the exact result fits.
+    const picked = [...chosen];
+    while (picked.length > 0 && !fits({ ...selection, sections: new Set(picked) })) picked.pop();
+    return compose({ ...selection, sections: new Set(picked) }, true);
+  }
+  // Cut ordinary rows first, then critical rows, then critical list items.
+  selection.ordinaryRows = largestFitting(ordinaryRowsTotal, (count) => fits({ ...selection, ordinaryRows: count }));
+  if (selection.ordinaryRows === 0 && !fits(selection)) {
+    selection.criticalRows = false;
+    if (!fits(selection)) selection.criticalItems = largestFitting(items.length, (count) => fits({ ...selection, criticalItems: count }));
+  }
+  return compose(selection, true);
 }
 
-/** Apps that get a table row of their own and a detail section. */
-function isNotable(change: Change, report: PlanReport): boolean {
-  if (change.action !== 'no-op') return true;
-  if (report.outcomes?.get(change.appId)?.error !== undefined) return true;
-  const finding = report.webhooks?.get(change.appId);
-  return finding !== undefined && finding.status !== 'match';
+/** The largest count in [0, total] for which `fits` holds, assuming it holds for every smaller count (0 always taken). */
+function largestFitting(total: number, fits: (count: number) => boolean): number {
+  let low = 0;
+  let high = total;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+const ordinaryIndexCache = new WeakMap<readonly Row[], Map<Row, number>>();
+
+/** A row's position among the ordinary (non-critical) rows. */
+function ordinaryIndex(rows: readonly Row[], row: Row): number {
+  let index = ordinaryIndexCache.get(rows);
+  if (index === undefined) {
+    index = new Map();
+    for (const candidate of rows) if (!candidate.critical) index.set(candidate, index.size);
+    ordinaryIndexCache.set(rows, index);
+  }
+  return index.get(row) ?? 0;
+}
+
+function hasApplyError(report: PlanReport, change: Change): boolean {
+  return report.kind === 'apply' && outcomeOf(report, change)?.error !== undefined;
+}
+
+function headBlock(report: PlanReport): string {
+  const lines = [markdownMarker(report.kind, report.configPaths, report.plan.targets), heading(report), '', ...summaryLines(report)];
+  const targets = report.plan.targets;
+  if (targets !== undefined) {
+    lines.push('', `> **The ${report.kind === 'drift' ? 'check' : 'plan'} is partial:** only ${plural(targets.length, 'app')} ${targets.join(', ')} (\`--target\`).`);
+  }
+  if (report.failure !== undefined) {
+    const id = report.failure.correlationId === undefined ? '' : ` (correlationId ${code(report.failure.correlationId)})`;
+    lines.push('', `> ❌ **error:** ${escapeText(report.failure.message)}${id}`);
+  }
+  return lines.join('\n');
 }
 
 function heading(report: PlanReport): string {
@@ -157,114 +257,213 @@ function heading(report: PlanReport): string {
 }
 
 function summaryLines(report: PlanReport): string[] {
-  const changed = report.plan.changes.filter((change) => change.action !== 'no-op');
+  const changes = report.plan.changes.filter((change) => change.action !== 'no-op');
+  if (report.failure !== undefined && report.plan.changes.length === 0) return [`**hscc ${report.kind} failed.**`];
   if (report.kind === 'plan') {
-    if (changed.length === 0) return [`**${NO_CHANGES}**`];
+    if (changes.length === 0) return [`**${NO_CHANGES}**`];
     const { create, update, delete: remove } = report.plan.summary;
     return [`**Plan: ${create} to create, ${update} to update, ${remove} to delete.**`];
   }
   if (report.kind === 'apply') {
-    if (changed.length === 0) return [`**${NO_CHANGES}**`];
-    const applied = changed.filter((change) => report.outcomes?.get(change.appId)?.applied === true).length;
-    const failed = changed.length - applied;
-    return failed === 0
-      ? [`**Apply complete! ${applied} applied, 0 failed.**`]
-      : [`**Apply failed: ${applied} applied, ${failed} failed.** Run apply again to converge.`];
+    if (changes.length === 0) return [`**${NO_CHANGES}**`];
+    const tally = tallyApply(report);
+    const applied = tally.created + tally.updated + tally.deleted;
+    const already = tally.already > 0 ? `, ${tally.already} already as planned` : '';
+    const notAttempted = tally.notAttempted > 0 ? `, ${tally.notAttempted} not attempted` : '';
+    const counts = `${applied} applied${already}, ${tally.failed} failed${notAttempted}`;
+    if (tally.failed === 0 && tally.notAttempted === 0) return [`**Apply complete! ${counts}.**`];
+    const verb = report.interrupted === true ? 'Apply interrupted' : 'Apply failed';
+    const next = tally.rerunnable && !tally.needsFix ? ' Run apply again to converge.' : tally.needsFix ? ' A rerun will not fix every error: fix them, then plan again.' : '';
+    return [`**${verb}: ${counts}.**${next}`];
   }
-  const findings = [...(report.webhooks?.values() ?? [])];
-  const webhookOff = findings.filter((finding) => finding.status !== 'match').length;
-  const drifted = report.plan.changes.filter((change) => isNotable(change, report)).length;
-  if (drifted === 0) {
+  const apps = driftedApps(report);
+  if (apps.length === 0) {
     const probed = report.webhooks === undefined ? '' : ' Every probed webhook answers the declared numbers.';
     return [`**No drift. Remote settings match the configuration.**${probed}`];
   }
-  const parts = [`${changed.length} with settings drift`];
-  if (report.webhooks !== undefined) parts.push(`${webhookOff} ${plural(webhookOff, 'webhook')} differing or failing`);
-  return [`**Drift detected in ${drifted} ${plural(drifted, 'app')}.** ${capitalize(parts.join(', '))}.`];
+  const parts = [`${changes.length} ${plural(changes.length, 'resource')} with settings drift`];
+  if (report.webhooks !== undefined) {
+    const webhookApps = [...report.webhooks.keys()].filter((appId) => webhookTroubleOf(report, appId).length > 0).length;
+    parts.push(`${webhookApps} ${plural(webhookApps, 'app')} whose webhook differs or fails`);
+  }
+  return [`**Drift detected in ${apps.length} ${plural(apps.length, 'app')}:** ${parts.join(', ')}.`];
 }
 
-type Column = 'result' | 'webhook';
-
-function tableColumns(report: PlanReport): Column[] {
-  if (report.kind === 'apply') return ['result'];
-  if (report.kind === 'drift' && report.webhooks !== undefined) return ['webhook'];
-  return [];
+/** The block a reviewer reads first: every delete and `isReady` flip, by name. */
+function criticalBlock(report: PlanReport, items: readonly string[], shown: number): string {
+  const deletes = report.plan.changes.filter((change) => change.action === 'delete').length;
+  const flips = items.length - deletes;
+  const counts = [deletes > 0 ? `${deletes} ${plural(deletes, 'delete')}` : '', flips > 0 ? `${flips} \`${READINESS_FIELD}\` ${plural(flips, 'change')}` : '']
+    .filter((part) => part !== '')
+    .join(', ');
+  const title = report.kind === 'drift' ? `#### ⚠️ Check first: ${counts}` : `#### ⚠️ Review first: ${counts}`;
+  const lines = [title, '', ...items.slice(0, shown)];
+  const hidden = items.length - shown;
+  if (hidden > 0) lines.push(`- _…and ${hidden} more ${plural(hidden, 'delete or isReady change', 'deletes and isReady changes')} not shown: see the JSON output._`);
+  return lines.join('\n');
 }
 
-function tableHeader(columns: readonly Column[]): string {
-  const names = ['App', 'API version', 'Action', 'Changed fields', ...columns.map((c) => (c === 'result' ? 'Result' : 'Webhook'))];
+function criticalItem(change: Change, report: PlanReport): string {
+  const subject = `**app ${change.appId}** \`${change.resource}\``;
+  const warning = change.impacts.find((impact) => impact.warning);
+  const why = warning === undefined ? '' : `: ${escapeText(warning.message)}`;
+  const result = report.kind === 'apply' ? ` (${RESULT_LABEL[outcomeState(report, change)]})` : '';
+  if (change.action === 'delete') {
+    const label = report.kind === 'drift' ? '🗑️ **HubSpot has it; the config declares it absent**' : '🗑️ **delete**';
+    return `- ${subject} ${label}${why}${result}`;
+  }
+  const flip = readinessFlip(change);
+  let direction = `\`${READINESS_FIELD}\` \`${describeReadiness(flip?.before)} → ${describeReadiness(flip?.after)}\``;
+  if (report.kind === 'drift') {
+    const declared = `the config declares \`${READINESS_FIELD} = ${describeReadiness(flip?.after)}\``;
+    direction = change.action === 'create' ? `HubSpot has none; ${declared}` : `HubSpot has \`${READINESS_FIELD} = ${describeReadiness(flip?.before)}\`; the config declares \`${describeReadiness(flip?.after)}\``;
+  }
+  return `- ${subject} ${direction}${why}${result}`;
+}
+
+function describeReadiness(value: boolean | undefined): string {
+  return value === undefined ? 'absent' : String(value);
+}
+
+/**
+ * The rows `shown` picks, in plan order; where rows were cut, one row says
+ * how many, so a reviewer sees the gap where it is.
+ */
+function tableBody(rows: readonly Row[], shown: (row: Row) => boolean, columns: number): string[] {
+  const lines: string[] = [];
+  let hidden = 0;
+  const flush = () => {
+    if (hidden === 0) return;
+    lines.push(`| … | _${hidden} more ${plural(hidden, 'row')} not shown_ |${' |'.repeat(columns - 2)}`);
+    hidden = 0;
+  };
+  for (const row of rows) {
+    if (!shown(row)) {
+      hidden += 1;
+      continue;
+    }
+    flush();
+    lines.push(row.text);
+  }
+  flush();
+  return lines;
+}
+
+function columnsOf(report: PlanReport): string[] {
+  const names = ['App', 'Resource', 'API version', report.kind === 'drift' ? 'Drift' : 'Action', 'Changed fields'];
+  if (report.kind === 'apply') names.push('Result');
+  return names;
+}
+
+function tableHeader(report: PlanReport): string {
+  const names = columnsOf(report);
   return `| ${names.join(' | ')} |\n|${names.map(() => '---').join('|')}|`;
 }
 
-function tableRow(change: Change, report: PlanReport, columns: readonly Column[]): string {
-  const warn = change.impacts.some((impact) => IMPACT_ICON[impact.kind] === '⚠️') ? ' ⚠️' : '';
-  const action = change.action === 'no-op' ? 'no-op' : `\`${SYMBOL[change.action]} ${change.action}\`${warn}`;
-  const fields = change.changedFields.length === 0 ? '—' : change.changedFields.map((field) => `\`${field}\``).join(', ');
-  const cells = [String(change.appId), change.apiVersion, action, fields];
-  for (const column of columns) {
-    if (column === 'result') cells.push(resultCell(change, report.outcomes?.get(change.appId)));
-    else {
-      const finding = report.webhooks?.get(change.appId);
-      cells.push(finding === undefined ? '—' : WEBHOOK_STATUS[finding.status]);
-    }
-  }
+function tableRow(change: Change, report: PlanReport): string {
+  const warn = change.impacts.some((impact) => impact.warning) ? ' ⚠️' : '';
+  const label = report.kind === 'drift' ? DRIFT_LABEL[change.action] : ACTION_LABEL[change.action];
+  const fields = changedFieldsCell(change);
+  const cells = [String(change.appId), `\`${change.resource}\``, change.apiVersion, `${label}${warn}`, fields];
+  if (report.kind === 'apply') cells.push(change.action === 'no-op' && !hasApplyError(report, change) ? '—' : RESULT_LABEL[outcomeState(report, change)]);
   return `| ${cells.join(' | ')} |`;
 }
 
-function resultCell(change: Change, outcome: ChangeOutcome | undefined): string {
-  if (change.action === 'no-op') return '—';
-  if (outcome?.applied === true) return '✓ applied';
-  return outcome?.error === undefined ? '✗ not applied' : '✗ failed';
+/** Creates and deletes touch every field: say so in a few characters; the details list them. */
+function changedFieldsCell(change: Change): string {
+  if (change.changedFields.length === 0) return '—';
+  const all = fieldNamesOf(change).length;
+  if ((change.action === 'create' || change.action === 'delete') && all > 1) return `all ${all} fields`;
+  return change.changedFields.map((field) => `\`${field}\``).join(', ');
 }
 
 function quietSummary(quiet: readonly Change[]): string {
-  const ids = quiet.slice(0, QUIET_IDS_LISTED).map((change) => String(change.appId));
-  const more = quiet.length - ids.length;
+  const apps = [...new Set(quiet.map((change) => change.appId))];
+  const ids = apps.slice(0, QUIET_IDS_LISTED).map(String);
+  const more = apps.length - ids.length;
   const list = more > 0 ? `${ids.join(', ')} and ${more} more` : ids.join(', ');
-  return `**${quiet.length} unchanged ${plural(quiet.length, 'app')}** (no-op): ${list}.`;
+  return `**${quiet.length} unchanged ${plural(quiet.length, 'resource')}** (no-op) in ${plural(apps.length, 'app')} ${list}.`;
 }
 
+const SECTION_ICON: Record<Action, string> = { create: '➕', update: '✏️', delete: '🗑️', 'no-op': '' };
+const DRIFT_WORDS: Record<Action, string> = { create: 'missing in HubSpot', update: 'differs', delete: 'not declared', 'no-op': 'in sync' };
+
 function detailSection(change: Change, report: PlanReport): string {
-  const title = change.action === 'no-op' ? `App ${change.appId}` : `\`${SYMBOL[change.action]}\` App ${change.appId} · ${change.action}`;
-  const blocks = [`#### ${title} (${change.apiVersion})`];
-  const fieldLines = change.changedFields.map(
-    (field) => `- \`${field}\`: ${fieldValue(field, change.before)} → ${fieldValue(field, change.after)}`,
-  );
+  const icon = SECTION_ICON[change.action];
+  const what = report.kind === 'drift' ? DRIFT_WORDS[change.action] : change.action;
+  const blocks = [`#### ${icon === '' ? '' : `${icon} `}App ${change.appId} · \`${change.resource}\` · ${what} (${change.apiVersion})`];
+  const fieldLines = report.kind === 'drift' ? driftFieldLines(change) : planFieldLines(change);
   if (fieldLines.length > 0) blocks.push(fieldLines.join('\n'));
-  if (change.impacts.length > 0) {
-    blocks.push(change.impacts.map((impact) => `> ${IMPACT_ICON[impact.kind]} ${escapeText(impact.message)}`).join('\n>\n'));
-  }
-  const outcome = report.outcomes?.get(change.appId);
-  if (report.kind === 'apply' && change.action !== 'no-op') blocks.push(outcomeLine(change, outcome));
-  const finding = report.webhooks?.get(change.appId);
-  if (finding !== undefined && finding.status !== 'match') blocks.push(webhookDetail(finding));
+  if (change.impacts.length > 0) blocks.push(change.impacts.map(impactLine).join('\n>\n'));
+  if (report.kind === 'apply') blocks.push(outcomeLine(change, report));
   return blocks.join('\n\n');
 }
 
-function fieldValue(field: ManagedField, settings: ManagedSettings | null): string {
-  if (settings === null) return '_(none)_';
-  return field === 'url' ? code(settings.url) : `\`${String(settings.isReady)}\``;
+function impactLine(impact: Impact): string {
+  return `> ${impact.warning ? '⚠️' : 'ℹ️'} ${escapeText(impact.message)}`;
 }
 
-function outcomeLine(change: Change, outcome: ChangeOutcome | undefined): string {
-  if (outcome?.applied === true) return `**Result:** ✓ applied (${change.action})`;
+function planFieldLines(change: Change): string[] {
+  return orderedChangedFields(change).map((field) => `- \`${field}\`: ${fieldValue(change.before, field)} → ${fieldValue(change.after, field)}`);
+}
+
+/** Drift reads as the present: HubSpot has this; the config declares that. */
+function driftFieldLines(change: Change): string[] {
+  if (change.action === 'create') return ['- HubSpot has none; the config declares them.'];
+  if (change.action === 'delete') return ['- HubSpot has them; the config declares them absent.'];
+  return orderedChangedFields(change).map(
+    (field) => `- HubSpot has \`${field} = ${plainValue(change.before?.[field])}\`; the config declares ${fieldValue(change.after, field)}`,
+  );
+}
+
+function orderedChangedFields(change: Change): string[] {
+  return fieldNamesOf(change).filter((field) => change.changedFields.includes(field));
+}
+
+function plainValue(value: FieldValue | undefined): string {
+  if (value === undefined) return '(absent)';
+  return String(value).replace(/[\r\n`]+/g, ' ');
+}
+
+function fieldValue(fields: Fields | null, field: string): string {
+  const value = fields?.[field];
+  if (value === undefined) return '_(none)_';
+  return code(String(value));
+}
+
+function outcomeLine(change: Change, report: PlanReport): string {
+  const state = outcomeState(report, change);
+  const outcome = outcomeOf(report, change);
+  if (state === 'applied') return `**Result:** ✓ applied (${change.action})`;
+  if (state === 'already') return `**Result:** = ${escapeText(outcome?.note ?? 'already as planned')}`;
+  if (state === 'not-attempted') return '**Result:** ⏸ interrupted: not attempted';
   const error = outcome?.error;
   if (error === undefined) return '**Result:** ✗ not applied';
   const id = error.correlationId === undefined ? '' : ` (correlationId ${code(error.correlationId)})`;
   return `**Result:** ✗ failed: ${escapeText(error.message)}${id}`;
 }
 
+/** One section per app whose live webhook differs or failed: what it answers now, against the config. */
+function webhookSections(report: PlanReport): string[] {
+  if (report.webhooks === undefined) return [];
+  const appIds = [...report.webhooks.keys()].sort((a, b) => a - b);
+  return appIds.flatMap((appId) => {
+    const trouble = webhookTroubleOf(report, appId);
+    if (trouble.length === 0) return [];
+    return [[`#### App ${appId} · webhook`, ...trouble.map(webhookDetail)].join('\n\n')];
+  });
+}
+
 function webhookDetail(finding: WebhookFinding): string {
-  if (finding.status === 'error') {
-    return `**Webhook** ${code(finding.url)}: ✗ error: ${escapeText(finding.error ?? 'the probe failed')}`;
-  }
-  const lines = [`**Webhook** ${code(finding.url)} answers other numbers than declared:`, ''];
-  for (const number of finding.missing) lines.push(`- missing (declared, not answered): ${numberLabel(number)}`);
-  for (const number of finding.unexpected) lines.push(`- unexpected (answered, not declared): ${numberLabel(number)}`);
+  const where = `**${webhookLevel(finding)}** ${code(finding.url)}`;
+  if (finding.status === 'error') return `${where}: ✗ error: ${escapeText(finding.error ?? 'the probe failed')}`;
+  const lines = [`${where} answers other numbers than the config declares:`, ''];
+  for (const number of finding.missing) lines.push(`- the webhook does not answer ${numberLabel(number)}; the config declares it`);
+  for (const number of finding.unexpected) lines.push(`- the webhook answers ${numberLabel(number)}; the config does not declare it`);
   for (const changed of finding.changedFriendlyName) {
     const extension = changed.extension === undefined ? '' : ` ext. ${code(changed.extension)}`;
     lines.push(
-      `- friendlyName changed: ${code(changed.e164PhoneNumber)}${extension}: “${escapeText(changed.expected)}” → “${escapeText(changed.actual)}”`,
+      `- the webhook answers ${code(changed.e164PhoneNumber)}${extension} as “${escapeText(changed.actual)}”; the config declares “${escapeText(changed.expected)}”`,
     );
   }
   return lines.join('\n');
@@ -275,50 +474,42 @@ function numberLabel(number: WebhookNumber): string {
   return `${code(number.e164PhoneNumber)}${extension} “${escapeText(number.friendlyName)}”`;
 }
 
-/** Unified diff of the 2-space JSON before → after, folded; null for apps with no settings change. */
+/** Unified diff of the 2-space JSON before → after, folded; null for a no-op. */
 function jsonDiff(change: Change): string | null {
   if (change.action === 'no-op') return null;
-  const patch = createTwoFilesPatch(
-    `app-${change.appId}/remote.json`,
-    `app-${change.appId}/config.json`,
-    settingsJson(change.before),
-    settingsJson(change.after),
-    undefined,
-    undefined,
-    { headerOptions: FILE_HEADERS_ONLY },
-  );
+  const base = `app-${change.appId}/${change.resource}`;
+  const patch = createTwoFilesPatch(`${base}/remote.json`, `${base}/config.json`, fieldsJson(change, change.before), fieldsJson(change, change.after), undefined, undefined, {
+    headerOptions: FILE_HEADERS_ONLY,
+  });
   const fence = fenceFor(patch);
-  return [
-    '<details><summary>JSON diff</summary>',
-    '',
-    `${fence}diff`,
-    patch.trimEnd(),
-    fence,
-    '',
-    '</details>',
-  ].join('\n');
+  return ['<details><summary>JSON diff</summary>', '', `${fence}diff`, patch.trimEnd(), fence, '', '</details>'].join('\n');
 }
 
-/** Absent settings diff as an empty file, so a create is all additions. */
-function settingsJson(settings: ManagedSettings | null): string {
-  if (settings === null) return '';
-  const ordered: ManagedSettings = { url: settings.url, isReady: settings.isReady };
+/** Fields in descriptor order; absent as an empty file, so a create is all additions. */
+function fieldsJson(change: Change, fields: Fields | null): string {
+  if (fields === null) return '';
+  const ordered: Record<string, FieldValue> = {};
+  for (const name of fieldNamesOf(change)) {
+    const value = fields[name];
+    if (value !== undefined) ordered[name] = value;
+  }
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
 function truncationNote(
-  kind: ReportKind,
-  shown: { diffsDropped: boolean; sectionsShown: number; sectionsTotal: number; rowsShown: number; rowsTotal: number },
+  report: PlanReport,
+  selection: Selection,
+  totals: { items: number; rows: number; sections: number; ordinaryRowsTotal: number },
 ): string {
   const parts: string[] = [];
-  if (shown.diffsDropped) parts.push('JSON diffs omitted');
-  if (shown.sectionsShown < shown.sectionsTotal) {
-    parts.push(`details shown for ${shown.sectionsShown} of ${shown.sectionsTotal} apps`);
-  }
-  if (shown.rowsShown < shown.rowsTotal) parts.push(`table shows ${shown.rowsShown} of ${shown.rowsTotal} apps`);
+  if (!selection.diffs) parts.push('JSON diffs omitted');
+  if (selection.sections.size < totals.sections) parts.push(`details shown for ${selection.sections.size} of ${totals.sections} changes`);
+  const rowsShown = (selection.criticalRows ? totals.rows - totals.ordinaryRowsTotal : 0) + selection.ordinaryRows;
+  if (rowsShown < totals.rows) parts.push(`table shows ${rowsShown} of ${totals.rows} rows${selection.criticalRows ? ', every delete and isReady change included' : ''}`);
+  if (selection.criticalItems < totals.items) parts.push(`${totals.items - selection.criticalItems} of ${totals.items} deletes and isReady changes not named`);
   return (
-    `> **Truncated** to stay under GitHub's comment size limit: ${parts.join('; ')}. ` +
-    `See the CI log or the JSON output (\`hscc ${kind} --json\`) for the full report.`
+    `> **Truncated** to fit the size limit: ${parts.join('; ')}. ` +
+    `See the CI log or the JSON output (\`hscc ${report.kind} --json\`) for the full report.`
   );
 }
 
@@ -337,15 +528,17 @@ function code(text: string): string {
 
 /** Plain text with markdown, HTML and table syntax neutralised. */
 function escapeText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    // Backslash escapes first, so the entities below keep their `#`.
-    .replace(/[\\*_[\]~#!]/g, (char) => `\\${char}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/`/g, '&#96;');
+  return (
+    text
+      .replace(/[\r\n]+/g, ' ')
+      // Backslash escapes first, so the entities below keep their `#`.
+      .replace(/[\\*_[\]~#!]/g, (char) => `\\${char}`)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\|/g, '&#124;')
+      .replace(/`/g, '&#96;')
+  );
 }
 
 /** `<`, `>` and `--` cannot appear inside an HTML comment; `%` is encoded too so the mapping stays one-to-one. */
@@ -362,12 +555,4 @@ function escapeForComment(text: string): string {
 function fenceFor(content: string): string {
   const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   return '`'.repeat(Math.max(3, longestRun + 1));
-}
-
-function plural(count: number, noun: string): string {
-  return count === 1 ? noun : `${noun}s`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

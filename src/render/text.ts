@@ -1,15 +1,26 @@
-import type { ManagedSettings } from '../config/model.js';
-import type { Change, ChangeOutcome, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
+// The human views of plan, apply and drift, after Terraform's: one block per
+// app and resource, impacts under it, one closing line. Pure.
+import type { Action, Change, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
+import {
+  changesToApply,
+  driftedApps,
+  fieldNamesOf,
+  formatValue,
+  outcomeOf,
+  outcomeState,
+  plural,
+  tallyApply,
+  webhookLevel,
+} from './view-model.js';
 
 const NO_CHANGES = 'No changes. Remote settings match the configuration.';
 
-/** Terraform-style plan text: one block per changed app, then the summary line. */
+/** Terraform-style plan text (drift reports get the drift view): one block per change, then the summary line. */
 export function renderPlanText(report: PlanReport, palette: Palette): string {
-  const lines: string[] = [];
-  const changed = report.plan.changes.filter((change) => change.action !== 'no-op');
   if (report.kind === 'drift') return renderDriftText(report, palette);
-
+  const lines = partialNote(report, palette);
+  const changed = report.plan.changes.filter((change) => change.action !== 'no-op');
   if (changed.length === 0) {
     lines.push(palette.green(NO_CHANGES));
     return `${lines.join('\n')}\n`;
@@ -20,105 +31,180 @@ export function renderPlanText(report: PlanReport, palette: Palette): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `Plan: N to create, N to update, N to delete.` */
+/** `Plan: N to create, N to update, N to delete.` (counting resources). */
 export function planSummaryLine(summary: PlanSummary): string {
   return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.delete} to delete.`;
 }
 
-const HEADLINE: Record<Change['action'], string> = {
+/** For a `--target` run: says the plan covers only some apps (DESIGN.md "Commands"). */
+function partialNote(report: PlanReport, palette: Palette): string[] {
+  const targets = report.plan.targets;
+  if (targets === undefined) return [];
+  return [palette.yellow(`Note: the plan is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')} (--target).`), ''];
+}
+
+const HEADLINE: Record<Action, string> = {
   create: 'will be created',
   update: 'will be updated in place',
   delete: 'will be deleted',
   'no-op': 'has no changes',
 };
 
-const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
 
-function colourOf(action: Change['action'], palette: Palette): (text: string) => string {
+function colourOf(action: Action, palette: Palette): (text: string) => string {
   if (action === 'create') return palette.green;
   if (action === 'update') return palette.yellow;
   if (action === 'delete') return palette.red;
   return (text) => text;
 }
 
-function value(field: keyof ManagedSettings, settings: ManagedSettings): string {
-  return field === 'url' ? JSON.stringify(settings.url) : String(settings.isReady);
+/** `~ calling-settings "1234567" {`: Terraform's resource line, named by resource and app. */
+function resourceLine(change: Change, paint: (text: string) => string): string {
+  return `  ${paint(SYMBOL[change.action])} ${change.resource} "${change.appId}" {`;
 }
 
-/** One Terraform-style block for a change, including its user-visible impacts. */
+/** One Terraform-style block for a change (fields in descriptor order), then its impacts. */
 export function renderChangeBlock(change: Change, palette: Palette): string[] {
   const paint = colourOf(change.action, palette);
   const lines = [
-    palette.bold(`  # app ${change.appId} ${HEADLINE[change.action]}`) + palette.dim(` (api ${change.apiVersion})`),
-    `  ${paint(SYMBOL[change.action])} channel-connection {`,
+    palette.bold(`  # app ${change.appId} ${change.resource} ${HEADLINE[change.action]}`) + palette.dim(` (api ${change.apiVersion})`),
+    resourceLine(change, paint),
   ];
-  const fields: (keyof ManagedSettings)[] = ['url', 'isReady'];
-  for (const field of fields) {
-    const name = field.padEnd(7);
-    if (change.action === 'create' && change.after !== null) {
-      lines.push(`      ${paint('+')} ${name} = ${value(field, change.after)}`);
-    } else if (change.action === 'delete' && change.before !== null) {
-      lines.push(`      ${paint('-')} ${name} = ${value(field, change.before)}`);
-    } else if (change.before !== null && change.after !== null) {
-      if (change.changedFields.includes(field)) {
-        lines.push(`      ${paint('~')} ${name} = ${value(field, change.before)} -> ${value(field, change.after)}`);
-      } else {
-        lines.push(palette.dim(`        ${name} = ${value(field, change.after)}`));
-      }
+  // As Terraform: an update shows only what changes, and counts the rest.
+  const shown = fieldNamesOf(change).filter((field) => change.action !== 'update' || change.changedFields.includes(field));
+  const hidden = fieldNamesOf(change).length - shown.length;
+  const width = Math.max(...shown.map((name) => name.length));
+  for (const field of shown) {
+    const name = field.padEnd(width);
+    const before = change.before?.[field];
+    const after = change.after?.[field];
+    if (change.action === 'create') {
+      if (after !== undefined) lines.push(`      ${paint('+')} ${name} = ${formatValue(after)}`);
+    } else if (change.action === 'delete') {
+      if (before !== undefined) lines.push(`      ${paint('-')} ${name} = ${formatValue(before)}`);
+    } else {
+      lines.push(`      ${paint('~')} ${name} = ${formatValue(before)} -> ${formatValue(after)}`);
     }
   }
+  if (hidden > 0) lines.push(palette.dim(`        # (${hidden} unchanged ${plural(hidden, 'attribute')} hidden)`));
   lines.push('    }');
-  for (const impact of change.impacts) lines.push(`    ${palette.yellow('!')} ${impact.message}`);
+  for (const impact of change.impacts) lines.push(`    ${impact.warning ? palette.yellow('!') : palette.dim('i')} ${impact.message}`);
   return lines;
 }
 
-/** Per-app results of an apply, then Terraform's closing line. */
+/**
+ * The result of an apply: every change with what happened to it (applied,
+ * already as planned, failed with message and correlationId, or not
+ * attempted), then one closing line. "Run apply again" only when a rerun
+ * can fix what failed.
+ */
 export function renderApplyText(report: PlanReport, palette: Palette): string {
-  const outcomes = report.outcomes ?? new Map<number, ChangeOutcome>();
-  const lines: string[] = [];
-  let failed = 0;
-  const done = { create: 0, update: 0, delete: 0 };
-  for (const change of report.plan.changes) {
-    if (change.action === 'no-op') continue;
-    const outcome = outcomes.get(change.appId);
-    if (outcome?.applied === true) {
-      done[change.action] += 1;
-      lines.push(`${palette.green('✓')} app ${change.appId}: ${PAST[change.action]}`);
-    } else {
-      failed += 1;
-      const error = outcome?.error;
-      const why = error === undefined ? 'not applied' : error.message;
-      const id = error?.correlationId === undefined ? '' : ` (correlationId ${error.correlationId})`;
-      lines.push(`${palette.red('✗')} app ${change.appId}: ${change.action} failed: ${why}${id}`);
-    }
+  const lines = partialNote(report, palette);
+  if (report.interrupted === true) lines.push(palette.bold(palette.red('Apply interrupted: no new write was started after the signal.')), '');
+  const changes = changesToApply(report);
+  for (const change of changes) lines.push(outcomeLine(report, change, palette));
+  const tally = tallyApply(report);
+  const counts = `${tally.created} created, ${tally.updated} updated, ${tally.deleted} deleted`;
+  const already = tally.already > 0 ? `, ${tally.already} already as planned` : '';
+  if (changes.length === 0) {
+    lines.push(palette.green(NO_CHANGES));
+  } else if (tally.failed === 0 && tally.notAttempted === 0) {
+    lines.push('', palette.bold(palette.green(`Apply complete! Resources: ${counts}${already}.`)));
+  } else {
+    const unfinished = tally.failed + tally.notAttempted;
+    const what = [`${tally.failed} failed`];
+    if (tally.notAttempted > 0) what.push(`${tally.notAttempted} not attempted`);
+    const verb = report.interrupted === true ? 'interrupted' : 'failed';
+    lines.push('', palette.bold(palette.red(`Apply ${verb} for ${unfinished} of ${changes.length} ${plural(changes.length, 'change')} (${what.join(', ')}); ${counts}${already}.`)));
+    lines.push(nextStep(tally));
   }
-  const counts = `${done.create} created, ${done.update} updated, ${done.delete} deleted`;
-  if (lines.length === 0) lines.push(palette.green(NO_CHANGES));
-  else if (failed === 0) lines.push('', palette.bold(palette.green(`Apply complete! Apps: ${counts}.`)));
-  else lines.push('', palette.bold(palette.red(`Apply failed for ${failed} app${failed === 1 ? '' : 's'}; ${counts}. Run apply again to converge.`)));
+  if (report.failure !== undefined) lines.push(palette.red(`error: ${report.failure.message}${correlation(report.failure.correlationId)}`));
   return `${lines.join('\n')}\n`;
 }
 
-const PAST = { create: 'created', update: 'updated', delete: 'deleted' } as const;
+function nextStep(tally: { rerunnable: boolean; needsFix: boolean }): string {
+  if (tally.rerunnable && !tally.needsFix) return 'Run apply again to converge.';
+  if (tally.rerunnable) return 'Fix the errors a rerun cannot fix, then run apply again to converge.';
+  return 'A rerun will not fix these errors: fix the configuration (or the app in HubSpot), then plan again.';
+}
 
-function renderDriftText(report: PlanReport, palette: Palette): string {
-  const lines: string[] = [];
+const PAST: Record<Exclude<Action, 'no-op'>, string> = { create: 'created', update: 'updated', delete: 'deleted' };
+
+function outcomeLine(report: PlanReport, change: Change, palette: Palette): string {
+  const subject = `app ${change.appId} ${change.resource}`;
+  const state = outcomeState(report, change);
+  const outcome = outcomeOf(report, change);
+  const action = change.action === 'no-op' ? 'update' : change.action;
+  if (state === 'applied') return `${palette.green('✓')} ${subject}: ${PAST[action]}`;
+  if (state === 'already') return `${palette.green('=')} ${subject}: ${outcome?.note ?? 'already as planned'}`;
+  if (state === 'not-attempted') return `${palette.yellow('-')} ${subject}: ${action} interrupted: not attempted`;
+  const error = outcome?.error;
+  const why = error === undefined ? 'not applied' : `${error.message}${correlation(error.correlationId)}`;
+  return `${palette.red('✗')} ${subject}: ${action} failed: ${why}`;
+}
+
+function correlation(correlationId: string | undefined): string {
+  return correlationId === undefined ? '' : ` (correlationId ${correlationId})`;
+}
+
+/**
+ * Drift as a report of the present, one direction throughout: what HubSpot
+ * (or the live webhook) has now, against what the config declares. Impacts
+ * are the plan builder's drift impacts (what is true now).
+ */
+export function renderDriftText(report: PlanReport, palette: Palette): string {
+  const lines = partialNote(report, palette);
   const drifted = report.plan.changes.filter((change) => change.action !== 'no-op');
-  for (const change of drifted) lines.push(...renderChangeBlock(change, palette), '');
+  for (const change of drifted) lines.push(...renderDriftBlock(change, palette), '');
   const webhookLines: string[] = [];
-  for (const [appId, finding] of [...(report.webhooks ?? new Map<number, WebhookFinding>())].sort((a, b) => a[0] - b[0])) {
-    webhookLines.push(...renderWebhookFinding(appId, finding, palette));
+  for (const [appId, findings] of [...(report.webhooks ?? new Map<number, WebhookFinding[]>())].sort((a, b) => a[0] - b[0])) {
+    for (const finding of findings) webhookLines.push(...renderWebhookFinding(appId, finding, palette));
   }
   if (webhookLines.length > 0) lines.push('Webhooks:', ...webhookLines, '');
-  const webhookDrift = [...(report.webhooks?.values() ?? [])].filter((finding) => finding.status !== 'match').length;
-  if (drifted.length === 0 && webhookDrift === 0) {
+  const apps = driftedApps(report);
+  if (apps.length === 0) {
     lines.push(palette.green('No drift. Remote settings match the configuration.'));
   } else {
-    const parts = [`${drifted.length} app${drifted.length === 1 ? '' : 's'} with settings drift`];
-    if (report.webhooks !== undefined) parts.push(`${webhookDrift} webhook${webhookDrift === 1 ? '' : 's'} differing or failing`);
-    lines.push(palette.bold(palette.yellow(`Drift detected: ${parts.join(', ')}.`)));
+    const webhookApps = new Set([...(report.webhooks ?? [])].filter(([, findings]) => findings.some((f) => f.status !== 'match')).map(([appId]) => appId));
+    const parts = [`${drifted.length} ${plural(drifted.length, 'resource')} with settings drift`];
+    if (report.webhooks !== undefined) parts.push(`${webhookApps.size} ${plural(webhookApps.size, 'app')} whose webhook differs or fails`);
+    lines.push(palette.bold(palette.yellow(`Drift detected in ${apps.length} ${plural(apps.length, 'app')}: ${parts.join(', ')}.`)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+const DRIFT_HEADLINE: Record<Action, string> = {
+  create: 'is missing in HubSpot',
+  update: 'differs from the config',
+  delete: 'exists though the config declares it absent',
+  'no-op': 'matches the config',
+};
+
+/** One resource's drift: per field, HubSpot's value against the config's. */
+function renderDriftBlock(change: Change, palette: Palette): string[] {
+  const paint = colourOf(change.action, palette);
+  const lines = [
+    palette.bold(`  # app ${change.appId} ${change.resource} ${DRIFT_HEADLINE[change.action]}`) + palette.dim(` (api ${change.apiVersion})`),
+    resourceLine(change, paint),
+  ];
+  if (change.action === 'create') lines.push(`      HubSpot has none; the config declares ${describeFields(change, 'after')}`);
+  else if (change.action === 'delete') lines.push(`      HubSpot has ${describeFields(change, 'before')}; the config declares none`);
+  else {
+    for (const field of fieldNamesOf(change)) {
+      if (!change.changedFields.includes(field)) continue;
+      lines.push(`      ${paint('~')} HubSpot has ${field} = ${formatValue(change.before?.[field])}; the config declares ${formatValue(change.after?.[field])}`);
+    }
+  }
+  lines.push('    }');
+  for (const impact of change.impacts) lines.push(`    ${impact.warning ? palette.yellow('!') : palette.dim('i')} ${impact.message}`);
+  return lines;
+}
+
+function describeFields(change: Change, side: 'before' | 'after'): string {
+  const fields = change[side] ?? {};
+  const parts = fieldNamesOf(change).flatMap((field) => (fields[field] === undefined ? [] : [`${field} = ${formatValue(fields[field])}`]));
+  return parts.length === 0 ? 'it' : parts.join(', ');
 }
 
 function numberLabel(number: WebhookNumber): string {
@@ -126,16 +212,21 @@ function numberLabel(number: WebhookNumber): string {
   return `${number.e164PhoneNumber}${extension} (${JSON.stringify(number.friendlyName)})`;
 }
 
-/** Lines describing one app's webhook probe, shared by drift and probe output. */
+/**
+ * Lines for one probed level of an app's webhook, shared by drift and probe:
+ * what the webhook answers now, against what the config declares.
+ */
 export function renderWebhookFinding(appId: number, finding: WebhookFinding, palette: Palette): string[] {
-  if (finding.status === 'match') return [`  ${palette.green('✓')} app ${appId}: ${finding.url} answers the declared numbers`];
-  if (finding.status === 'error') return [`  ${palette.red('✗')} app ${appId}: ${finding.url}: ${finding.error ?? 'failed'}`];
-  const lines = [`  ${palette.yellow('~')} app ${appId}: ${finding.url} answers other numbers`];
-  for (const number of finding.missing) lines.push(`      ${palette.red('-')} missing    ${numberLabel(number)}`);
-  for (const number of finding.unexpected) lines.push(`      ${palette.green('+')} unexpected ${numberLabel(number)}`);
+  const where = `app ${appId} ${webhookLevel(finding)}: ${finding.url}`;
+  if (finding.status === 'match') return [`  ${palette.green('✓')} ${where} answers the declared numbers`];
+  if (finding.status === 'error') return [`  ${palette.red('✗')} ${where}: ${finding.error ?? 'the probe failed'}`];
+  const lines = [`  ${palette.yellow('~')} ${where} answers other numbers than the config declares`];
+  for (const number of finding.missing) lines.push(`      ${palette.red('-')} the webhook does not answer ${numberLabel(number)}; the config declares it`);
+  for (const number of finding.unexpected) lines.push(`      ${palette.green('+')} the webhook answers ${numberLabel(number)}; the config does not declare it`);
   for (const changed of finding.changedFriendlyName) {
+    const extension = changed.extension === undefined ? '' : ` ext. ${changed.extension}`;
     lines.push(
-      `      ${palette.yellow('~')} ${changed.e164PhoneNumber} friendlyName ${JSON.stringify(changed.expected)} -> ${JSON.stringify(changed.actual)}`,
+      `      ${palette.yellow('~')} the webhook answers ${changed.e164PhoneNumber}${extension} as ${JSON.stringify(changed.actual)}; the config declares ${JSON.stringify(changed.expected)}`,
     );
   }
   return lines;

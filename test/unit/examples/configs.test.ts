@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
+import type { AppConfig } from '../../../src/config/model.js';
 
 // The example configs load exactly as `hscc validate --strict` would see them in CI.
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -23,11 +24,12 @@ describe('example configs', () => {
 
   it('expands the app ids and the staging host default', async () => {
     const staging = await loadConfig({ patterns: ['environments/staging/*.yaml'], cwd: EXAMPLES, env: ENV, strict: true });
-    expect(staging.apps.map((app) => [app.appId, app.settings?.url])).toEqual([
-      [1234567, 'https://calling-staging.example.com/hubspot/channel-connection'],
+    const connection = (app: AppConfig) => app.resources['channel-connection'];
+    expect(staging.apps.map((app) => [app.appId, connection(app)])).toEqual([
+      [1234567, { ensure: 'present', fields: { url: 'https://calling-staging.example.com/hubspot/channel-connection', isReady: false } }],
     ]);
     const production = await loadConfig({ patterns: ['environments/production/*.yaml'], cwd: EXAMPLES, env: ENV, strict: true });
-    expect(production.apps.map((app) => [app.appId, app.ensure])).toEqual([
+    expect(production.apps.map((app) => [app.appId, connection(app)?.ensure])).toEqual([
       [2345678, 'present'],
       [3456789, 'absent'],
     ]);

@@ -1,225 +1,321 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { AppConfig, ManagedSettings } from '../../../src/config/model.js';
-import { buildPlan } from '../../../src/plan/build-plan.js';
-import type { ChangeOutcome, PlanReport, ReportKind, WebhookFinding } from '../../../src/plan/model.js';
-import { MARKDOWN_BUDGET, markdownMarker, renderReportMarkdown } from '../../../src/render/markdown.js';
+import type { Change } from '../../../src/plan/model.js';
+import { MARKDOWN_BUDGET, markdownMarker, renderFailureMarkdown, renderReportMarkdown } from '../../../src/render/markdown.js';
+import { calling, change, connection, finding, outcomes, readmePlan, recording, report } from './report-builders.js';
 
 const GOLDEN = fileURLToPath(new URL('../../fixtures/golden/plan.md', import.meta.url));
 
-function app(appId: number, settings: ManagedSettings | null): AppConfig {
-  return {
-    appId,
-    apiVersion: appId % 2 === 0 ? '2026-03' : 'v3',
-    ensure: settings === null ? 'absent' : 'present',
-    settings,
-    phoneNumbers: [],
-    source: { file: 'channel-connection.yaml', line: 1, column: 1 },
-  };
-}
-
-/** Builds a report through the real plan builder, so impacts come from the model. */
-function report(
-  kind: ReportKind,
-  pairs: [declared: AppConfig, observed: ManagedSettings | null][],
-  extra: Pick<PlanReport, 'outcomes' | 'webhooks'> = {},
-): PlanReport {
-  const observed = new Map(pairs.map(([declared, remote]) => [declared.appId, remote === null ? null : { ...remote, updatedAt: '2024-04-30 12:01' }]));
-  return { kind, plan: buildPlan(pairs.map(([declared]) => declared), observed), configPaths: ['channel-connection.yaml'], ...extra };
-}
-
-const URL_A = 'https://calling.example.com/hubspot/numbers';
-const URL_B = 'https://calling-v2.example.com/hubspot/numbers';
-
-/** The README's example: one create, two updates, one delete, two unchanged apps. */
-const representative = report('plan', [
-  [app(1001, { url: URL_A, isReady: true }), null],
-  [app(1002, { url: URL_A, isReady: false }), { url: URL_A, isReady: true }],
-  [app(1003, { url: URL_B, isReady: true }), { url: URL_A, isReady: true }],
-  [app(1004, null), { url: URL_A, isReady: true }],
-  [app(1005, { url: URL_A, isReady: true }), { url: URL_A, isReady: true }],
-  [app(1006, null), null],
-]);
+const readme = report('plan', readmePlan());
 
 describe('renderReportMarkdown', () => {
-  it('matches the golden file for a representative plan', () => {
-    const markdown = renderReportMarkdown(representative);
+  it("matches the golden file for the README's example plan", () => {
+    const markdown = renderReportMarkdown(readme);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, markdown);
     expect(markdown).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
-  it('starts with the marker and states the Terraform summary line', () => {
-    const lines = renderReportMarkdown(representative).split('\n');
+  it('starts with the marker and states the Terraform summary line counting resources', () => {
+    const lines = renderReportMarkdown(readme).split('\n');
     expect(lines[0]).toBe('<!-- hscc:plan channel-connection.yaml -->');
-    expect(lines).toContain('**Plan: 1 to create, 2 to update, 1 to delete.**');
+    expect(lines).toContain('**Plan: 2 to create, 2 to update, 2 to delete.**');
   });
 
-  it('says there are no changes when every app is no-op', () => {
-    const markdown = renderReportMarkdown(report('plan', [[app(7, { url: URL_A, isReady: true }), { url: URL_A, isReady: true }]]));
+  it('names deletes and isReady changes, with direction, before anything else', () => {
+    const markdown = renderReportMarkdown(readme);
+    const first = markdown.indexOf('#### ⚠️ Review first: 2 deletes, 2 `isReady` changes');
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(markdown.indexOf('| App |'));
+    const block = markdown.slice(first, markdown.indexOf('| App |'));
+    expect(block).toContain('- **app 1234567** `calling-settings` `isReady` `absent → true`: The app becomes selectable as a calling provider.');
+    expect(block).toContain('- **app 1234567** `channel-connection` `isReady` `false → true`: The app becomes selectable when connecting a number');
+    expect(block).toContain('- **app 3456789** `calling-settings` 🗑️ **delete**: Removes the app as a calling option for all connected accounts; cannot be undone.');
+    expect(block).toContain('- **app 3456789** `channel-connection` 🗑️ **delete**');
+    expect(block).not.toContain('2345678');
+  });
+
+  it('tells create, update and delete apart in the action column, warning icons only for warnings', () => {
+    const markdown = renderReportMarkdown(report('plan', [...readmePlan(), change(5, 'recording-settings', recording(), recording('https://r.example/%s'))]));
+    expect(markdown).toContain('| 1234567 | `calling-settings` | v3 | ➕ create ⚠️ |');
+    expect(markdown).toContain('| 1234567 | `recording-settings` | v3 | ➕ create | `urlToRetrieveAuthedRecording` |');
+    expect(markdown).toContain('| 2345678 | `calling-settings` | 2026-03 | ✏️ update ⚠️ | `url`, `width` |');
+    expect(markdown).toContain('| 3456789 | `channel-connection` | v3 | 🗑️ **delete** ⚠️ |');
+    expect(markdown).toContain('| 5 | `recording-settings` | v3 | ✏️ update | `urlToRetrieveAuthedRecording` |');
+    expect(markdown).toContain('> ℹ️ HubSpot fetches call recordings from the new URL from now on.');
+    expect(markdown).toContain('| 4567890 | `calling-settings` | v3 | no-op | — |');
+  });
+
+  it('says there are no changes when every resource is no-op', () => {
+    const markdown = renderReportMarkdown(report('plan', [change(7, 'calling-settings', calling(), calling())]));
     expect(markdown).toContain('**No changes. Remote settings match the configuration.**');
     expect(markdown).not.toContain('<details>');
+    expect(markdown).not.toContain('Review first');
   });
 
-  it('shows a warning for a delete and for each isReady flip, from the model impacts', () => {
-    const markdown = renderReportMarkdown(representative);
-    const sectionOf = (appId: number) => markdown.slice(markdown.indexOf(`App ${appId} ·`)).split('\n#### ')[0] ?? '';
-    expect(sectionOf(1001)).toContain('> ⚠️ The app becomes selectable');
-    expect(sectionOf(1002)).toContain('> ⚠️ The app is greyed out');
-    expect(sectionOf(1002)).toContain('- `isReady`: `true` → `false`');
-    expect(sectionOf(1003)).toContain(`- \`url\`: \`${URL_A}\` → \`${URL_B}\``);
-    expect(sectionOf(1003)).not.toContain('⚠️');
-    expect(sectionOf(1004)).toContain('> ⚠️ Removes the connection option');
-    expect(markdown).toMatch(/\| 1004 \| 2026-03 \| `- delete` ⚠️ \|/);
+  it('marks a targeted run in the marker and as partial', () => {
+    const markdown = renderReportMarkdown(report('plan', readmePlan(), { targets: [1234567, 3456789] }));
+    expect(markdown.split('\n')[0]).toBe('<!-- hscc:plan channel-connection.yaml target=1234567,3456789 -->');
+    expect(markdown).toContain('> **The plan is partial:** only apps 1234567, 3456789 (`--target`).');
   });
 
-  it('folds a unified JSON diff per changed app', () => {
-    const markdown = renderReportMarkdown(representative);
-    expect(markdown.match(/<details><summary>JSON diff<\/summary>/g)).toHaveLength(4);
-    expect(markdown).toContain('--- app-1002/remote.json\n+++ app-1002/config.json');
-    expect(markdown).toContain('-  "isReady": true\n+  "isReady": false');
-  });
-
-  it('lists unchanged apps on one line when there are many', () => {
-    const pairs: [AppConfig, ManagedSettings | null][] = [[app(1, { url: URL_A, isReady: true }), null]];
-    for (let id = 100; id < 130; id += 1) pairs.push([app(id, { url: URL_A, isReady: true }), { url: URL_A, isReady: true }]);
-    const markdown = renderReportMarkdown(report('plan', pairs));
-    expect(markdown).toContain('**30 unchanged apps** (no-op): 100, 101,');
-    expect(markdown).toContain('119 and 10 more.');
-    expect(markdown).not.toMatch(/^\| 100 \|/m);
-  });
-
-  it('escapes user-controlled text in tables, code spans and prose', () => {
+  it('escapes user-controlled text in code spans and prose', () => {
     const nasty = 'https://example.com/a|b`c<script>';
-    const failure: ChangeOutcome = { applied: false, error: { message: 'bad <b>url</b> | *x*', correlationId: 'abc|`1' } };
+    const create = change(9, 'channel-connection', null, connection({ url: nasty }));
     const markdown = renderReportMarkdown(
-      report('apply', [[app(9, { url: nasty, isReady: true }), null]], { outcomes: new Map([[9, failure]]) }),
+      report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: 'bad <b>url</b> | *x*', correlationId: 'abc|`1' } }]]) }),
     );
     expect(markdown).toContain('- `url`: _(none)_ → ``https://example.com/a|b`c<script>``');
     expect(markdown).toContain('✗ failed: bad &lt;b&gt;url&lt;/b&gt; &#124; \\*x\\* (correlationId ``abc|`1``)');
     expect(markdown).not.toContain('<b>');
-    // Every table row still has exactly the header's number of cells.
     const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
-    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
+    for (const row of rows) expect(row.split('|')).toHaveLength(8);
   });
 
   it('uses a fence longer than any backtick run in a diff', () => {
-    const markdown = renderReportMarkdown(report('plan', [[app(3, { url: 'https://x.example/```', isReady: true }), null]]));
+    const markdown = renderReportMarkdown(report('plan', [change(3, 'channel-connection', null, connection({ url: 'https://x.example/```' }))]));
     expect(markdown).toContain('````diff\n');
   });
 
-  it('reports apply outcomes with counts, errors and correlationIds', () => {
-    const outcomes = new Map<number, ChangeOutcome>([
-      [1001, { applied: true }],
-      [1002, { applied: false, error: { message: 'HubSpot said no (VALIDATION_ERROR)', correlationId: 'c0ffee' } }],
-      [1003, { applied: true }],
-      [1004, { applied: true }],
-      [1005, { applied: false }],
-    ]);
-    const markdown = renderReportMarkdown({ ...representative, kind: 'apply', outcomes });
-    expect(markdown.split('\n')[0]).toBe('<!-- hscc:apply channel-connection.yaml -->');
-    expect(markdown).toContain('**Apply failed: 3 applied, 1 failed.**');
-    expect(markdown).toMatch(/\| 1001 \| v3 \| `\+ create` ⚠️ \| `url`, `isReady` \| ✓ applied \|/);
-    expect(markdown).toMatch(/\| 1002 \| .* \| ✗ failed \|/);
-    expect(markdown).toContain('**Result:** ✗ failed: HubSpot said no (VALIDATION\\_ERROR) (correlationId `c0ffee`)');
-    expect(markdown).toMatch(/\| 1005 \| v3 \| no-op \| — \| — \|/);
+  it('folds a unified JSON diff per change, fields in descriptor order', () => {
+    const markdown = renderReportMarkdown(readme);
+    expect(markdown.match(/<details><summary>JSON diff<\/summary>/g)).toHaveLength(6);
+    expect(markdown).toContain('--- app-1234567/channel-connection/remote.json\n+++ app-1234567/channel-connection/config.json');
+    expect(markdown).toContain('-  "isReady": false\n+  "isReady": true');
+    expect(markdown).toContain('+  "name": "Acme Phone",\n+  "url": "https://app.acme.example/hubspot/dialer",\n+  "width": 400,');
   });
 
-  it('says apply complete when every change was applied', () => {
-    const outcomes = new Map<number, ChangeOutcome>([[1, { applied: true }]]);
-    const markdown = renderReportMarkdown(report('apply', [[app(1, { url: URL_A, isReady: false }), null]], { outcomes }));
-    expect(markdown).toContain('**Apply complete! 1 applied, 0 failed.**');
-  });
+  describe('apply', () => {
+    const changes = readmePlan();
+    const [create, recordingCreate, ready, dialer] = changes as [Change, Change, Change, Change];
 
-  it('reports drift with webhook findings', () => {
-    const webhooks = new Map<number, WebhookFinding>([
-      [11, { status: 'match', url: URL_A, missing: [], unexpected: [], changedFriendlyName: [] }],
-      [
-        13,
-        {
-          status: 'mismatch',
-          url: URL_A,
-          missing: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Support line' }],
-          unexpected: [{ e164PhoneNumber: '+442071838750', extension: '12', friendlyName: 'London_desk' }],
-          changedFriendlyName: [{ e164PhoneNumber: '+4930123456', expected: 'Berlin', actual: 'Berlin <old>' }],
-        },
-      ],
-      [15, { status: 'error', url: URL_B, missing: [], unexpected: [], changedFriendlyName: [], error: 'timed out after 30 s' }],
-    ]);
-    const same = { url: URL_A, isReady: true };
-    const markdown = renderReportMarkdown(
-      report('drift', [[app(11, same), same], [app(13, same), same], [app(15, { url: URL_B, isReady: true }), { url: URL_B, isReady: false }]], { webhooks }),
-    );
-    expect(markdown.split('\n')[0]).toBe('<!-- hscc:drift channel-connection.yaml -->');
-    expect(markdown).toContain('**Drift detected in 2 apps.** 1 with settings drift, 2 webhooks differing or failing.');
-    expect(markdown).toMatch(/\| 11 \| v3 \| no-op \| — \| ✓ match \|/);
-    expect(markdown).toMatch(/\| 13 \| v3 \| no-op \| — \| ✗ other numbers \|/);
-    expect(markdown).toContain('- missing (declared, not answered): `+14155552671` “Support line”');
-    expect(markdown).toContain('- unexpected (answered, not declared): `+442071838750` ext. `12` “London\\_desk”');
-    expect(markdown).toContain('- friendlyName changed: `+4930123456`: “Berlin” → “Berlin &lt;old&gt;”');
-    expect(markdown).toContain(`**Webhook** \`${URL_B}\`: ✗ error: timed out after 30 s`);
-  });
+    it('reports every outcome, and "Run apply again" only when a rerun can fix it', () => {
+      const rerunnable = renderReportMarkdown(
+        report('apply', [create, recordingCreate, ready, dialer], {
+          outcomes: outcomes([
+            [create, { applied: true }],
+            [recordingCreate, { applied: false, note: 'already as planned' }],
+            [ready, { applied: true }],
+            [dialer, { applied: false, error: { message: 'HubSpot answered 503 (correlationId below)', correlationId: 'c0ffee', rerunnable: true } }],
+          ]),
+        }),
+      );
+      expect(rerunnable.split('\n')[0]).toBe('<!-- hscc:apply channel-connection.yaml -->');
+      expect(rerunnable).toContain('**Apply failed: 2 applied, 1 already as planned, 1 failed.** Run apply again to converge.');
+      expect(rerunnable).toContain('| 1234567 | `recording-settings` | v3 | ➕ create | `urlToRetrieveAuthedRecording` | = already as planned |');
+      expect(rerunnable).toContain('| 2345678 | `calling-settings` | 2026-03 | ✏️ update ⚠️ | `url`, `width` | ✗ failed |');
+      expect(rerunnable).toContain('**Result:** ✗ failed: HubSpot answered 503 (correlationId below) (correlationId `c0ffee`)');
+      expect(rerunnable).toContain('- **app 1234567** `channel-connection` `isReady` `false → true`: The app becomes selectable when connecting a number, in every installing portal. (✓ applied)');
 
-  it('says in sync for drift without changes', () => {
-    const same = { url: URL_A, isReady: true };
-    const webhooks = new Map<number, WebhookFinding>([[1, { status: 'match', url: URL_A, missing: [], unexpected: [], changedFriendlyName: [] }]]);
-    const markdown = renderReportMarkdown(report('drift', [[app(1, same), same]], { webhooks }));
-    expect(markdown).toContain('**No drift. Remote settings match the configuration.** Every probed webhook answers the declared numbers.');
-  });
-
-  describe('size budget', () => {
-    const big = report(
-      'plan',
-      Array.from({ length: 2000 }, (_, i): [AppConfig, ManagedSettings | null] => [
-        app(100_000 + i, { url: `${URL_B}/${i}`, isReady: i % 2 === 0 }),
-        { url: `${URL_A}/${i}`, isReady: true },
-      ]),
-    );
-
-    it('keeps a 2,000-app plan under the limit and says what was truncated', () => {
-      const markdown = renderReportMarkdown(big);
-      expect(markdown.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
-      expect(markdown.length).toBeGreaterThan(MARKDOWN_BUDGET - 2000);
-      expect(markdown).toContain('**Plan: 0 to create, 2000 to update, 0 to delete.**');
-      expect(markdown).toMatch(/> \*\*Truncated\*\* to stay under GitHub's comment size limit: JSON diffs omitted; details shown for 0 of 2000 apps; table shows \d+ of 2000 apps\. See the CI log or the JSON output \(`hscc plan --json`\)/);
-      expect(markdown).not.toContain('<details>');
-      expect(markdown).toMatch(/_…and \d+ more apps not shown\._/);
-      expect(markdown.trimEnd().endsWith('for the full report.')).toBe(true);
+      const validation = renderReportMarkdown(
+        report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: '400 VALIDATION_ERROR', rerunnable: false } }]]) }),
+      );
+      expect(validation).not.toContain('Run apply again');
+      expect(validation).toContain('**Apply failed: 0 applied, 1 failed.** A rerun will not fix every error');
     });
 
-    it('drops JSON diffs before detail sections', () => {
-      const full = renderReportMarkdown(representative, { budget: 1_000_000 });
-      const withoutDiffs = full.replace(/\n\n<details>[\s\S]*?<\/details>/g, '');
-      const markdown = renderReportMarkdown(representative, { budget: withoutDiffs.length + 400 });
-      expect(markdown).not.toContain('<details>');
-      expect(markdown).toContain('#### `-` App 1004');
-      expect(markdown).toContain('JSON diffs omitted. See the CI log');
+    it('reports an interrupted apply', () => {
+      const markdown = renderReportMarkdown(
+        report('apply', [create, ready], {
+          interrupted: true,
+          outcomes: outcomes([[create, { applied: true }], [ready, { applied: false, error: { message: 'interrupted: not attempted', rerunnable: true } }]]),
+        }),
+      );
+      expect(markdown).toContain('**Apply interrupted: 1 applied, 0 failed, 1 not attempted.** Run apply again to converge.');
+      expect(markdown).toContain('| ⏸ not attempted |');
+      expect(markdown).toContain('**Result:** ⏸ interrupted: not attempted');
+    });
+  });
+
+  describe('drift', () => {
+    it('speaks of the present, for settings and webhooks alike', () => {
+      const webhooks = new Map([
+        [11, [finding()]],
+        [
+          13,
+          [
+            finding(),
+            finding({
+              status: 'mismatch',
+              portalId: 42,
+              missing: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Support line' }],
+              unexpected: [{ e164PhoneNumber: '+442071838750', extension: '12', friendlyName: 'London_desk' }],
+            }),
+            finding({ status: 'mismatch', portalId: 42, userId: 7, changedFriendlyName: [{ e164PhoneNumber: '+4930123456', expected: 'Berlin', actual: 'Berlin <old>' }] }),
+            finding({ status: 'error', portalId: 43, error: 'timed out after 30 s' }),
+          ],
+        ],
+      ]);
+      const markdown = renderReportMarkdown(
+        report(
+          'drift',
+          [
+            change(11, 'channel-connection', connection(), connection(), { drift: true }),
+            change(13, 'calling-settings', calling({ isReady: false }), calling(), { drift: true }),
+            change(13, 'channel-connection', connection(), connection(), { drift: true }),
+          ],
+          { webhooks },
+        ),
+      );
+      expect(markdown.split('\n')[0]).toBe('<!-- hscc:drift channel-connection.yaml -->');
+      expect(markdown).toContain('**Drift detected in 1 app:** 1 resource with settings drift, 1 app whose webhook differs or fails.');
+      expect(markdown).toContain('#### ⚠️ Check first: 1 `isReady` change');
+      expect(markdown).toContain('- **app 13** `calling-settings` HubSpot has `isReady = false`; the config declares `true`: The app is not selectable as a calling provider now.');
+      expect(markdown).toContain('- HubSpot has `isReady = false`; the config declares `true`');
+      expect(markdown).toContain('| 13 | `calling-settings` | v3 | ✏️ differs ⚠️ | `isReady` |');
+      expect(markdown).toContain('**portal 42** `https://calling.example.com/hubspot/numbers` answers other numbers than the config declares:');
+      expect(markdown).toContain('- the webhook does not answer `+14155552671` “Support line”; the config declares it');
+      expect(markdown).toContain('- the webhook answers `+442071838750` ext. `12` “London\\_desk”; the config does not declare it');
+      expect(markdown).toContain('**portal 42, user 7** `https://calling.example.com/hubspot/numbers` answers other numbers');
+      expect(markdown).toContain('- the webhook answers `+4930123456` as “Berlin &lt;old&gt;”; the config declares “Berlin”');
+      expect(markdown).toContain('**portal 43** `https://calling.example.com/hubspot/numbers`: ✗ error: timed out after 30 s');
+      expect(markdown).not.toMatch(/will |→/);
     });
 
-    it('then drops detail sections past what fits, keeping every table row', () => {
-      const withoutDiffs = renderReportMarkdown(representative).replace(/\n\n<details>[\s\S]*?<\/details>/g, '');
-      const budget = withoutDiffs.indexOf('#### `~` App 1003') + 400;
-      const markdown = renderReportMarkdown(representative, { budget });
-      expect(markdown.length).toBeLessThanOrEqual(budget);
-      expect(markdown).toContain('#### `~` App 1002');
-      expect(markdown).not.toContain('#### `~` App 1003');
-      expect(markdown).toMatch(/^\| 1004 \|/m);
-      expect(markdown).toContain('details shown for 2 of 4 apps');
+    it('names a missing resource the config declares ready without inventing a value', () => {
+      const markdown = renderReportMarkdown(report('drift', [change(5, 'channel-connection', null, connection(), { drift: true })]));
+      expect(markdown).toContain('- **app 5** `channel-connection` HubSpot has none; the config declares `isReady = true`: HubSpot has no channel connection for this app');
+      expect(markdown).toContain('| 5 | `channel-connection` | v3 | ➕ missing in HubSpot ⚠️ | all 2 fields |');
+      expect(markdown).toContain('- HubSpot has none; the config declares them.');
+    });
+
+    it('says in sync for drift without changes', () => {
+      const markdown = renderReportMarkdown(
+        report('drift', [change(1, 'channel-connection', connection(), connection(), { drift: true })], { webhooks: new Map([[1, [finding()]]]) }),
+      );
+      expect(markdown).toContain('**No drift. Remote settings match the configuration.** Every probed webhook answers the declared numbers.');
+    });
+  });
+
+  describe('failure', () => {
+    it('says what failed, with the marker of the run', () => {
+      const markdown = renderFailureMarkdown({
+        kind: 'plan',
+        configPaths: ['environments/production/*.yaml'],
+        targets: [42],
+        failure: { message: 'could not read the settings of 1 of 2 apps: GET /crm/v3/… answered 401', correlationId: 'f00' },
+      });
+      expect(markdown.split('\n')[0]).toBe('<!-- hscc:plan environments/production/*.yaml target=42 -->');
+      expect(markdown).toContain('**hscc plan failed.**');
+      expect(markdown).toContain('> ❌ **error:** could not read the settings of 1 of 2 apps: GET /crm/v3/… answered 401 (correlationId `f00`)');
+      expect(markdown).not.toContain('No changes');
+    });
+
+    it('keeps what was planned when a run fails midway', () => {
+      const markdown = renderReportMarkdown({ ...readme, failure: { message: 'writing plan.json: disk full' } });
+      expect(markdown).toContain('**Plan: 2 to create, 2 to update, 2 to delete.**\n\n> ❌ **error:** writing plan.json: disk full');
     });
   });
 });
 
+/** A fleet: `count` apps, each with calling and channel-connection changes, three deletes at the highest app ids. */
+function fleet(count: number): Change[] {
+  const changes: Change[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const appId = 100_000 + i;
+    if (i >= count - 3) {
+      changes.push(change(appId, 'channel-connection', connection(), null));
+      continue;
+    }
+    if (i % 3 === 0) changes.push(change(appId, 'calling-settings', null, calling({ isReady: false })));
+    else changes.push(change(appId, 'calling-settings', calling({ width: 300 }), calling({ width: 320 })));
+    changes.push(change(appId, 'recording-settings', recording(), recording(`https://r.example/${i}/%s`)));
+    changes.push(change(appId, 'channel-connection', connection(), connection({ url: `${connection().url as string}/${i}` })));
+  }
+  return changes;
+}
+
+describe('size budget', () => {
+  const big = report('plan', fleet(2500));
+
+  it('keeps a 2,500-app plan under the comment limit, every delete named before the table', () => {
+    const markdown = renderReportMarkdown(big);
+    expect(markdown.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
+    expect(markdown.length).toBeGreaterThan(MARKDOWN_BUDGET - 3000);
+    const table = markdown.indexOf('| App |');
+    for (const appId of [102_497, 102_498, 102_499]) {
+      const named = markdown.indexOf(`- **app ${appId}** \`channel-connection\` 🗑️ **delete**`);
+      expect(named).toBeGreaterThan(0);
+      expect(named).toBeLessThan(table);
+      // Its table row survives too, though ordinary rows before it were cut.
+      expect(markdown).toContain(`| ${appId} | \`channel-connection\` | v3 | 🗑️ **delete** ⚠️ |`);
+    }
+    expect(markdown).toMatch(/> \*\*Truncated\*\* to fit the size limit: JSON diffs omitted; details shown for 0 of 7494 changes; table shows \d+ of 7494 rows, every delete and isReady change included\./);
+    expect(markdown).not.toContain('<details>');
+  });
+
+  it('cuts in order at every budget: diffs, ordinary details, critical details, ordinary rows, critical rows, names', () => {
+    const changes = [
+      change(1, 'calling-settings', calling({ width: 1 }), calling({ width: 2 })),
+      change(2, 'recording-settings', recording(), recording('https://r.example/%s')),
+      change(3, 'channel-connection', connection(), null),
+      change(4, 'channel-connection', connection({ isReady: true }), connection({ isReady: false })),
+      change(5, 'calling-settings', calling({ width: 1 }), calling({ width: 2 })),
+    ];
+    const subject = report('plan', changes);
+    const full = renderReportMarkdown(subject, { budget: 1_000_000 });
+    const ordinaryRows = ['| 1 | `calling-settings`', '| 2 | `recording-settings`', '| 5 | `calling-settings`'];
+    const criticalRows = ['| 3 | `channel-connection`', '| 4 | `channel-connection`'];
+    const ordinaryDetails = ['#### ✏️ App 1 ·', '#### ✏️ App 2 ·', '#### ✏️ App 5 ·'];
+    const criticalDetails = ['#### 🗑️ App 3 ·', '#### ✏️ App 4 ·'];
+    const names = ['- **app 3** `channel-connection` 🗑️ **delete**', '- **app 4** `channel-connection` `isReady` `true → false`'];
+    const any = (markdown: string, parts: string[]) => parts.some((part) => markdown.includes(part));
+    const every = (markdown: string, parts: string[]) => parts.every((part) => markdown.includes(part));
+    const seen = new Set<string>();
+    for (let budget = full.length; budget >= 700; budget -= 7) {
+      const markdown = renderReportMarkdown(subject, { budget });
+      expect(markdown.length, `budget ${budget}`).toBeLessThanOrEqual(budget);
+      expect(markdown.split('\n')[0]).toBe('<!-- hscc:plan channel-connection.yaml -->');
+      expect(markdown).toContain('**Plan: 0 to create, 4 to update, 1 to delete.**');
+      expect(markdown).toContain('#### ⚠️ Review first: 1 delete, 1 `isReady` change');
+      if (markdown.includes('<details>')) expect(markdown).toBe(full);
+      if (any(markdown, ordinaryDetails)) expect(every(markdown, criticalDetails), `budget ${budget}`).toBe(true);
+      if (any(markdown, [...criticalDetails, ...ordinaryDetails])) expect(every(markdown, [...ordinaryRows, ...criticalRows])).toBe(true);
+      if (any(markdown, ordinaryRows)) expect(every(markdown, criticalRows), `budget ${budget}`).toBe(true);
+      if (any(markdown, criticalRows)) expect(every(markdown, names)).toBe(true);
+      if (markdown !== full) expect(markdown).toMatch(/> \*\*Truncated\*\* to fit the size limit: JSON diffs omitted/);
+      seen.add([markdown.includes('<details>'), any(markdown, ordinaryDetails), any(markdown, criticalDetails), any(markdown, ordinaryRows), any(markdown, criticalRows), every(markdown, names)].join());
+    }
+    // The walk passed through every stage, down to names only.
+    expect(seen.size).toBeGreaterThanOrEqual(5);
+    expect(seen).toContain('false,false,false,false,false,true');
+  });
+
+  it('shows where rows were cut', () => {
+    const markdown = renderReportMarkdown(big);
+    expect(markdown).toMatch(/\| … \| _\d+ more rows not shown_ \| \| \| \|\n\| 102497 \|/);
+  });
+
+  it('keeps the count of deletes and isReady changes when even their names do not fit', () => {
+    const deletes = Array.from({ length: 400 }, (_, i) => change(1000 + i, 'channel-connection', connection(), null));
+    const markdown = renderReportMarkdown(report('plan', deletes), { budget: 4000 });
+    expect(markdown.length).toBeLessThanOrEqual(4000);
+    expect(markdown).toContain('#### ⚠️ Review first: 400 deletes');
+    expect(markdown).toMatch(/- _…and \d+ more deletes and isReady changes not shown: see the JSON output\._/);
+    expect(markdown).toContain('**Plan: 0 to create, 0 to update, 400 to delete.**');
+  });
+
+  it('counts with the measure given, e.g. UTF-8 bytes', () => {
+    const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+    const markdown = renderReportMarkdown(big, { budget: 200_000, measure: bytes });
+    expect(bytes(markdown)).toBeLessThanOrEqual(200_000);
+    expect(bytes(markdown)).toBeGreaterThan(190_000);
+  });
+});
+
 describe('markdownMarker', () => {
-  it('is the same for the same inputs whatever the content', () => {
-    const other = report('plan', [[app(1, { url: URL_A, isReady: true }), null]]);
-    expect(renderReportMarkdown(other).split('\n')[0]).toBe(renderReportMarkdown(representative).split('\n')[0]);
+  it('is the same for the same arguments whatever the content', () => {
+    const other = report('plan', [change(1, 'channel-connection', null, connection())]);
+    expect(renderReportMarkdown(other).split('\n')[0]).toBe(renderReportMarkdown(readme).split('\n')[0]);
     expect(markdownMarker('plan', ['environments/production/*.yaml'])).toBe('<!-- hscc:plan environments/production/*.yaml -->');
   });
 
-  it('differs by kind and by paths, and defaults to channel-connection.yaml', () => {
+  it('differs by kind, paths and targets, and defaults to channel-connection.yaml', () => {
     expect(markdownMarker('drift', [])).toBe('<!-- hscc:drift channel-connection.yaml -->');
     expect(markdownMarker('plan', ['a.yaml'])).not.toBe(markdownMarker('apply', ['a.yaml']));
     expect(markdownMarker('plan', ['a.yaml', 'b.yaml'])).not.toBe(markdownMarker('plan', ['a.yaml b.yaml']));
+    expect(markdownMarker('plan', ['a.yaml'], [1, 2])).toBe('<!-- hscc:plan a.yaml target=1,2 -->');
+    expect(markdownMarker('plan', ['a.yaml'], [])).toBe('<!-- hscc:plan a.yaml -->');
   });
 
   it('cannot end the HTML comment early', () => {
@@ -227,9 +323,13 @@ describe('markdownMarker', () => {
     expect(marker.slice(4, -3)).not.toMatch(/--|<|>/);
   });
 
-  it('hashes very long path lists', () => {
+  it('hashes marker text over 300 characters, targets included', () => {
     const paths = Array.from({ length: 100 }, (_, i) => `environments/team-${i}/*.yaml`);
     expect(markdownMarker('plan', paths)).toMatch(/^<!-- hscc:plan sha256:[0-9a-f]{16} -->$/);
     expect(markdownMarker('plan', paths)).toBe(markdownMarker('plan', [...paths]));
+    expect(markdownMarker('plan', paths, [1])).not.toBe(markdownMarker('plan', paths));
+    const exactly300 = ['x'.repeat(300)];
+    expect(markdownMarker('plan', exactly300)).toBe(`<!-- hscc:plan ${'x'.repeat(300)} -->`);
+    expect(markdownMarker('plan', ['x'.repeat(301)])).toMatch(/sha256:/);
   });
 });

@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STEP_SUMMARY_LIMIT_BYTES, appendStepSummary } from '../../../src/render/step-summary.js';
+import type { Change } from '../../../src/plan/model.js';
+import { MARKDOWN_BUDGET, renderFailureMarkdown, renderReportMarkdown } from '../../../src/render/markdown.js';
+import { STEP_SUMMARY_LIMIT_BYTES, appendReportToStepSummary, appendStepSummary } from '../../../src/render/step-summary.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
+import { change, connection, report } from './report-builders.js';
 
 const REPORT = '<!-- hscc:plan channel-connection.yaml -->\n### hscc plan\n\n**Plan: 1 to create, 0 to update, 0 to delete.**\n';
 
@@ -67,5 +70,63 @@ describe('appendStepSummary', () => {
     const result = appendStepSummary(REPORT, { GITHUB_STEP_SUMMARY: 's.md' }, deps);
     expect(result).toEqual({ written: false, warning: expect.stringContaining('nothing was appended') });
     expect(appended).toEqual([]);
+  });
+
+  it('scrubs every secret from the environment before writing', () => {
+    const appended: string[] = [];
+    const deps = { sizeOf: () => 0, appendFile: (_: string, data: string) => void appended.push(data) };
+    const env = { GITHUB_STEP_SUMMARY: 's.md', HUBSPOT_DEVELOPER_API_KEY: 'key/with+chars', HUBSPOT_CLIENT_SECRET_42: 'shh-secret' };
+    appendStepSummary('GET /x?hapikey=key%2Fwith%2Bchars failed; echo key/with+chars and shh-secret\n', env, deps);
+    expect(appended[0]).toBe('GET /x?hapikey=[REDACTED] failed; echo [REDACTED] and [REDACTED]\n');
+  });
+});
+
+describe('appendReportToStepSummary', () => {
+  let dir: TempDir | undefined;
+  afterEach(() => dir?.remove());
+
+  /** 1,500 apps: a delete at the highest id, updates below it; far over the comment budget. */
+  const changes: Change[] = Array.from({ length: 1500 }, (_, i) =>
+    i === 1499 ? change(9000 + i, 'channel-connection', connection(), null) : change(9000 + i, 'channel-connection', connection(), connection({ url: `https://calls.example.com/${i}` })),
+  );
+  const big = report('plan', changes);
+
+  it('gives the summary its own budget: what is left of 1 MiB, in bytes', () => {
+    dir = tempDir({ 'summary.md': '# Build\n' });
+    const path = dir.file('summary.md');
+    expect(appendReportToStepSummary((options) => renderReportMarkdown(big, options), { GITHUB_STEP_SUMMARY: path })).toEqual({ written: true });
+    const content = readFileSync(path, 'utf8');
+    expect(Buffer.byteLength(content)).toBeLessThanOrEqual(STEP_SUMMARY_LIMIT_BYTES);
+    expect(content.length).toBeGreaterThan(MARKDOWN_BUDGET);
+    expect(content).toContain('| 10499 | `channel-connection` | v3 | 🗑️ **delete** ⚠️ |');
+    expect(content).toContain('| 9000 | `channel-connection` |');
+  });
+
+  it('cuts to the room left, keeping the deletes', () => {
+    const appended: string[] = [];
+    const deps = { sizeOf: () => STEP_SUMMARY_LIMIT_BYTES - 20_000, appendFile: (_: string, data: string) => void appended.push(data) };
+    expect(appendReportToStepSummary((options) => renderReportMarkdown(big, options), { GITHUB_STEP_SUMMARY: 's.md' }, deps)).toEqual({ written: true });
+    const text = appended[0] ?? '';
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(20_000);
+    expect(text).toContain('- **app 10499** `channel-connection` 🗑️ **delete**');
+    expect(text).toContain('> **Truncated**');
+  });
+
+  it('writes what failed for a failed run, scrubbed', () => {
+    const appended: string[] = [];
+    const deps = { sizeOf: () => 0, appendFile: (_: string, data: string) => void appended.push(data) };
+    const failure = { kind: 'plan' as const, configPaths: ['envs/*.yaml'], failure: { message: 'GET /crm/v3/x?hapikey=sekrit answered 401' } };
+    appendReportToStepSummary((options) => renderFailureMarkdown(failure, options), { GITHUB_STEP_SUMMARY: 's.md', HUBSPOT_DEVELOPER_API_KEY: 'sekrit' }, deps);
+    expect(appended[0]).toContain('<!-- hscc:plan envs/*.yaml -->');
+    expect(appended[0]).toContain('**hscc plan failed.**');
+    expect(appended[0]).toContain('hapikey=[REDACTED] answered 401');
+    expect(appended[0]).not.toContain('sekrit');
+  });
+
+  it('warns, never throws, on an unwritable file', () => {
+    dir = tempDir({ 'sub/file.txt': 'x' });
+    const result = appendReportToStepSummary((options) => renderReportMarkdown(big, options), { GITHUB_STEP_SUMMARY: dir.file('sub') });
+    expect(result.written).toBe(false);
+    expect(result.warning).toContain('could not write the GitHub step summary');
   });
 });

@@ -1,0 +1,127 @@
+// What the text and markdown views both read off a report: the facts, not
+// their wording. Pure; field order and names come from the resource
+// descriptors, never from a switch on a resource name.
+import type { Change, ChangeOutcome, PlanReport, WebhookFinding } from '../plan/model.js';
+import { changeKey } from '../plan/model.js';
+import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
+
+/**
+ * The field whose flip decides whether users can pick the app (DESIGN.md
+ * "Plans say what users will notice"); reviewers must never miss it, so
+ * every view names such changes first.
+ */
+export const READINESS_FIELD = 'isReady';
+
+/** The descriptor's field names, in display and PATCH order. */
+export function fieldNamesOf(change: Change): string[] {
+  return resourceNamed(change.resource).fields.map((field) => field.name);
+}
+
+/** A value as config and plan text write it: strings quoted, the rest bare. */
+export function formatValue(value: FieldValue | undefined): string {
+  if (value === undefined) return '(absent)';
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** Set when a create or update flips whether users can pick the app (`false → true`, `true → false`); a delete is critical anyway. */
+export function readinessFlip(change: Change): { before: boolean | undefined; after: boolean | undefined } | undefined {
+  if (change.action === 'no-op' || change.action === 'delete') return undefined;
+  const before = readiness(change.before);
+  const after = readiness(change.after);
+  if ((before === true) === (after === true)) return undefined;
+  return { before, after };
+}
+
+function readiness(fields: Fields | null): boolean | undefined {
+  const value = fields?.[READINESS_FIELD];
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** Deletes and readiness flips: what a review must show before anything else. */
+export function isCritical(change: Change): boolean {
+  return change.action === 'delete' || readinessFlip(change) !== undefined;
+}
+
+export function outcomeOf(report: PlanReport, change: Change): ChangeOutcome | undefined {
+  return report.outcomes?.get(changeKey(change));
+}
+
+/** What happened to one change in an apply, as every view words it. */
+export type OutcomeState = 'applied' | 'already' | 'failed' | 'not-attempted' | 'not-applied';
+
+export function outcomeState(report: PlanReport, change: Change): OutcomeState {
+  const outcome = outcomeOf(report, change);
+  if (outcome?.applied === true) return 'applied';
+  if (outcome?.error !== undefined) return isNotAttempted(outcome) ? 'not-attempted' : 'failed';
+  if (outcome?.note !== undefined) return 'already';
+  // Nothing recorded: the apply stopped before reaching it.
+  return report.interrupted === true ? 'not-attempted' : 'not-applied';
+}
+
+/** The apply module marks changes an interrupt kept from starting with this message (DESIGN.md "Commands"). */
+export const NOT_ATTEMPTED = 'interrupted: not attempted';
+
+function isNotAttempted(outcome: ChangeOutcome): boolean {
+  return outcome.error?.message === NOT_ATTEMPTED;
+}
+
+/** The changes an apply acted on: every change that is not a no-op. */
+export function changesToApply(report: PlanReport): Change[] {
+  return report.plan.changes.filter((change) => change.action !== 'no-op');
+}
+
+export interface ApplyTally {
+  created: number;
+  updated: number;
+  deleted: number;
+  already: number;
+  failed: number;
+  notAttempted: number;
+  /** True when at least one failure (or unattempted change) would be fixed by running apply again. */
+  rerunnable: boolean;
+  /** True when some failure is not fixed by a rerun (e.g. a 400 VALIDATION_ERROR). */
+  needsFix: boolean;
+}
+
+const PAST_COUNTER = { create: 'created', update: 'updated', delete: 'deleted' } as const;
+
+export function tallyApply(report: PlanReport): ApplyTally {
+  const tally: ApplyTally = { created: 0, updated: 0, deleted: 0, already: 0, failed: 0, notAttempted: 0, rerunnable: false, needsFix: false };
+  for (const change of changesToApply(report)) {
+    const state = outcomeState(report, change);
+    if (state === 'applied' && change.action !== 'no-op') tally[PAST_COUNTER[change.action]] += 1;
+    else if (state === 'already') tally.already += 1;
+    else if (state === 'not-attempted') {
+      tally.notAttempted += 1;
+      tally.rerunnable = true;
+    } else if (state === 'failed' || state === 'not-applied') {
+      tally.failed += 1;
+      if (outcomeOf(report, change)?.error?.rerunnable === true) tally.rerunnable = true;
+      else tally.needsFix = true;
+    }
+  }
+  return tally;
+}
+
+/** The webhook findings that differ from the config or failed, per app. */
+export function webhookTroubleOf(report: PlanReport, appId: number): WebhookFinding[] {
+  return (report.webhooks?.get(appId) ?? []).filter((finding) => finding.status !== 'match');
+}
+
+/** Apps whose settings or webhooks differ (drift's `summary.drifted`), in appId order. */
+export function driftedApps(report: PlanReport): number[] {
+  const apps = new Set<number>();
+  for (const change of report.plan.changes) if (change.action !== 'no-op') apps.add(change.appId);
+  for (const [appId, findings] of report.webhooks ?? []) if (findings.some((finding) => finding.status !== 'match')) apps.add(appId);
+  return [...apps].sort((a, b) => a - b);
+}
+
+/** Which level of an app's webhook a finding is about: `default numbers`, `portal 42`, `portal 42, user 7`. */
+export function webhookLevel(finding: WebhookFinding): string {
+  if (finding.portalId === undefined) return 'default numbers';
+  return finding.userId === undefined ? `portal ${finding.portalId}` : `portal ${finding.portalId}, user ${finding.userId}`;
+}
+
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return count === 1 ? noun : nouns;
+}
