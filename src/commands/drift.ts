@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import type { WebhookFinding } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
-import { driftedApps } from '../render/json.js';
+import { driftedApps } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { probeDeclaredLevels } from '../webhook/probe.js';

@@ -12,7 +12,7 @@ import { createProgress } from '../remote/progress.js';
 import { renderJson, toPlanJson } from '../render/json.js';
 import { renderReportMarkdown } from '../render/markdown.js';
 import { createPalette } from '../render/palette.js';
-import { appendStepSummary } from '../render/step-summary.js';
+import { appendReportToStepSummary } from '../render/step-summary.js';
 import { renderApplyText, renderPlanText } from '../render/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { readConfigForCommand } from './config-input.js';
@@ -131,7 +131,7 @@ export function emitReport(report: PlanReport, format: OutputFormat, runtime: Ru
 /** Appends the report's markdown to GITHUB_STEP_SUMMARY when set; an unwritable file is a warning. */
 export function writeStepSummary(report: PlanReport, runtime: Runtime): void {
   if (!runtime.env.GITHUB_STEP_SUMMARY) return;
-  const summary = appendStepSummary(report, runtime.env);
+  const summary = appendReportToStepSummary((options) => renderReportMarkdown(report, options), runtime.env);
   if (summary.warning !== undefined) runtime.stderr.write(`Warning: ${summary.warning}\n`);
 }
 

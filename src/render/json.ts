@@ -1,6 +1,7 @@
 import type { ApiVersion, AuthMode } from '../config/model.js';
 import { changeKey, type Action, type PlanReport, type ReportKind, type WebhookFinding } from '../plan/model.js';
 import { resourceNamed, type Fields, type ResourceName } from '../resources/index.js';
+import { driftedApps } from './view-model.js';
 
 /** Wire version of every plan / apply / drift document. */
 export const FORMAT_VERSION = 1;
@@ -59,16 +60,6 @@ export function webhookJsonOf(findings: readonly WebhookFinding[]): WebhookJson 
   if (first === undefined) return undefined;
   const worst = findings.reduce((a, b) => (STATUS_RANK[b.status] > STATUS_RANK[a.status] ? b : a), first);
   return { ...first, status: worst.status, levels: findings.map((finding) => ({ ...finding })) };
-}
-
-/** Apps whose settings differ or whose webhook answered other numbers (drift's exit 2). */
-export function driftedApps(report: PlanReport): number[] {
-  const drifted = new Set<number>();
-  for (const change of report.plan.changes) if (change.action !== 'no-op') drifted.add(change.appId);
-  for (const [appId, findings] of report.webhooks ?? []) {
-    if (findings.some((finding) => finding.status === 'mismatch')) drifted.add(appId);
-  }
-  return [...drifted].sort((a, b) => a - b);
 }
 
 /** The stable machine-readable form of a report (DESIGN.md "Machine-readable output"). */

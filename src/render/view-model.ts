@@ -112,7 +112,8 @@ export function webhookTroubleOf(report: PlanReport, appId: number): WebhookFind
 export function driftedApps(report: PlanReport): number[] {
   const apps = new Set<number>();
   for (const change of report.plan.changes) if (change.action !== 'no-op') apps.add(change.appId);
-  for (const [appId, findings] of report.webhooks ?? []) if (findings.some((finding) => finding.status !== 'match')) apps.add(appId);
+  // A webhook that failed is an error (exit 1), not drift: only other numbers count.
+  for (const [appId, findings] of report.webhooks ?? []) if (findings.some((finding) => finding.status === 'mismatch')) apps.add(appId);
   return [...apps].sort((a, b) => a - b);
 }
 
