@@ -1,5 +1,6 @@
 const SECRET_ENV = /^(HUBSPOT_DEVELOPER_API_KEY|HUBSPOT_ACCESS_TOKEN|HUBSPOT_CLIENT_SECRET(_\d+)?)$/;
 
+/** What a secret is replaced with, wherever it appears. */
 export const REDACTED = '[REDACTED]';
 
 /**
