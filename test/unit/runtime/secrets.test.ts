@@ -23,6 +23,24 @@ describe('createScrubber', () => {
     expect(scrub('a%20secret%20%22quoted%22%20%c3%a9')).toBe(REDACTED);
   });
 
+  it('matches JSON short escapes of control characters, quotes and backslashes', () => {
+    const secret = 'ctl\b\f\n\r\t"\\/end';
+    const scrub = createScrubber([secret]);
+    expect(scrub(JSON.stringify({ k: secret }))).toBe(`{"k":"${REDACTED}"}`);
+    expect(scrub('ctl\\b\\f\\n\\r\\t\\"\\\\\\/end')).toBe(REDACTED);
+    expect(scrub('ctl\\u0008\\u000C\\u000a\\u000d\\u0009\\u0022\\u005C\\u002fend')).toBe(REDACTED);
+    // A + stands for a space only, never for another character.
+    expect(createScrubber(['with-no-space'])('with+no-space')).toBe('with+no-space');
+  });
+
+  it('matches astral characters raw, as UTF-8 percent bytes and as a JSON surrogate pair', () => {
+    const secret = 'emoji-\u{1F511}-key';
+    const scrub = createScrubber([secret]);
+    expect(scrub(secret)).toBe(REDACTED);
+    expect(scrub(encodeURIComponent(secret))).toBe(REDACTED);
+    expect(scrub('emoji-\\ud83d\\udd11-key')).toBe(REDACTED);
+  });
+
   it('replaces a secret every time it appears', () => {
     const scrub = createScrubber([KEY]);
     expect(scrub(`${KEY} and ${encodeURIComponent(KEY)} and ${KEY}`)).toBe(`${REDACTED} and ${REDACTED} and ${REDACTED}`);
