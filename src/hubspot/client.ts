@@ -155,7 +155,8 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
         breaker.recordAnswer(at);
         log(`${line}; answer over ${MAX_BODY_BYTES} bytes, not read further`);
         const declared = result.declaredBytes === undefined ? '' : ` (Content-Length ${result.declaredBytes})`;
-        throw failure(target, method, `failed: the ${result.status} answer is larger than 1 MiB${declared}; hscc stopped reading it`, {
+        const accepted = method !== 'GET' && isSuccess(result.status) ? '; HubSpot accepted the write' : '';
+        throw failure(target, method, `failed: the ${result.status} answer is larger than 1 MiB${declared}; hscc stopped reading it${accepted}`, {
           status: result.status,
           attempts: attempt,
           rerunnable: false,
@@ -241,6 +242,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   function gaveUp(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined): HubSpotError {
     const hint = `Check that ${host} is reachable from here (or the --timeout), then run hscc again.`;
     if (attempts === 0 || last === undefined) {
+      log(`${method} ${resourcePath(target)}: not attempted, ${host} was given up on`);
       return failure(target, method, `not attempted: ${breaker.reason}`, { attempts: 0, notAttempted: true, rerunnable: true, hint });
     }
     const unknown = method === 'GET' || !last.ambiguous ? '' : '; whether the write took effect is unknown';

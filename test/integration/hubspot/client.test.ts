@@ -168,6 +168,12 @@ describe('answer size', () => {
     await expect(harness().client.get(V3)).resolves.toEqual({ fields: settings });
   });
 
+  it('a write whose 2xx answer is too large says HubSpot accepted it', async () => {
+    nock(BASE).patch(NEXT_PATH).reply(200, 'x'.repeat(MAX_BODY_BYTES + 1));
+    const error = await rejection(harness().client.update(NEXT, { isReady: true }));
+    expect(error.message).toMatch(/larger than 1 MiB.*; hscc stopped reading it; HubSpot accepted the write$/);
+  });
+
   it('refuses one byte more, without retrying', async () => {
     const json = JSON.stringify(settings);
     const scope = nock(BASE).get(V3_PATH).query(true).times(2).reply(200, json + ' '.repeat(MAX_BODY_BYTES + 1 - json.length));
@@ -322,6 +328,7 @@ describe('giving up on a host', () => {
     expect(third.message).toBe('app 7654321: POST channel-connection settings not attempted: api.hubapi.com could not be reached (ECONNREFUSED): no answer for 0 s (10 requests in a row failed)');
     expect(third).toMatchObject({ notAttempted: true, rerunnable: true, attempts: 0, method: 'POST' });
     expect(third.hint).toContain('api.hubapi.com');
+    expect(h.logs.at(-1)).toBe(`POST ${NEXT_PATH}: not attempted, api.hubapi.com was given up on`);
   });
 
   it('an answer in between resets the count', async () => {
