@@ -1,24 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import got, { RequestError, TimeoutError } from 'got';
-import type { ManagedSettings } from '../config/model.js';
+import { resourceNamed, type Fields, type ResourceDescriptor } from '../resources/index.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
+import { AUTH_MODE_TABLE } from './auth-modes.js';
 import { requireCredential } from './credentials.js';
-import { isRecord } from '../is-record.js';
-import { HubSpotError, type HttpMethod, type HubSpotErrorBody, readErrorBody } from './errors.js';
-import { FLAVOURS } from './flavours.js';
+import { HubSpotError, isHubSpotErrorShape, type HttpMethod, type HubSpotErrorBody, readErrorBody } from './errors.js';
+import { createHostBreaker, HOST_FAILURE_LIMIT } from './host-breaker.js';
 import { createPacer, readRateLimitHeaders, type RateLimitSnapshot } from './pacer.js';
+import { differingFields, managedFields, readRemoteResource } from './resource-body.js';
+import { resourcePath } from './resource-path.js';
 import { isRetryableNetworkCode, isRetryableStatus, MAX_ATTEMPTS, retryWait } from './retry.js';
-import type { AppTarget, ChannelConnectionClient, ClientOptions, RemoteSettings } from './types.js';
-
-/** One HTTP answer, body as text. */
-interface Reply {
-  status: number;
-  statusText: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-type Attempt = { kind: 'reply'; reply: Reply } | { kind: 'network'; code: string; timedOut: boolean };
+import { createTransport, MAX_BODY_BYTES, type Reply } from './transport.js';
+import type { ClientOptions, RemoteResource, ResourceTarget, SettingsClient, WriteResult } from './types.js';
 
 /** What a request ended with: a final answer, or a re-read showing an earlier write took effect. */
 type Sent<T> = { kind: 'reply'; reply: Reply; json: unknown; attempts: number } | { kind: 'settled'; value: T };
@@ -34,83 +26,71 @@ interface Transient {
 }
 
 /**
- * Creates the channel-connection client: builds URLs and auth per flavour,
- * paces requests by HubSpot's rate-limit headers (one pacer shared by all
- * concurrent calls), retries transient failures itself, resolves writes whose
- * outcome is unknown by reading again, and redacts every secret from errors
- * and log lines.
+ * Creates the settings client for every resource: builds each URL from the
+ * version table and the resource descriptor, places the credential per auth
+ * mode, reads answers with a 1 MiB limit, paces requests by HubSpot's
+ * rate-limit headers (one pacer shared by all concurrent calls), retries
+ * transient failures itself, resolves writes whose outcome is unknown by
+ * reading again, gives up on a host that stopped answering (later calls fail
+ * at once, marked not attempted), and redacts every secret from errors and
+ * log lines.
  *
  * Precondition: `options.baseUrl` comes from `resolveBaseUrl`; credentials
  * were checked with `assertCredentials` (a missing one still fails the call).
  */
-export function createHubSpotClient(options: ClientOptions): ChannelConnectionClient {
+export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const scrub = createScrubber(secretValuesFrom(options.env));
   const host = new URL(options.baseUrl).host;
   const pacer = createPacer({ now: options.now, sleep: options.sleep });
+  const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
+  const transport = createTransport(options.timeoutMs);
   const log = (line: string) => options.log?.(scrub(line));
-  // got's own retry is off: the policy below needs the 429 body, the
-  // re-read-before-retrying-a-write rule and the injected clock.
-  const http = got.extend({
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-    timeout: { request: options.timeoutMs },
-  });
+  const seconds = `${options.timeoutMs / 1000}s`;
 
-  async function attemptOnce(url: string, method: HttpMethod, target: AppTarget, secret: string, body: unknown): Promise<Attempt> {
-    const auth = FLAVOURS[target.apiVersion].authorize(secret);
-    try {
-      const response = await http(url, {
-        method,
-        headers: { accept: 'application/json', ...auth.headers },
-        ...(Object.keys(auth.searchParams).length > 0 ? { searchParams: auth.searchParams } : {}),
-        ...(body === undefined ? {} : { json: body }),
-      });
-      return {
-        kind: 'reply',
-        reply: { status: response.statusCode, statusText: response.statusMessage ?? '', headers: response.headers, body: response.body },
-      };
-    } catch (error) {
-      // got's errors carry the request URL (with ?hapikey=) in their options:
-      // keep only the code, never the error itself.
-      if (error instanceof TimeoutError) return { kind: 'network', code: error.code, timedOut: true };
-      if (error instanceof RequestError) return { kind: 'network', code: error.code, timedOut: false };
-      const code = isRecord(error) && typeof error.code === 'string' ? error.code : 'ERR_REQUEST';
-      return { kind: 'network', code, timedOut: false };
-    }
-  }
+  /** `app 42: GET calling settings`, the start of every message about a call. */
+  const callName = (target: ResourceTarget, method: HttpMethod) => `app ${target.appId}: ${method} ${resourceNamed(target.resource).title}`;
 
-  function describeNetwork(code: string, timedOut: boolean): string {
-    if (timedOut) return `timed out after ${options.timeoutMs / 1000}s`;
+  const failure = (target: ResourceTarget, method: HttpMethod, message: string, details: Omit<ConstructorParameters<typeof HubSpotError>[1], 'appId' | 'method' | 'resource'>) =>
+    new HubSpotError(scrub(`${callName(target, method)} ${message}`), { appId: target.appId, resource: target.resource, method, ...details });
+
+  function describeNetwork(code: string, timedOut: boolean, phase: 'request' | 'body'): string {
+    if (timedOut) return phase === 'body' ? `timed out after ${seconds} while reading the answer` : `timed out after ${seconds}`;
+    if (phase === 'body') return `the answer was cut off (${code})`;
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return `connection to ${host} was interrupted (${code})`;
     return `could not reach ${host} (${code})`;
   }
 
   function describeReply(reply: Reply, body: HubSpotErrorBody): string {
     const head = body.category !== undefined ? `${reply.status} ${body.category}` : `${reply.status} ${reply.statusText}`.trim();
+    const sub = body.subCategory === undefined ? '' : ` (${body.subCategory})`;
     const message = body.message === undefined ? '' : `: ${body.message}`;
     const details = body.details.length === 0 ? '' : ` (${body.details.slice(0, 3).join('; ')})`;
-    return scrub(`${head}${message}${details}`);
+    const location = headerValue(reply.headers, 'location');
+    const redirect = reply.status >= 300 && reply.status <= 399 && location !== undefined ? ` (redirected to ${location}; hscc does not follow redirects: check the base URL)` : '';
+    return scrub(`${head}${sub}${message}${details}${redirect}`);
   }
 
-  function hintFor(target: AppTarget, status: number): string | undefined {
-    const flavour = FLAVOURS[target.apiVersion];
-    if (status === 401) return `HubSpot did not accept the ${flavour.credentialName} in ${flavour.credentialVariable} (apiVersion ${target.apiVersion}).`;
-    if (status === 403) return `The ${flavour.credentialName} in ${flavour.credentialVariable} may not manage app ${target.appId}.`;
+  function hintFor(target: ResourceTarget, method: HttpMethod, status: number): string | undefined {
+    const mode = AUTH_MODE_TABLE[target.auth];
+    if (status === 401) return `HubSpot did not accept the ${mode.credentialName} in ${mode.variable} (auth ${target.auth}).`;
+    if (status === 403) {
+      // HubSpot's 2026 specifications put these endpoints behind OAuth scopes.
+      const scope = method === 'GET' ? 'developers-read' : 'developers-write (reads need developers-read)';
+      return `The ${mode.credentialName} in ${mode.variable} needs scope ${scope} and must be allowed to manage app ${target.appId}.`;
+    }
     return undefined;
   }
 
   /** The one place a failed answer becomes an error. */
-  function replyFailure(target: AppTarget, method: HttpMethod, reply: Reply, attempts: number, exhausted: boolean): HubSpotError {
+  function replyFailure(target: ResourceTarget, method: HttpMethod, reply: Reply, attempts: number, exhausted: boolean): HubSpotError {
     const body = readErrorBody(reply.body, scrub);
     const after = exhausted ? ` after ${attempts} attempts` : '';
-    const hint = hintFor(target, reply.status);
-    return new HubSpotError(scrub(`app ${target.appId}: ${method} settings failed${after}: ${describeReply(reply, body)}`), {
-      appId: target.appId,
-      method,
+    const hint = hintFor(target, method, reply.status);
+    const rerunnable = isRetryableStatus(reply.status) && body.category !== 'VALIDATION_ERROR';
+    return failure(target, method, `failed${after}: ${describeReply(reply, body)}`, {
       status: reply.status,
       attempts,
+      rerunnable,
       ...(body.category === undefined ? {} : { category: body.category }),
       ...(body.correlationId === undefined ? {} : { correlationId: body.correlationId }),
       ...(hint === undefined ? {} : { hint }),
@@ -118,36 +98,72 @@ export function createHubSpotClient(options: ClientOptions): ChannelConnectionCl
   }
 
   /**
+   * A 404 that is not HubSpot's JSON error shape: the path does not exist on
+   * this host (wrong base URL, proxy prefix or host), which must never read as
+   * "the resource does not exist".
+   */
+  function wrongPathFailure(target: ResourceTarget, method: HttpMethod, reply: Reply, attempts: number): HubSpotError {
+    const type = headerValue(reply.headers, 'content-type') ?? '';
+    const what =
+      reply.body.trim() === '' ? 'an empty body' : /html/i.test(type) || /^\s*</.test(reply.body) ? 'an HTML page' : /json/i.test(type) ? "JSON that is not HubSpot's error shape" : 'a non-JSON body';
+    return failure(
+      target,
+      method,
+      `failed: ${options.baseUrl}${resourcePath(target)} answered 404 with ${what}, not HubSpot's "not found" error: check the base URL (--base-url, HUBSPOT_API_BASE_URL) and any proxy prefix`,
+      { status: 404, attempts, rerunnable: false },
+    );
+  }
+
+  /**
    * Sends one request, retrying transient failures. Before retrying a write
    * whose outcome is unknown, `settle` re-reads: a defined result means the
    * write already took effect and is returned instead of repeating it.
-   * Answers that are not transient (2xx, 404, other 4xx) are returned as is.
+   * Answers that are not transient (2xx, 3xx, 4xx) are returned as is.
    */
-  async function send<T>(
-    target: AppTarget,
-    method: HttpMethod,
-    body: Partial<ManagedSettings> | undefined,
-    settle?: () => Promise<T | undefined>,
-  ): Promise<Sent<T>> {
+  async function send<T>(target: ResourceTarget, method: HttpMethod, body: Fields | undefined, settle?: () => Promise<T | undefined>): Promise<Sent<T>> {
     const secret = requireCredential(target, options.env);
-    const path = FLAVOURS[target.apiVersion].settingsPath(target.appId);
-    const url = `${options.baseUrl}${path}`;
+    const auth = AUTH_MODE_TABLE[target.auth].authorize(secret);
+    const path = resourcePath(target);
+    let last: Transient | undefined;
     for (let attempt = 1; ; attempt++) {
+      if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
       const ticket = await pacer.acquire();
-      const result = await attemptOnce(url, method, target, secret, body);
-      const line = `${method} ${path} → ${result.kind === 'reply' ? result.reply.status : result.code} (${options.now() - ticket.startedAt} ms, attempt ${attempt}/${MAX_ATTEMPTS}${ticket.waitedMs > 0 ? `, paced ${ticket.waitedMs} ms` : ''})`;
+      // The pacer may have held this start while the host was given up on.
+      if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
+      const result = await transport({
+        url: `${options.baseUrl}${path}`,
+        method,
+        headers: { accept: 'application/json', ...auth.headers },
+        searchParams: auth.searchParams,
+        ...(body === undefined ? {} : { json: body }),
+      });
+      const at = options.now();
+      const status = result.kind === 'network' ? result.code : result.kind === 'too-large' ? `${result.status}, too large` : String(result.reply.status);
+      const line = `${method} ${path} → ${status} (${at - ticket.startedAt} ms, attempt ${attempt}/${MAX_ATTEMPTS}${ticket.waitedMs > 0 ? `, paced ${ticket.waitedMs} ms` : ''})`;
 
       let transient: Transient;
       let rateLimit: RateLimitSnapshot = {};
       if (result.kind === 'network') {
-        const reason = describeNetwork(result.code, result.timedOut);
-        if (!result.timedOut && !isRetryableNetworkCode(result.code)) {
+        breaker.recordFailure({ startedAt: ticket.startedAt, at, timedOut: result.timedOut, code: result.code });
+        const reason = describeNetwork(result.code, result.timedOut, result.phase);
+        if (!result.timedOut && result.phase === 'request' && !isRetryableNetworkCode(result.code)) {
           log(line);
-          throw new HubSpotError(scrub(`app ${target.appId}: ${method} settings failed: ${reason}`), { appId: target.appId, method, attempts: attempt });
+          throw failure(target, method, `failed: ${reason}`, { attempts: attempt, rerunnable: false });
         }
         transient = { reason, ambiguous: true };
+      } else if (result.kind === 'too-large') {
+        breaker.recordAnswer(at);
+        log(`${line}; answer over ${MAX_BODY_BYTES} bytes, not read further`);
+        const declared = result.declaredBytes === undefined ? '' : ` (Content-Length ${result.declaredBytes})`;
+        const accepted = method !== 'GET' && isSuccess(result.status) ? '; HubSpot accepted the write' : '';
+        throw failure(target, method, `failed: the ${result.status} answer is larger than 1 MiB${declared}; hscc stopped reading it${accepted}`, {
+          status: result.status,
+          attempts: attempt,
+          rerunnable: false,
+        });
       } else {
         const { reply } = result;
+        breaker.recordAnswer(at);
         rateLimit = readRateLimitHeaders(reply.headers);
         pacer.observe(rateLimit, ticket.startedAt);
         if (isRetryableStatus(reply.status)) {
@@ -155,48 +171,45 @@ export function createHubSpotClient(options: ClientOptions): ChannelConnectionCl
           // HubSpot's daily quota only resets at midnight: retrying cannot help.
           if (reply.status === 429 && errorBody.policyName === 'DAILY') {
             log(`${line}; daily limit reached, not retrying`);
-            throw new HubSpotError(
-              scrub(`app ${target.appId}: ${method} settings failed: HubSpot's daily API limit is reached (${describeReply(reply, errorBody)}); hscc did not retry`),
-              {
-                appId: target.appId,
-                method,
-                status: 429,
-                attempts: attempt,
-                hint: "The daily limit resets at midnight in the HubSpot account's time zone; run hscc again after that.",
-                ...(errorBody.category === undefined ? {} : { category: errorBody.category }),
-                ...(errorBody.correlationId === undefined ? {} : { correlationId: errorBody.correlationId }),
-              },
-            );
+            throw failure(target, method, `failed: HubSpot's daily API limit is reached (${describeReply(reply, errorBody)}); hscc did not retry`, {
+              status: 429,
+              attempts: attempt,
+              rerunnable: true,
+              hint: "The daily limit resets at midnight in the HubSpot account's time zone; run hscc again after that.",
+              ...(errorBody.category === undefined ? {} : { category: errorBody.category }),
+              ...(errorBody.correlationId === undefined ? {} : { correlationId: errorBody.correlationId }),
+            });
           }
           // A 429 (TEN_SECONDLY_ROLLING or no policy) was refused, not performed;
           // after a 5xx the write may or may not have happened.
           transient = { reason: describeReply(reply, errorBody), ambiguous: reply.status !== 429, reply };
         } else {
-          const parsed = parseBody(reply, method !== 'DELETE');
+          const parsed = parseBody(reply, method);
           if (parsed.ok) {
             log(line);
             return { kind: 'reply', reply, json: parsed.json, attempts: attempt };
           }
-          // A cut-off or garbled 2xx: the write may have happened; treat like a 5xx.
+          // A garbled 2xx: the write may have happened; treat like a 5xx.
           transient = { reason: `${reply.status} answer with invalid JSON`, ambiguous: true };
         }
       }
 
+      last = transient;
       if (attempt >= MAX_ATTEMPTS) {
         log(`${line}; giving up: ${transient.reason}`);
         if (transient.reply !== undefined) throw replyFailure(target, method, transient.reply, attempt, true);
-        throw new HubSpotError(scrub(`app ${target.appId}: ${method} settings failed after ${attempt} attempts: ${transient.reason}`), {
-          appId: target.appId,
-          method,
-          attempts: attempt,
-        });
+        throw failure(target, method, `failed after ${attempt} attempts: ${transient.reason}`, { attempts: attempt, rerunnable: true });
+      }
+      if (breaker.open) {
+        log(`${line}; giving up on ${host}: ${transient.reason}`);
+        throw gaveUp(target, method, attempt, transient);
       }
       const retryAfter = result.kind === 'reply' ? headerValue(result.reply.headers, 'retry-after') : undefined;
       const wait = retryWait({ retry: attempt, retryAfter, rateLimit, now: options.now(), random: options.random });
       log(`${line}; retrying in ${wait.ms} ms (${wait.basis}): ${transient.reason}`);
       await options.sleep(wait.ms);
-      if (settle !== undefined && transient.ambiguous) {
-        const value = await settle();
+      if (settle !== undefined && transient.ambiguous && !breaker.open) {
+        const value = await settleOrExplain(target, method, attempt, transient, settle);
         if (value !== undefined) {
           log(`${method} ${path}: re-read shows the earlier attempt took effect; not repeating it`);
           return { kind: 'settled', value };
@@ -205,71 +218,131 @@ export function createHubSpotClient(options: ClientOptions): ChannelConnectionCl
     }
   }
 
-  function settingsFrom(target: AppTarget, method: HttpMethod, sent: { reply: Reply; json: unknown; attempts: number }): RemoteSettings {
-    const problem = settingsProblem(sent.json);
-    if (problem !== undefined) {
-      throw new HubSpotError(scrub(`app ${target.appId}: ${method} settings returned an unexpected body: ${problem}`), {
-        appId: target.appId,
-        method,
-        status: sent.reply.status,
-        attempts: sent.attempts,
+  /**
+   * Runs the re-read before retrying a write; when the re-read itself fails,
+   * the error is about the write (its outcome is unknown), not about a GET.
+   */
+  async function settleOrExplain<T>(target: ResourceTarget, method: HttpMethod, attempt: number, transient: Transient, settle: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await settle();
+    } catch (error) {
+      if (!(error instanceof HubSpotError)) throw error;
+      const reread = error.message.replace(`app ${target.appId}: `, '');
+      throw failure(target, method, `failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${transient.reason}; whether it took effect is unknown: the re-read (${reread})`, {
+        attempts: attempt,
+        rerunnable: error.rerunnable,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        ...(error.correlationId === undefined ? {} : { correlationId: error.correlationId }),
       });
     }
-    return toRemoteSettings(sent.json as Record<string, unknown>);
   }
 
-  async function get(target: AppTarget): Promise<RemoteSettings | null> {
+  /** The error for a call stopped because the host was given up on: not attempted when nothing was sent. */
+  function gaveUp(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined): HubSpotError {
+    const hint = `Check that ${host} is reachable from here (or the --timeout), then run hscc again.`;
+    if (attempts === 0 || last === undefined) {
+      log(`${method} ${resourcePath(target)}: not attempted, ${host} was given up on`);
+      return failure(target, method, `not attempted: ${breaker.reason}`, { attempts: 0, notAttempted: true, rerunnable: true, hint });
+    }
+    const unknown = method === 'GET' || !last.ambiguous ? '' : '; whether the write took effect is unknown';
+    return failure(target, method, `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.reason}; gave up: ${breaker.reason}${unknown}`, {
+      attempts,
+      rerunnable: true,
+      hint,
+      ...(last.reply === undefined ? {} : { status: last.reply.status }),
+    });
+  }
+
+  /** The resource in a 2xx answer, or an error naming what is wrong with it. */
+  function resourceFrom(target: ResourceTarget, method: HttpMethod, sent: { reply: Reply; json: unknown; attempts: number }): RemoteResource {
+    const read = readRemoteResource(sent.json, resourceNamed(target.resource));
+    if (read.ok) return read.resource;
+    throw failure(target, method, `returned an unexpected body: ${read.problem}`, { status: sent.reply.status, attempts: sent.attempts, rerunnable: false });
+  }
+
+  /** What a successful POST or PATCH left: its answer, or a fresh read when it answered without a body. */
+  async function written(target: ResourceTarget, method: HttpMethod, sent: { reply: Reply; json: unknown; attempts: number }): Promise<WriteResult> {
+    if (sent.json === undefined) return { remote: await get(target), wrote: true };
+    return { remote: resourceFrom(target, method, sent), wrote: true };
+  }
+
+  async function get(target: ResourceTarget): Promise<RemoteResource | null> {
     const sent = await send<never>(target, 'GET', undefined);
     if (sent.kind === 'settled') return sent.value;
-    if (sent.reply.status === 404) return null;
-    if (isSuccess(sent.reply.status)) return settingsFrom(target, 'GET', sent);
-    throw replyFailure(target, 'GET', sent.reply, sent.attempts, false);
+    const { reply } = sent;
+    if (reply.status === 404) {
+      if (isHubSpotErrorShape(reply.body)) return null;
+      throw wrongPathFailure(target, 'GET', reply, sent.attempts);
+    }
+    if (isSuccess(reply.status)) return resourceFrom(target, 'GET', sent);
+    throw replyFailure(target, 'GET', reply, sent.attempts, false);
   }
 
-  async function update(target: AppTarget, patch: Partial<ManagedSettings>): Promise<RemoteSettings> {
-    const body = onlyManaged(patch);
+  async function update(target: ResourceTarget, patch: Fields): Promise<WriteResult> {
+    const body = managedFields(resourceNamed(target.resource), patch);
+    if (Object.keys(body).length === 0) throw new Error(`bug: PATCH of ${target.resource} for app ${target.appId} with no managed field`);
     const sent = await send(target, 'PATCH', body, async () => {
       const current = await get(target);
-      return current !== null && Object.keys(diffFields(current, body)).length === 0 ? current : undefined;
+      return current !== null && Object.keys(differingFields(current.fields, body)).length === 0 ? current : undefined;
     });
-    if (sent.kind === 'settled') return sent.value;
-    if (isSuccess(sent.reply.status)) return settingsFrom(target, 'PATCH', sent);
+    if (sent.kind === 'settled') return { remote: sent.value, wrote: true };
+    if (isSuccess(sent.reply.status)) return written(target, 'PATCH', sent);
+    if (sent.reply.status === 404 && !isHubSpotErrorShape(sent.reply.body)) throw wrongPathFailure(target, 'PATCH', sent.reply, sent.attempts);
     throw replyFailure(target, 'PATCH', sent.reply, sent.attempts, false);
   }
 
-  /** Makes existing settings equal `desired` with a PATCH of only the differing fields (none when equal). */
-  async function converge(target: AppTarget, current: RemoteSettings, desired: ManagedSettings): Promise<RemoteSettings> {
-    const patch = diffFields(current, desired);
-    if (Object.keys(patch).length === 0) return current;
-    log(`POST ${FLAVOURS[target.apiVersion].settingsPath(target.appId)}: settings exist; patching ${Object.keys(patch).join(', ')}`);
+  /**
+   * Makes an existing resource equal `desired` with a PATCH of only the
+   * differing fields; none when already equal, and then `wrote` stays as given.
+   */
+  async function converge(target: ResourceTarget, current: RemoteResource, desired: Fields, wrote: boolean): Promise<WriteResult> {
+    const patch = differingFields(current.fields, desired);
+    if (Object.keys(patch).length === 0) return { remote: current, wrote };
+    log(`POST ${resourcePath(target)}: it exists; patching ${Object.keys(patch).join(', ')}`);
     return update(target, patch);
   }
 
   return {
     get,
     update,
-    async create(target, settings) {
-      const desired = { url: settings.url, isReady: settings.isReady };
+    async create(target, fields) {
+      const descriptor = resourceNamed(target.resource);
+      const desired = managedFields(descriptor, fields);
+      assertComplete(descriptor, desired);
       const sent = await send(target, 'POST', desired, async () => (await get(target)) ?? undefined);
-      if (sent.kind === 'settled') return converge(target, sent.value, desired);
+      // An earlier attempt created it: that was a write, even if no PATCH follows.
+      if (sent.kind === 'settled') return converge(target, sent.value, desired, true);
       const { reply } = sent;
-      if (isSuccess(reply.status)) return settingsFrom(target, 'POST', sent);
-      // HubSpot refuses a POST when settings already exist (409, sometimes 400):
-      // read them and patch instead. If nothing exists, the refusal stands.
+      if (isSuccess(reply.status)) return written(target, 'POST', sent);
+      if (reply.status === 404 && !isHubSpotErrorShape(reply.body)) throw wrongPathFailure(target, 'POST', reply, sent.attempts);
+      // HubSpot refuses a POST when the resource already exists (409, sometimes
+      // 400): read it and patch instead. If nothing exists, the refusal stands.
       if (reply.status === 409 || reply.status === 400) {
         const current = await get(target);
-        if (current !== null) return converge(target, current, desired);
+        if (current !== null) return converge(target, current, desired, false);
       }
       throw replyFailure(target, 'POST', reply, sent.attempts, false);
     },
     async delete(target) {
+      const descriptor = resourceNamed(target.resource);
+      if (!descriptor.deletable) throw new Error(`bug: DELETE of ${descriptor.name}, which HubSpot's API cannot delete`);
       const sent = await send(target, 'DELETE', undefined, async () => ((await get(target)) === null ? true : undefined));
-      if (sent.kind === 'settled') return;
-      // 404: nothing to delete, which is the goal (DESIGN.md "The HubSpot API").
-      if (isSuccess(sent.reply.status) || sent.reply.status === 404) return;
+      if (sent.kind === 'settled' || isSuccess(sent.reply.status)) return { remote: null, wrote: true };
+      if (sent.reply.status === 404) {
+        // Nothing to delete, which is the goal (DESIGN.md "The HubSpot API").
+        if (isHubSpotErrorShape(sent.reply.body)) return { remote: null, wrote: false };
+        throw wrongPathFailure(target, 'DELETE', sent.reply, sent.attempts);
+      }
       throw replyFailure(target, 'DELETE', sent.reply, sent.attempts, false);
     },
   };
+}
+
+/** A create must send every managed field (DESIGN.md: "POST with every managed field"). */
+function assertComplete(descriptor: ResourceDescriptor, fields: Fields): void {
+  const missing = descriptor.fields.filter((field) => fields[field.name] === undefined).map((field) => field.name);
+  if (missing.length > 0) throw new Error(`bug: POST of ${descriptor.name} without ${missing.join(', ')}`);
 }
 
 function isSuccess(status: number): boolean {
@@ -281,48 +354,16 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Parses a 2xx body that should hold JSON (`expectsJson`); errors and 204s are read elsewhere. */
-function parseBody(reply: Reply, expectsJson: boolean): { ok: true; json: unknown } | { ok: false } {
-  if (!expectsJson || !isSuccess(reply.status) || reply.status === 204) return { ok: true, json: undefined };
+/**
+ * Parses a 2xx body of a GET, POST or PATCH as JSON; a write may answer
+ * without a body (json undefined). Errors and DELETEs are read elsewhere.
+ */
+function parseBody(reply: Reply, method: HttpMethod): { ok: true; json: unknown } | { ok: false } {
+  if (method === 'DELETE' || !isSuccess(reply.status)) return { ok: true, json: undefined };
+  if (method !== 'GET' && (reply.status === 204 || reply.body.trim() === '')) return { ok: true, json: undefined };
   try {
     return { ok: true, json: JSON.parse(reply.body) };
   } catch {
     return { ok: false };
   }
-}
-
-/** Why `json` is not a settings object, or undefined when it is. */
-function settingsProblem(json: unknown): string | undefined {
-  if (!isRecord(json)) return 'expected a JSON object';
-  if (typeof json.url !== 'string') return '"url" is not a string';
-  if (typeof json.isReady !== 'boolean') return '"isReady" is not a boolean';
-  return undefined;
-}
-
-/** The managed fields plus HubSpot's timestamps; other server fields are dropped. */
-function toRemoteSettings(json: Record<string, unknown>): RemoteSettings {
-  const settings: RemoteSettings = { url: json.url as string, isReady: json.isReady as boolean };
-  for (const field of ['createdAt', 'updatedAt'] as const) {
-    const value = json[field];
-    if (typeof value === 'string') settings[field] = value;
-    // Some HubSpot APIs send epoch milliseconds; keep them as text.
-    else if (typeof value === 'number' && Number.isFinite(value)) settings[field] = String(value);
-  }
-  return settings;
-}
-
-/** A copy with only `url` and `isReady`, so a PATCH sends exactly the managed fields given. */
-function onlyManaged(patch: Partial<ManagedSettings>): Partial<ManagedSettings> {
-  const body: Partial<ManagedSettings> = {};
-  if (patch.url !== undefined) body.url = patch.url;
-  if (patch.isReady !== undefined) body.isReady = patch.isReady;
-  return body;
-}
-
-/** The fields of `wanted` whose values differ from `current`. */
-function diffFields(current: ManagedSettings, wanted: Partial<ManagedSettings>): Partial<ManagedSettings> {
-  const patch: Partial<ManagedSettings> = {};
-  if (wanted.url !== undefined && wanted.url !== current.url) patch.url = wanted.url;
-  if (wanted.isReady !== undefined && wanted.isReady !== current.isReady) patch.isReady = wanted.isReady;
-  return patch;
 }

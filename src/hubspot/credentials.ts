@@ -1,53 +1,70 @@
+import type { AuthMode } from '../config/model.js';
 import { UserError } from '../errors.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
-import { FLAVOURS } from './flavours.js';
-import type { AppTarget } from './types.js';
+import { AUTH_MODE_TABLE } from './auth-modes.js';
+import type { ResourceTarget } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the credential check needs of a target: the app (for messages) and its auth. */
+export type CredentialTarget = Pick<ResourceTarget, 'appId' | 'apiVersion' | 'auth'>;
 
 /** HubSpot's public API host, used when neither `--base-url` nor HUBSPOT_API_BASE_URL is given. */
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
 
 /**
- * The secret `target`'s flavour needs.
+ * The secret `target`'s auth mode needs.
  *
  * @throws UserError naming the variable when it is unset or empty.
  */
-export function requireCredential(target: AppTarget, env: Env): string {
-  const flavour = FLAVOURS[target.apiVersion];
-  const value = env[flavour.credentialVariable];
+export function requireCredential(target: Pick<ResourceTarget, 'appId' | 'auth'>, env: Env): string {
+  const mode = AUTH_MODE_TABLE[target.auth];
+  const value = env[mode.variable];
   if (value !== undefined && value !== '') return value;
-  throw missingCredentials(new Map([[flavour.credentialVariable, { name: flavour.credentialName, appIds: [target.appId] }]]));
+  throw missingCredentials(new Map([[mode.variable, { name: mode.credentialName, auth: target.auth, appIds: [target.appId] }]]));
 }
 
 /**
  * Checks, before the first request, that every credential the targets need
  * is set (DESIGN.md "Credentials": a missing one fails the run up front).
+ * The auth mode alone decides the variable, whatever the API version.
  *
  * @throws UserError naming each missing variable and the apps that need it.
  */
-export function assertCredentials(targets: readonly AppTarget[], env: Env): void {
-  const missing = new Map<string, { name: string; appIds: number[] }>();
+export function assertCredentials(targets: readonly CredentialTarget[], env: Env): void {
+  const missing = new Map<string, MissingCredential>();
   for (const target of targets) {
-    const flavour = FLAVOURS[target.apiVersion];
-    const value = env[flavour.credentialVariable];
+    const mode = AUTH_MODE_TABLE[target.auth];
+    const value = env[mode.variable];
     if (value !== undefined && value !== '') continue;
-    const entry = missing.get(flavour.credentialVariable) ?? { name: flavour.credentialName, appIds: [] };
+    const entry = missing.get(mode.variable) ?? { name: mode.credentialName, auth: target.auth, appIds: [] };
     if (!entry.appIds.includes(target.appId)) entry.appIds.push(target.appId);
-    missing.set(flavour.credentialVariable, entry);
+    missing.set(mode.variable, entry);
   }
   if (missing.size > 0) throw missingCredentials(missing);
 }
 
-function missingCredentials(missing: ReadonlyMap<string, { name: string; appIds: readonly number[] }>): UserError {
+interface MissingCredential {
+  name: string;
+  auth: AuthMode;
+  appIds: number[];
+}
+
+function missingCredentials(missing: ReadonlyMap<string, MissingCredential>): UserError {
   const lines = [...missing].map(([variable, { name, appIds }]) => {
     const apps = [...appIds].sort((a, b) => a - b).join(', ');
     return `${variable} is not set: the ${name} needed by app${appIds.length === 1 ? '' : 's'} ${apps}`;
   });
+  const modes = [...missing.values()].map(({ auth }) => `auth ${auth} reads ${AUTH_MODE_TABLE[auth].variable}`);
   return new UserError(`missing HubSpot credential${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`, {
-    hint: `Export ${[...missing.keys()].join(' and ')} before running hscc (apiVersion v3 uses the developer API key, 2026-03 an access token).`,
+    hint: `Export ${[...missing.keys()].join(' and ')} before running hscc (${modes.join('; ')}).`,
   });
 }
+
+// The userinfo of `scheme://user:pass@host…` or `user:pass@host…`, found
+// textually so a value that does not parse as a URL loses it too (the scheme
+// is kept in group 1). Greedy up to the last `@` before the path.
+const USERINFO = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i;
 
 /**
  * The API base URL: `flag` (from `--base-url`) wins over HUBSPOT_API_BASE_URL,
@@ -81,10 +98,9 @@ export function resolveBaseUrl(flag: string | undefined, env: Env): string {
             ? 'must not contain a user name or password'
             : undefined;
   if (url === undefined || problem !== undefined) {
-    // The value might hold a pasted secret; never echo one (nor a URL's password).
-    const hasUserInfo = url !== undefined && (url.username !== '' || url.password !== '');
-    const shown = hasUserInfo ? '' : ` "${createScrubber(secretValuesFrom(env))(raw)}"`;
-    throw new UserError(`${source}${shown} ${problem ?? 'is not a URL'}`, {
+    // The value might hold a pasted secret or a password: echo neither.
+    const shown = createScrubber(secretValuesFrom(env))(raw.replace(USERINFO, '$1'));
+    throw new UserError(`${source} "${shown}" ${problem ?? 'is not a URL'}`, {
       hint: `Use an absolute URL such as ${DEFAULT_BASE_URL} or http://127.0.0.1:PORT for the emulator.`,
     });
   }

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { isRecord } from '../is-record.js';
+import type { ResourceName } from '../resources/index.js';
 
 /** The HTTP methods hscc sends to the settings endpoint. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -7,15 +8,25 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** What is known about one failed call, every string already redacted. */
 export interface HubSpotErrorDetails {
   appId: number;
+  /** The resource called; absent only for errors not tied to one. */
+  resource?: ResourceName;
   method: HttpMethod;
   /** HTTP status of the last answer; undefined when no answer came (timeout, reset). */
   status?: number;
   /** HubSpot's error `category`, e.g. `INVALID_AUTHENTICATION`. */
   category?: string;
   correlationId?: string;
-  /** Requests sent for this call, retries included. */
+  /** Requests sent for this call, retries included (0 when not attempted). */
   attempts: number;
   hint?: string;
+  /** True when nothing was sent: the host had already failed too often in a row. */
+  notAttempted?: boolean;
+  /**
+   * True when running again may succeed without changing anything: timeouts,
+   * resets, a cut-off answer, 5xx, 429, not attempted. False for 4xx refusals
+   * (400/401/403/404, VALIDATION_ERROR) and answers hscc cannot use.
+   */
+  rerunnable: boolean;
 }
 
 /**
@@ -26,10 +37,15 @@ export interface HubSpotErrorDetails {
 export class HubSpotError extends UserError {
   override readonly name: string = 'HubSpotError';
   readonly appId: number;
+  readonly resource: ResourceName | undefined;
   readonly method: HttpMethod;
   readonly status: number | undefined;
   readonly category: string | undefined;
   readonly attempts: number;
+  /** Nothing was sent for this call (the host was given up on); see HubSpotErrorDetails. */
+  readonly notAttempted: boolean;
+  /** A rerun may succeed as is ("Run apply again" is said only then). */
+  readonly rerunnable: boolean;
 
   constructor(message: string, details: HubSpotErrorDetails) {
     const options: { hint?: string; correlationId?: string } = {};
@@ -37,10 +53,13 @@ export class HubSpotError extends UserError {
     if (details.correlationId !== undefined) options.correlationId = details.correlationId;
     super(message, options);
     this.appId = details.appId;
+    this.resource = details.resource;
     this.method = details.method;
     this.status = details.status;
     this.category = details.category;
     this.attempts = details.attempts;
+    this.notAttempted = details.notAttempted ?? false;
+    this.rerunnable = details.rerunnable;
   }
 }
 
@@ -48,6 +67,7 @@ export class HubSpotError extends UserError {
 export interface HubSpotErrorBody {
   message?: string;
   category?: string;
+  subCategory?: string;
   correlationId?: string;
   /** Present on 429s: `TEN_SECONDLY_ROLLING` (retry) or `DAILY` (stop). */
   policyName?: string;
@@ -74,10 +94,12 @@ export function readErrorBody(text: string, scrub: (text: string) => string): Hu
   };
   const message = field('message');
   const category = field('category');
+  const subCategory = field('subCategory');
   const correlationId = field('correlationId');
   const policyName = field('policyName');
   if (message !== undefined) body.message = message;
   if (category !== undefined) body.category = category;
+  if (subCategory !== undefined) body.subCategory = subCategory;
   if (correlationId !== undefined) body.correlationId = correlationId;
   if (policyName !== undefined) body.policyName = policyName;
   const nested = parsed.errors;
@@ -89,4 +111,24 @@ export function readErrorBody(text: string, scrub: (text: string) => string): Hu
     }
   }
   return body;
+}
+
+/**
+ * True for HubSpot's own error shape: a JSON object with `status`, a string
+ * `message` and a string `correlationId`. Only a 404 of this shape means
+ * "does not exist"; any other 404 comes from a wrong host, prefix or proxy.
+ */
+export function isHubSpotErrorShape(text: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return (
+    isRecord(parsed) &&
+    (typeof parsed.status === 'string' || typeof parsed.status === 'number') &&
+    typeof parsed.message === 'string' &&
+    typeof parsed.correlationId === 'string'
+  );
 }

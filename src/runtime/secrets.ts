@@ -1,6 +1,17 @@
 const SECRET_ENV = /^(HUBSPOT_DEVELOPER_API_KEY|HUBSPOT_ACCESS_TOKEN|HUBSPOT_CLIENT_SECRET(_\d+)?)$/;
 
+/** What a secret is replaced with, wherever it appears. */
 export const REDACTED = '[REDACTED]';
+
+/**
+ * Values shorter than this (in UTF-16 units) are not scrubbed. HubSpot's
+ * credentials are far longer (developer API keys and client secrets are
+ * 36-character UUIDs, access tokens `pat-na1-…` 44 characters), so a shorter
+ * value is a placeholder such as `k`, and scrubbing it would garble ordinary
+ * text (`No chang[REDACTED]s.`) while protecting nothing. Eight characters
+ * keeps every real credential covered.
+ */
+export const MIN_SECRET_LENGTH = 8;
 
 /** Every secret value present in the environment (API key, tokens, client secrets). */
 export function secretValuesFrom(env: Readonly<Record<string, string | undefined>>): string[] {
@@ -12,21 +23,89 @@ export function secretValuesFrom(env: Readonly<Record<string, string | undefined
 }
 
 /**
- * Returns a function that replaces every occurrence of the secrets, raw or
- * percent-encoded (as they appear in a `hapikey=` query), with [REDACTED].
+ * The usual spellings of `secret` in output: raw, percent-encoded as
+ * `encodeURIComponent` writes it and as a form (`URLSearchParams`, `+` for a
+ * space) writes it, each with upper- and lower-case hex, and JSON-escaped.
+ * Duplicates removed. For tests and checks; the scrubber matches more (any
+ * mix of these per character).
+ */
+export function encodingsOf(secret: string): string[] {
+  const percent = encodeURIComponent(secret);
+  const form = new URLSearchParams({ s: secret }).toString().slice('s='.length);
+  const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  return [...new Set([secret, percent, lowerHex(percent), form, lowerHex(form), JSON.stringify(secret).slice(1, -1)])];
+}
+
+/**
+ * Returns a function that replaces every occurrence of the secrets with
+ * [REDACTED]. Each character of a secret may appear raw, percent-encoded
+ * (its UTF-8 bytes, hex in either case), as `+` for a space (form encoding)
+ * or JSON-escaped (`\"`, `\/`, `\uXXXX` in either case), in any mix, so an
+ * echo by a server, a query string, a JSON file or a log line is caught
+ * alike. A secret appearing several times is replaced every time; where
+ * secrets overlap or one contains another, the whole covered span becomes one
+ * [REDACTED]. Secrets shorter than MIN_SECRET_LENGTH are left alone.
  */
 export function createScrubber(secrets: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a secret that contains another is replaced whole.
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  if (ordered.length === 0) return (text) => text;
-  const pattern = new RegExp(ordered.map(escapeRegExp).join('|'), 'g');
-  return (text) => text.replace(pattern, REDACTED);
+  const unique = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
+  if (unique.length === 0) return (text) => text;
+  const patterns = unique.map((secret) => new RegExp([...secret].map(characterPattern).join(''), 'g'));
+  return (text) => {
+    const spans: Array<[number, number]> = [];
+    for (const pattern of patterns) {
+      pattern.lastIndex = 0;
+      // Every secret is at least MIN_SECRET_LENGTH characters, so each match
+      // is non-empty; stepping one past its start also finds overlapping ones.
+      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        spans.push([match.index, match.index + match[0].length]);
+        pattern.lastIndex = match.index + 1;
+      }
+    }
+    if (spans.length === 0) return text;
+    spans.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [start, stop] of spans) {
+      const last = merged.at(-1);
+      if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], stop);
+      else merged.push([start, stop]);
+    }
+    let out = '';
+    let cursor = 0;
+    for (const [start, stop] of merged) {
+      out += text.slice(cursor, start) + REDACTED;
+      cursor = stop;
+    }
+    return out + text.slice(cursor);
+  };
+}
+
+/** A regex fragment matching one code point of a secret in any of its encodings. */
+function characterPattern(character: string): string {
+  const forms = [escapeRegExp(character)];
+  const bytes = [...new TextEncoder().encode(character)];
+  forms.push(bytes.map((byte) => `%${hexPattern(byte, 2)}`).join(''));
+  if (character === ' ') forms.push('\\+');
+  const units = [...Array(character.length).keys()].map((index) => character.charCodeAt(index));
+  forms.push(units.map((unit) => `\\\\u${hexPattern(unit, 4)}`).join(''));
+  const short = JSON_SHORT_ESCAPES[character];
+  if (short !== undefined) forms.push(escapeRegExp(short));
+  return `(?:${forms.join('|')})`;
+}
+
+const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** `value` as `digits` hex digits, each letter matching either case. */
+function hexPattern(value: number, digits: number): string {
+  return [...value.toString(16).padStart(digits, '0')].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('');
 }
 
 function escapeRegExp(text: string): string {

@@ -1,8 +1,11 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHubSpotClient } from '../../../src/hubspot/client.js';
+import { API_VERSIONS } from '../../../src/config/model.js';
 import { HubSpotError } from '../../../src/hubspot/errors.js';
-import { API_KEY, BASE, harness, NEXT, NEXT_PATH, rejection, TOKEN, V3, V3_PATH } from './harness.js';
+import type { ResourceTarget } from '../../../src/hubspot/types.js';
+import { MAX_BODY_BYTES } from '../../../src/hubspot/transport.js';
+import { RESOURCES } from '../../../src/resources/index.js';
+import { API_KEY, BASE, harness, NEXT, NEXT_PATH, NOT_FOUND, rejection, socketError, TOKEN, V3, V3_PATH } from './harness.js';
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {
@@ -11,135 +14,333 @@ afterEach(() => {
 });
 
 const settings = { url: 'https://example.com/my-help-desk-service', isReady: true };
+const calling = {
+  name: 'Acme Dialer',
+  url: 'https://dialer.example.com/',
+  width: 400,
+  height: 600,
+  isReady: true,
+  supportsCustomObjects: false,
+  supportsInboundCalling: true,
+  usesCallingWindow: false,
+  usesRemote: false,
+};
+const recording = { urlToRetrieveAuthedRecording: 'https://rec.example.com/%s' };
+const CALLING: ResourceTarget = { ...V3, resource: 'calling-settings' };
+const CALLING_PATH = '/crm/v3/extensions/calling/1234567/settings';
+const RECORDING: ResourceTarget = { ...NEXT, resource: 'recording-settings' };
+const RECORDING_PATH = '/crm/extensions/calling/2026-03/7654321/settings/recording';
+
+const EXPECTED_PREFIX = {
+  v3: '/crm/v3/extensions/calling',
+  '2025-09': '/crm/extensions/calling/2025-09',
+  '2026-03': '/crm/extensions/calling/2026-03',
+  '2026-09': '/crm/extensions/calling/2026-09',
+} as const;
+const EXPECTED_SEGMENT = { 'calling-settings': 'settings', 'recording-settings': 'settings/recording', 'channel-connection': 'settings/channel-connection' } as const;
+const BODIES = { 'calling-settings': calling, 'recording-settings': recording, 'channel-connection': settings } as const;
 
 describe('paths and auth placement', () => {
-  it('v3 puts the developer API key in the hapikey query and sends no Authorization header', async () => {
-    let authorization: string | undefined = 'unset';
-    const scope = nock(BASE)
-      .get(V3_PATH)
-      .query({ hapikey: API_KEY })
-      .reply(function () {
-        authorization = this.req.headers.authorization;
-        return [200, settings];
-      });
-    const { client } = harness();
-    await expect(client.get(V3)).resolves.toEqual(settings);
-    expect(authorization).toBeUndefined();
-    expect(scope.isDone()).toBe(true);
+  it('covers every API version the config accepts', () => {
+    expect([...API_VERSIONS].sort()).toEqual(Object.keys(EXPECTED_PREFIX).sort());
   });
 
-  it('2026-03 sends a Bearer token and no hapikey query', async () => {
-    let query: string | undefined;
-    const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
-      .get((path) => {
-        query = path.split('?')[1];
-        return path.startsWith(NEXT_PATH);
-      })
-      .reply(200, settings);
-    const { client } = harness();
-    await expect(client.get(NEXT)).resolves.toEqual(settings);
-    expect(query).toBeUndefined();
-    expect(scope.isDone()).toBe(true);
-  });
+  for (const apiVersion of API_VERSIONS) {
+    for (const { name: resource } of RESOURCES) {
+      const path = `${EXPECTED_PREFIX[apiVersion]}/42/${EXPECTED_SEGMENT[resource]}`;
+      it(`${apiVersion} ${resource} → ${path}`, async () => {
+        const scope = nock(BASE).get(path).query(true).reply(200, BODIES[resource]);
+        const target: ResourceTarget = { appId: 42, apiVersion, auth: 'developer-api-key', resource };
+        await expect(harness().client.get(target)).resolves.toEqual({ fields: BODIES[resource] });
+        expect(scope.isDone()).toBe(true);
+      });
+    }
+
+    it(`${apiVersion} with developer-api-key: hapikey query from HUBSPOT_DEVELOPER_API_KEY, no Authorization`, async () => {
+      let authorization: string | undefined = 'unset';
+      const scope = nock(BASE)
+        .get(`${EXPECTED_PREFIX[apiVersion]}/42/settings/channel-connection`)
+        .query({ hapikey: API_KEY })
+        .reply(function () {
+          authorization = this.req.headers.authorization;
+          return [200, settings];
+        });
+      await harness().client.get({ appId: 42, apiVersion, auth: 'developer-api-key', resource: 'channel-connection' });
+      expect(authorization).toBeUndefined();
+      expect(scope.isDone()).toBe(true);
+    });
+
+    it(`${apiVersion} with access-token: Bearer from HUBSPOT_ACCESS_TOKEN, no hapikey`, async () => {
+      let query: string | undefined = 'unset';
+      const path = `${EXPECTED_PREFIX[apiVersion]}/42/settings/channel-connection`;
+      const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+        .get((p) => {
+          query = p.split('?')[1];
+          return p.startsWith(path);
+        })
+        .reply(200, settings);
+      await harness().client.get({ appId: 42, apiVersion, auth: 'access-token', resource: 'channel-connection' });
+      expect(query).toBeUndefined();
+      expect(scope.isDone()).toBe(true);
+    });
+  }
 
   it('keeps a path prefix of the base URL', async () => {
-    const scope = nock('http://127.0.0.1:4010').get(`/proxy${V3_PATH}`).query(true).reply(404);
-    const client = createHubSpotClient({
-      baseUrl: 'http://127.0.0.1:4010/proxy',
-      env: { HUBSPOT_DEVELOPER_API_KEY: API_KEY },
-      timeoutMs: 1000,
-      sleep: async () => {},
-      random: () => 0,
-      now: () => 0,
-    });
-    await expect(client.get(V3)).resolves.toBeNull();
+    const scope = nock('http://127.0.0.1:4010').get(`/proxy${V3_PATH}`).query(true).reply(404, NOT_FOUND);
+    await expect(harness({ baseUrl: 'http://127.0.0.1:4010/proxy' }).client.get(V3)).resolves.toBeNull();
     expect(scope.isDone()).toBe(true);
   });
 });
 
 describe('GET', () => {
-  it('404 means no settings', async () => {
-    nock(BASE).get(V3_PATH).query(true).reply(404, { status: 'error', message: 'not found', category: 'OBJECT_NOT_FOUND' });
+  it("HubSpot's JSON 404 means the resource does not exist", async () => {
+    nock(BASE).get(V3_PATH).query(true).reply(404, NOT_FOUND);
     await expect(harness().client.get(V3)).resolves.toBeNull();
   });
 
-  it('keeps timestamps in the seed format and drops other extra fields', async () => {
-    nock(BASE)
-      .get(V3_PATH)
-      .query(true)
-      .reply(200, { ...settings, createdAt: '2024-04-30 12:01', updatedAt: '2023-11-07T05:31:56Z', portalCount: 3 });
-    await expect(harness().client.get(V3)).resolves.toStrictEqual({
-      ...settings,
-      createdAt: '2024-04-30 12:01',
-      updatedAt: '2023-11-07T05:31:56Z',
+  const otherNotFounds: Array<[string, string | object, Record<string, string>, string]> = [
+    ['an HTML page', '<html><body><h1>404 Not Found</h1></body></html>', { 'content-type': 'text/html' }, 'an HTML page'],
+    ['an empty body', '', {}, 'an empty body'],
+    ['plain text', 'Not Found', { 'content-type': 'text/plain' }, 'a non-JSON body'],
+    ['JSON of another shape', { error: 'Not Found', path: '/x' }, { 'content-type': 'application/json' }, "JSON that is not HubSpot's error shape"],
+    ['JSON missing correlationId', { status: 'error', message: 'not found' }, { 'content-type': 'application/json' }, "JSON that is not HubSpot's error shape"],
+  ];
+  for (const [name, body, headers, what] of otherNotFounds) {
+    it(`a 404 with ${name} is an error naming the path and the base URL, not "absent"`, async () => {
+      nock(BASE).get(V3_PATH).query(true).reply(404, body, headers);
+      const error = await rejection(harness().client.get(V3));
+      expect(error).toBeInstanceOf(HubSpotError);
+      expect(error.message).toBe(
+        `app 1234567: GET channel-connection settings failed: ${BASE}${V3_PATH} answered 404 with ${what}, not HubSpot's "not found" error: check the base URL (--base-url, HUBSPOT_API_BASE_URL) and any proxy prefix`,
+      );
+      expect(error).toMatchObject({ status: 404, rerunnable: false });
+      expect(error.message).not.toContain('hapikey');
     });
+  }
+
+  it('keeps timestamps in both formats (numbers as text) and drops other fields', async () => {
+    nock(BASE)
+      .get(V3_PATH).query(true).reply(200, { ...settings, createdAt: '2024-04-30 12:01', updatedAt: '2023-11-07T05:31:56Z', portalCount: 3 })
+      .get(V3_PATH).query(true).reply(200, { ...settings, createdAt: 1714478460000, updatedAt: null });
+    const h = harness();
+    await expect(h.client.get(V3)).resolves.toStrictEqual({ fields: settings, createdAt: '2024-04-30 12:01', updatedAt: '2023-11-07T05:31:56Z' });
+    await expect(h.client.get(V3)).resolves.toStrictEqual({ fields: settings, createdAt: '1714478460000' });
   });
 
-  it('rejects a body without a boolean isReady, naming the field', async () => {
-    nock(BASE).get(V3_PATH).query(true).reply(200, { url: settings.url, isReady: 'yes' });
-    const error = await rejection(harness().client.get(V3));
-    expect(error).toBeInstanceOf(HubSpotError);
-    expect(error.message).toBe('app 1234567: GET settings returned an unexpected body: "isReady" is not a boolean');
+  it('keeps only the managed fields of calling settings, checked by type', async () => {
+    nock(BASE).get(CALLING_PATH).query(true).reply(200, { ...calling, portalId: 7, extra: { nested: true } });
+    await expect(harness().client.get(CALLING)).resolves.toStrictEqual({ fields: calling });
+  });
+
+  for (const [name, body, problem] of [
+    ['a string isReady', { ...settings, isReady: 'yes' }, '"isReady" is not a boolean (got a string)'],
+    ['a missing url', { isReady: true }, '"url" is missing'],
+    ['an array', [settings], 'expected a JSON object'],
+  ] as const) {
+    it(`rejects ${name}, naming the field`, async () => {
+      nock(BASE).get(V3_PATH).query(true).reply(200, body);
+      const error = await rejection(harness().client.get(V3));
+      expect(error).toBeInstanceOf(HubSpotError);
+      expect(error.message).toBe(`app 1234567: GET channel-connection settings returned an unexpected body: ${problem}`);
+      expect(error).toMatchObject({ rerunnable: false });
+    });
+  }
+
+  it('rejects a calling width that is not an integer', async () => {
+    nock(BASE).get(CALLING_PATH).query(true).reply(200, { ...calling, width: 400.5 });
+    const error = await rejection(harness().client.get(CALLING));
+    expect(error.message).toBe('app 1234567: GET calling settings returned an unexpected body: "width" is not an integer (got a number)');
   });
 
   it('retries a truncated JSON 200 like a 5xx', async () => {
     const scope = nock(BASE).get(V3_PATH).query(true).reply(200, '{"url":"https://exa').get(V3_PATH).query(true).reply(200, settings);
     const h = harness();
-    await expect(h.client.get(V3)).resolves.toEqual(settings);
+    await expect(h.client.get(V3)).resolves.toEqual({ fields: settings });
     expect(scope.isDone()).toBe(true);
     expect(h.sleeps).toHaveLength(1);
   });
 });
 
+describe('answer size', () => {
+  it('reads an answer of exactly 1 MiB', async () => {
+    const json = JSON.stringify(settings);
+    nock(BASE).get(V3_PATH).query(true).reply(200, json + ' '.repeat(MAX_BODY_BYTES - json.length));
+    await expect(harness().client.get(V3)).resolves.toEqual({ fields: settings });
+  });
+
+  it('a write whose 2xx answer is too large says HubSpot accepted it', async () => {
+    nock(BASE).patch(NEXT_PATH).reply(200, 'x'.repeat(MAX_BODY_BYTES + 1));
+    const error = await rejection(harness().client.update(NEXT, { isReady: true }));
+    expect(error.message).toMatch(/larger than 1 MiB.*; hscc stopped reading it; HubSpot accepted the write$/);
+  });
+
+  it('refuses one byte more, without retrying', async () => {
+    const json = JSON.stringify(settings);
+    const scope = nock(BASE).get(V3_PATH).query(true).times(2).reply(200, json + ' '.repeat(MAX_BODY_BYTES + 1 - json.length));
+    const error = await rejection(harness().client.get(V3));
+    expect(error.message).toMatch(/^app 1234567: GET channel-connection settings failed: the 200 answer is larger than 1 MiB( \(Content-Length 1048577\))?; hscc stopped reading it$/);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+});
+
 describe('writes', () => {
-  it('POST sends {url, isReady} and returns the created settings', async () => {
+  it('POST sends every managed field of calling settings, and nothing else', async () => {
     let body: unknown;
     nock(BASE)
-      .post(V3_PATH, (b: unknown) => {
+      .post(CALLING_PATH, (b: unknown) => {
         body = b;
         return true;
       })
       .query(true)
-      .reply(201, { ...settings, createdAt: '2026-03-01T12:00:00Z', updatedAt: '2026-03-01T12:00:00Z' });
-    const created = await harness().client.create(V3, settings);
-    expect(body).toStrictEqual(settings);
-    expect(created.createdAt).toBe('2026-03-01T12:00:00Z');
+      .reply(201, { ...calling, createdAt: '2026-03-01T12:00:00Z', updatedAt: '2026-03-01T12:00:00Z' });
+    const result = await harness().client.create(CALLING, { ...calling, unmanaged: 'x' });
+    expect(body).toStrictEqual(calling);
+    expect(result).toEqual({ remote: { fields: calling, createdAt: '2026-03-01T12:00:00Z', updatedAt: '2026-03-01T12:00:00Z' }, wrote: true });
   });
 
-  it('PATCH sends exactly the given fields', async () => {
+  it('POST without every managed field is a bug, and sends nothing', async () => {
+    await expect(harness().client.create(CALLING, { name: 'x', url: 'https://x.example.com' })).rejects.toThrow(/^bug: POST of calling-settings without width, height/);
+  });
+
+  it('PATCH sends exactly the given managed fields', async () => {
     let body: unknown;
     nock(BASE)
-      .patch(NEXT_PATH, (b: unknown) => {
+      .patch(RECORDING_PATH, (b: unknown) => {
         body = b;
         return true;
       })
-      .reply(200, { ...settings, isReady: false });
-    const updated = await harness().client.update(NEXT, { isReady: false });
-    expect(body).toStrictEqual({ isReady: false });
-    expect(updated.isReady).toBe(false);
+      .reply(200, { urlToRetrieveAuthedRecording: 'https://new.example.com/%s' });
+    const result = await harness().client.update(RECORDING, { urlToRetrieveAuthedRecording: 'https://new.example.com/%s', createdAt: 'x' });
+    expect(body).toStrictEqual({ urlToRetrieveAuthedRecording: 'https://new.example.com/%s' });
+    expect(result).toEqual({ remote: { fields: { urlToRetrieveAuthedRecording: 'https://new.example.com/%s' } }, wrote: true });
   });
 
-  it('DELETE 204 is done', async () => {
+  it('a write answered 204 without a body reads the resource back', async () => {
+    nock(BASE).patch(NEXT_PATH).reply(204).get(NEXT_PATH).reply(200, { ...settings, isReady: false });
+    await expect(harness().client.update(NEXT, { isReady: false })).resolves.toEqual({ remote: { fields: { ...settings, isReady: false } }, wrote: true });
+  });
+
+  it('DELETE 204 is a write', async () => {
     const scope = nock(BASE).delete(V3_PATH).query(true).reply(204);
-    await expect(harness().client.delete(V3)).resolves.toBeUndefined();
+    await expect(harness().client.delete(V3)).resolves.toEqual({ remote: null, wrote: true });
     expect(scope.isDone()).toBe(true);
   });
 
-  it('DELETE 404 is done: nothing to delete', async () => {
-    const scope = nock(BASE).delete(NEXT_PATH).reply(404, { message: 'not found' });
-    await expect(harness().client.delete(NEXT)).resolves.toBeUndefined();
+  it("DELETE answered HubSpot's 404 is done without a write", async () => {
+    const scope = nock(BASE).delete(NEXT_PATH).reply(404, NOT_FOUND);
+    await expect(harness().client.delete(NEXT)).resolves.toEqual({ remote: null, wrote: false });
     expect(scope.isDone()).toBe(true);
   });
 
-  it('PATCH 404 is an error with HubSpot\'s message, category and correlationId', async () => {
-    nock(BASE)
-      .patch(V3_PATH)
-      .query(true)
-      .reply(404, { status: 'error', message: 'Settings not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c0ffee' });
+  it('DELETE answered an HTML 404 is an error, not "nothing to delete"', async () => {
+    nock(BASE).delete(NEXT_PATH).reply(404, '<html>nope</html>', { 'content-type': 'text/html' });
+    const error = await rejection(harness().client.delete(NEXT));
+    expect(error.message).toContain('answered 404 with an HTML page');
+  });
+
+  it('DELETE of recording settings is a bug (HubSpot has no such DELETE) and sends nothing', async () => {
+    await expect(harness().client.delete(RECORDING)).rejects.toThrow("bug: DELETE of recording-settings, which HubSpot's API cannot delete");
+  });
+
+  it("PATCH answered HubSpot's 404 is an error with its message, category and correlationId", async () => {
+    nock(BASE).patch(V3_PATH).query(true).reply(404, { status: 'error', message: 'Settings not found', category: 'OBJECT_NOT_FOUND', correlationId: 'c0ffee' });
     const error = await rejection(harness().client.update(V3, { url: 'https://example.com/x' }));
     expect(error).toBeInstanceOf(HubSpotError);
-    expect(error.message).toBe('app 1234567: PATCH settings failed: 404 OBJECT_NOT_FOUND: Settings not found');
-    expect(error).toMatchObject({ status: 404, category: 'OBJECT_NOT_FOUND', correlationId: 'c0ffee', method: 'PATCH', appId: 1234567 });
+    expect(error.message).toBe('app 1234567: PATCH channel-connection settings failed: 404 OBJECT_NOT_FOUND: Settings not found');
+    expect(error).toMatchObject({ status: 404, category: 'OBJECT_NOT_FOUND', correlationId: 'c0ffee', method: 'PATCH', appId: 1234567, resource: 'channel-connection', rerunnable: false });
+  });
+
+  it('a calling-settings POST refused with VALIDATION_ERROR shows message, category, subCategory and correlationId', async () => {
+    nock(BASE)
+      .post(CALLING_PATH).query(true)
+      .reply(400, { status: 'error', message: 'Missing fields', category: 'VALIDATION_ERROR', subCategory: 'MISSING_FIELDS', correlationId: 'v-1', errors: [{ message: 'width is required' }] })
+      .get(CALLING_PATH).query(true).reply(404, NOT_FOUND);
+    const error = await rejection(harness().client.create(CALLING, calling));
+    expect(error.message).toBe('app 1234567: POST calling settings failed: 400 VALIDATION_ERROR (MISSING_FIELDS): Missing fields (width is required)');
+    expect(error).toMatchObject({ correlationId: 'v-1', rerunnable: false });
+  });
+});
+
+describe('hints', () => {
+  it('a 401 names the variable of the credential that was sent, whatever the version', async () => {
+    const body = { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION', correlationId: 'a1' };
+    nock(BASE).get(V3_PATH).reply(401, body).get(V3_PATH).query(true).reply(401, body);
+    const h = harness();
+    const token = await rejection(h.client.get({ ...V3, auth: 'access-token' }));
+    expect((token as HubSpotError).hint).toBe('HubSpot did not accept the access token in HUBSPOT_ACCESS_TOKEN (auth access-token).');
+    const key = await rejection(h.client.get({ ...V3, auth: 'developer-api-key' }));
+    expect((key as HubSpotError).hint).toBe('HubSpot did not accept the developer API key in HUBSPOT_DEVELOPER_API_KEY (auth developer-api-key).');
+  });
+
+  it('a 403 on a write names developers-write; on a read developers-read', async () => {
+    const body = { status: 'error', message: 'This app hasn\'t been granted all required scopes', category: 'MISSING_SCOPES', correlationId: 's1' };
+    nock(BASE).patch(NEXT_PATH).reply(403, body).get(NEXT_PATH).reply(403, body);
+    const h = harness();
+    const write = (await rejection(h.client.update(NEXT, { isReady: false }))) as HubSpotError;
+    expect(write.hint).toBe('The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 7654321.');
+    expect(write).toMatchObject({ status: 403, category: 'MISSING_SCOPES', rerunnable: false, attempts: 1 });
+    const read = (await rejection(h.client.get(NEXT))) as HubSpotError;
+    expect(read.hint).toBe('The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-read and must be allowed to manage app 7654321.');
+  });
+});
+
+describe('rerunnable', () => {
+  const cases: Array<[string, () => void, boolean]> = [
+    ['400', () => void nock(BASE).get(V3_PATH).query(true).reply(400, { status: 'error', message: 'bad', correlationId: 'x' }), false],
+    ['401', () => void nock(BASE).get(V3_PATH).query(true).reply(401, {}), false],
+    ['403', () => void nock(BASE).get(V3_PATH).query(true).reply(403, {}), false],
+    ['409 on a GET', () => void nock(BASE).get(V3_PATH).query(true).reply(409, {}), false],
+    ['500 until exhausted', () => void nock(BASE).get(V3_PATH).query(true).times(6).reply(500, {}), true],
+    ['429 until exhausted', () => void nock(BASE).get(V3_PATH).query(true).times(6).reply(429, {}), true],
+    ['a DAILY 429', () => void nock(BASE).get(V3_PATH).query(true).reply(429, { policyName: 'DAILY' }), true],
+    ['resets until exhausted', () => void nock(BASE).get(V3_PATH).query(true).times(6).replyWithError(socketError('ECONNRESET')), true],
+    ['an unknown host', () => void nock(BASE).get(V3_PATH).query(true).replyWithError(socketError('ENOTFOUND')), false],
+  ];
+  for (const [name, mock, rerunnable] of cases) {
+    it(`${name}: ${rerunnable}`, async () => {
+      mock();
+      const error = await rejection(harness().client.get(V3));
+      expect(error).toBeInstanceOf(HubSpotError);
+      expect((error as HubSpotError).rerunnable).toBe(rerunnable);
+      expect((error as HubSpotError).notAttempted).toBe(false);
+    });
+  }
+
+  it('a 500 with category VALIDATION_ERROR is not rerunnable', async () => {
+    nock(BASE).get(V3_PATH).query(true).times(6).reply(500, { status: 'error', message: 'x', category: 'VALIDATION_ERROR', correlationId: 'y' });
+    await expect(harness().client.get(V3)).rejects.toMatchObject({ rerunnable: false });
+  });
+});
+
+describe('giving up on a host', () => {
+  it('after 10 connection failures in a row, later calls fail at once, not attempted', async () => {
+    // 6 refusals for the first call, 4 for the second: 10 in a row.
+    const scope = nock(BASE).get(V3_PATH).query(true).times(10).replyWithError(socketError('ECONNREFUSED'));
+    const h = harness({ random: () => 0 });
+    const first = (await rejection(h.client.get(V3))) as HubSpotError;
+    expect(first.message).toBe('app 1234567: GET channel-connection settings failed after 6 attempts: could not reach api.hubapi.com (ECONNREFUSED)');
+    const second = (await rejection(h.client.get(V3))) as HubSpotError;
+    expect(second.message).toBe(
+      'app 1234567: GET channel-connection settings failed after 4 attempts: could not reach api.hubapi.com (ECONNREFUSED); gave up: api.hubapi.com could not be reached (ECONNREFUSED): no answer for 0 s (10 requests in a row failed)',
+    );
+    expect(scope.isDone()).toBe(true);
+    const third = (await rejection(h.client.create(NEXT, settings))) as HubSpotError;
+    expect(third.message).toBe('app 7654321: POST channel-connection settings not attempted: api.hubapi.com could not be reached (ECONNREFUSED): no answer for 0 s (10 requests in a row failed)');
+    expect(third).toMatchObject({ notAttempted: true, rerunnable: true, attempts: 0, method: 'POST' });
+    expect(third.hint).toContain('api.hubapi.com');
+    expect(h.logs.at(-1)).toBe(`POST ${NEXT_PATH}: not attempted, api.hubapi.com was given up on`);
+  });
+
+  it('an answer in between resets the count', async () => {
+    nock(BASE)
+      .get(V3_PATH).query(true).times(5).replyWithError(socketError('ECONNRESET'))
+      .get(V3_PATH).query(true).reply(200, settings)
+      .get(V3_PATH).query(true).times(6).replyWithError(socketError('ECONNRESET'));
+    const h = harness({ random: () => 0 });
+    await expect(h.client.get(V3)).resolves.toEqual({ fields: settings });
+    const error = (await rejection(h.client.get(V3))) as HubSpotError;
+    expect(error.message).toBe('app 1234567: GET channel-connection settings failed after 6 attempts: connection to api.hubapi.com was interrupted (ECONNRESET)');
+    expect(error.notAttempted).toBe(false);
   });
 });
 

@@ -1,17 +1,19 @@
-import nock from 'nock';
 import { createHubSpotClient } from '../../../src/hubspot/client.js';
-import type { AppTarget, ChannelConnectionClient } from '../../../src/hubspot/types.js';
+import type { ResourceTarget, SettingsClient } from '../../../src/hubspot/types.js';
 
 export const BASE = 'https://api.hubapi.com';
 export const API_KEY = 'dev-key-3f9a+secret/value';
 export const TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
-export const V3: AppTarget = { appId: 1234567, apiVersion: 'v3' };
-export const NEXT: AppTarget = { appId: 7654321, apiVersion: '2026-03' };
+export const V3: ResourceTarget = { appId: 1234567, apiVersion: 'v3', auth: 'developer-api-key', resource: 'channel-connection' };
+export const NEXT: ResourceTarget = { appId: 7654321, apiVersion: '2026-03', auth: 'access-token', resource: 'channel-connection' };
 export const V3_PATH = '/crm/v3/extensions/calling/1234567/settings/channel-connection';
 export const NEXT_PATH = '/crm/extensions/calling/2026-03/7654321/settings/channel-connection';
 
+/** HubSpot's own "not found": the only 404 that means the resource does not exist. */
+export const NOT_FOUND = { status: 'error', message: 'Resource not found', correlationId: 'c0ffee-404', category: 'OBJECT_NOT_FOUND' };
+
 export interface Harness {
-  client: ChannelConnectionClient;
+  client: SettingsClient;
   /** Milliseconds passed to sleep(), in order. */
   sleeps: number[];
   /** Lines given to options.log. */
@@ -19,12 +21,12 @@ export interface Harness {
 }
 
 /** A client over nock with a fake clock: sleep() records and advances now(). */
-export function harness(overrides: { timeoutMs?: number; random?: () => number; env?: Record<string, string> } = {}): Harness {
+export function harness(overrides: { timeoutMs?: number; random?: () => number; env?: Record<string, string>; baseUrl?: string } = {}): Harness {
   let clock = Date.UTC(2026, 2, 1, 12, 0, 0);
   const sleeps: number[] = [];
   const logs: string[] = [];
   const client = createHubSpotClient({
-    baseUrl: BASE,
+    baseUrl: overrides.baseUrl ?? BASE,
     env: overrides.env ?? { HUBSPOT_DEVELOPER_API_KEY: API_KEY, HUBSPOT_ACCESS_TOKEN: TOKEN },
     timeoutMs: overrides.timeoutMs ?? 30_000,
     sleep: async (ms) => {

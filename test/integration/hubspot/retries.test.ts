@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HubSpotError } from '../../../src/hubspot/errors.js';
-import { BASE, harness, rejection, socketError, V3, V3_PATH } from './harness.js';
+import { BASE, harness, NOT_FOUND, rejection, socketError, V3, V3_PATH } from './harness.js';
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {
@@ -10,6 +10,7 @@ afterEach(() => {
 });
 
 const settings = { url: 'https://example.com/my-help-desk-service', isReady: true };
+const remote = { fields: settings };
 const tenSecondly = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', category: 'RATE_LIMITS', policyName: 'TEN_SECONDLY_ROLLING' };
 
 describe('rate limits', () => {
@@ -18,7 +19,7 @@ describe('rate limits', () => {
       .get(V3_PATH).query(true).reply(429, tenSecondly, { 'Retry-After': '7' })
       .get(V3_PATH).query(true).reply(200, settings);
     const h = harness();
-    await expect(h.client.get(V3)).resolves.toEqual(settings);
+    await expect(h.client.get(V3)).resolves.toEqual(remote);
     expect(h.sleeps).toEqual([7000]);
     expect(scope.isDone()).toBe(true);
   });
@@ -71,7 +72,7 @@ describe('rate limits', () => {
     expect(scope.isDone()).toBe(true);
     expect(h.sleeps).toEqual([]);
     expect(error).toBeInstanceOf(HubSpotError);
-    expect(error.message).toMatch(/^app 1234567: GET settings failed: HubSpot's daily API limit is reached .*; hscc did not retry$/);
+    expect(error.message).toMatch(/^app 1234567: GET channel-connection settings failed: HubSpot's daily API limit is reached .*; hscc did not retry$/);
     expect(error).toMatchObject({ status: 429, category: 'RATE_LIMITS', correlationId: 'd41y', attempts: 1 });
   });
 });
@@ -95,7 +96,7 @@ describe('no retry on client errors', () => {
       const error = await rejection(h.client.get(V3));
       expect(calls).toBe(1);
       expect(h.sleeps).toEqual([]);
-      expect(error.message).toBe(`app 1234567: GET settings failed: ${status} ${category}: Nope.`);
+      expect(error.message).toBe(`app 1234567: GET channel-connection settings failed: ${status} ${category}: Nope.`);
       expect(error).toMatchObject({ status, category, correlationId: 'abc-123' });
     });
   }
@@ -115,7 +116,7 @@ describe('transient failures', () => {
     expect(calls).toBe(6);
     // Full jitter under a ceiling of 1, 2, 4, 8, 16 s.
     expect(h.sleeps).toEqual([999, 1998, 3996, 7992, 15984]);
-    expect(error.message).toBe('app 1234567: GET settings failed after 6 attempts: 502 Bad Gateway');
+    expect(error.message).toBe('app 1234567: GET channel-connection settings failed after 6 attempts: 502 Bad Gateway');
     expect(error).toMatchObject({ status: 502, attempts: 6 });
   });
 
@@ -124,7 +125,7 @@ describe('transient failures', () => {
       .get(V3_PATH).query(true).replyWithError(socketError('ECONNRESET', 'socket hang up'))
       .get(V3_PATH).query(true).reply(200, settings);
     const h = harness();
-    await expect(h.client.get(V3)).resolves.toEqual(settings);
+    await expect(h.client.get(V3)).resolves.toEqual(remote);
     expect(scope.isDone()).toBe(true);
     expect(h.sleeps).toHaveLength(1);
     expect(h.logs[0]).toContain('ECONNRESET');
@@ -133,23 +134,28 @@ describe('transient failures', () => {
   it('names the host when it cannot be reached, after 6 attempts', async () => {
     nock(BASE).get(V3_PATH).query(true).times(6).replyWithError(socketError('ECONNREFUSED'));
     const error = await rejection(harness().client.get(V3));
-    expect(error.message).toBe('app 1234567: GET settings failed after 6 attempts: could not reach api.hubapi.com (ECONNREFUSED)');
+    expect(error.message).toBe('app 1234567: GET channel-connection settings failed after 6 attempts: could not reach api.hubapi.com (ECONNREFUSED)');
   });
 
   it('does not retry an unknown host', async () => {
     nock(BASE).get(V3_PATH).query(true).replyWithError(socketError('ENOTFOUND'));
     const h = harness();
     const error = await rejection(h.client.get(V3));
-    expect(error.message).toBe('app 1234567: GET settings failed: could not reach api.hubapi.com (ENOTFOUND)');
+    expect(error.message).toBe('app 1234567: GET channel-connection settings failed: could not reach api.hubapi.com (ENOTFOUND)');
     expect(h.sleeps).toEqual([]);
   });
 
-  it('times out every request and says after how long', async () => {
+  it('times out a request, says after how long, and gives up on a host silent for a whole timeout', async () => {
     nock(BASE).get(V3_PATH).query(true).times(6).delay(200).reply(200, settings);
+    // The fake clock only moves in sleep(): the first retry waits 500 ms,
+    // longer than the 20 ms timeout, with no answer in between.
     const h = harness({ timeoutMs: 20 });
     const error = await rejection(h.client.get(V3));
-    expect(error.message).toBe('app 1234567: GET settings failed after 6 attempts: timed out after 0.02s');
-    expect(h.sleeps).toHaveLength(5);
+    expect(error.message).toBe(
+      'app 1234567: GET channel-connection settings failed after 2 attempts: timed out after 0.02s; gave up: api.hubapi.com timed out: no answer for 0.5 s (2 requests in a row failed)',
+    );
+    expect(error).toMatchObject({ rerunnable: true, notAttempted: false, attempts: 2 });
+    expect(h.sleeps).toHaveLength(1);
   });
 });
 
@@ -166,16 +172,17 @@ describe('writes whose outcome is unknown', () => {
     const h = harness();
     const created = await h.client.create(V3, settings);
     expect(posts).toBe(1);
-    expect(created).toMatchObject(settings);
+    // The first POST took effect: a write was made.
+    expect(created).toMatchObject({ remote: remote, wrote: true });
     expect(scope.pendingMocks()).toHaveLength(1); // the second POST was never sent
   });
 
   it('retries a POST after a reset when the re-read finds nothing', async () => {
     const scope = nock(BASE)
       .post(V3_PATH).query(true).replyWithError(socketError('ECONNRESET'))
-      .get(V3_PATH).query(true).reply(404)
+      .get(V3_PATH).query(true).reply(404, NOT_FOUND)
       .post(V3_PATH).query(true).reply(201, settings);
-    await expect(harness().client.create(V3, settings)).resolves.toEqual(settings);
+    await expect(harness().client.create(V3, settings)).resolves.toEqual({ remote, wrote: true });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -185,7 +192,7 @@ describe('writes whose outcome is unknown', () => {
       .get(V3_PATH).query(true).reply(200, settings);
     // Long enough for the re-read to answer on a loaded machine.
     const h = harness({ timeoutMs: 250 });
-    await expect(h.client.update(V3, { isReady: true })).resolves.toEqual(settings);
+    await expect(h.client.update(V3, { isReady: true })).resolves.toEqual({ remote, wrote: true });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -197,8 +204,8 @@ describe('writes whose outcome is unknown', () => {
         deletes++;
         return [503, ''];
       })
-      .get(V3_PATH).query(true).reply(404);
-    await expect(harness().client.delete(V3)).resolves.toBeUndefined();
+      .get(V3_PATH).query(true).reply(404, NOT_FOUND);
+    await expect(harness().client.delete(V3)).resolves.toEqual({ remote: null, wrote: true });
     expect(deletes).toBe(1);
   });
 
@@ -206,7 +213,7 @@ describe('writes whose outcome is unknown', () => {
     const scope = nock(BASE)
       .patch(V3_PATH).query(true).reply(429, tenSecondly, { 'Retry-After': '1' })
       .patch(V3_PATH).query(true).reply(200, settings);
-    await expect(harness().client.update(V3, { url: settings.url })).resolves.toEqual(settings);
+    await expect(harness().client.update(V3, { url: settings.url })).resolves.toEqual({ remote, wrote: true });
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -223,24 +230,32 @@ describe('POST when settings exist', () => {
       })
       .query(true)
       .reply(200, settings);
-    await expect(harness().client.create(V3, settings)).resolves.toEqual(settings);
+    await expect(harness().client.create(V3, settings)).resolves.toEqual({ remote, wrote: true });
     expect(patchBody).toStrictEqual({ url: settings.url });
     expect(scope.isDone()).toBe(true);
   });
 
-  it('resolves a 400 with equal settings without any PATCH', async () => {
+  it('resolves a 400 with equal settings without any PATCH: no write was made', async () => {
     const scope = nock(BASE)
       .post(V3_PATH).query(true).reply(400, { status: 'error', message: 'already configured', category: 'VALIDATION_ERROR' })
       .get(V3_PATH).query(true).reply(200, settings);
-    await expect(harness().client.create(V3, settings)).resolves.toEqual(settings);
+    await expect(harness().client.create(V3, settings)).resolves.toEqual({ remote, wrote: false });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('a 409 whose re-read already matches is wrote: false ("already as planned"), with no PATCH', async () => {
+    const scope = nock(BASE)
+      .post(V3_PATH).query(true).reply(409, { status: 'error', message: 'Settings already exist', category: 'CONFLICT', correlationId: 'c409' })
+      .get(V3_PATH).query(true).reply(200, { ...settings, createdAt: '2024-04-30 12:01', portalCount: 2 });
+    await expect(harness().client.create(V3, settings)).resolves.toEqual({ remote: { ...remote, createdAt: '2024-04-30 12:01' }, wrote: false });
     expect(scope.isDone()).toBe(true);
   });
 
   it('lets the 400 stand when the re-read finds no settings', async () => {
     nock(BASE)
       .post(V3_PATH).query(true).reply(400, { status: 'error', message: 'url must be https', category: 'VALIDATION_ERROR', errors: [{ message: 'url: must use https' }] })
-      .get(V3_PATH).query(true).reply(404);
+      .get(V3_PATH).query(true).reply(404, NOT_FOUND);
     const error = await rejection(harness().client.create(V3, settings));
-    expect(error.message).toBe('app 1234567: POST settings failed: 400 VALIDATION_ERROR: url must be https (url: must use https)');
+    expect(error.message).toBe('app 1234567: POST channel-connection settings failed: 400 VALIDATION_ERROR: url must be https (url: must use https)');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
 import { assertCredentials, DEFAULT_BASE_URL, requireCredential, resolveBaseUrl } from '../../../src/hubspot/credentials.js';
-import { FLAVOURS } from '../../../src/hubspot/flavours.js';
+import { AUTH_MODE_TABLE } from '../../../src/hubspot/auth-modes.js';
+import { resourcePath } from '../../../src/hubspot/resource-path.js';
 
 function thrown(fn: () => unknown): UserError {
   try {
@@ -13,27 +14,39 @@ function thrown(fn: () => unknown): UserError {
   throw new Error('expected a UserError');
 }
 
-describe('FLAVOURS', () => {
-  it('builds each flavour\'s path and places its credential', () => {
-    expect(FLAVOURS.v3.settingsPath(42)).toBe('/crm/v3/extensions/calling/42/settings/channel-connection');
-    expect(FLAVOURS.v3.authorize('k')).toEqual({ headers: {}, searchParams: { hapikey: 'k' } });
-    expect(FLAVOURS['2026-03'].settingsPath(42)).toBe('/crm/extensions/calling/2026-03/42/settings/channel-connection');
-    expect(FLAVOURS['2026-03'].authorize('t')).toEqual({ headers: { authorization: 'Bearer t' }, searchParams: {} });
+describe('AUTH_MODE_TABLE and resourcePath', () => {
+  it('places each auth mode\'s credential', () => {
+    expect(AUTH_MODE_TABLE['developer-api-key'].authorize('k')).toEqual({ headers: {}, searchParams: { hapikey: 'k' } });
+    expect(AUTH_MODE_TABLE['access-token'].authorize('t')).toEqual({ headers: { authorization: 'Bearer t' }, searchParams: {} });
+  });
+
+  it('builds the path from the version prefix, the app and the resource segment', () => {
+    expect(resourcePath({ appId: 42, apiVersion: 'v3', resource: 'channel-connection' })).toBe('/crm/v3/extensions/calling/42/settings/channel-connection');
+    expect(resourcePath({ appId: 42, apiVersion: '2025-09', resource: 'calling-settings' })).toBe('/crm/extensions/calling/2025-09/42/settings');
+    expect(resourcePath({ appId: 42, apiVersion: '2026-09', resource: 'recording-settings' })).toBe('/crm/extensions/calling/2026-09/42/settings/recording');
   });
 });
 
 describe('assertCredentials', () => {
   it('passes when every needed variable is set', () => {
-    expect(() => assertCredentials([{ appId: 1, apiVersion: 'v3' }], { HUBSPOT_DEVELOPER_API_KEY: 'k' })).not.toThrow();
+    expect(() => assertCredentials([{ appId: 1, apiVersion: 'v3', auth: 'developer-api-key' }], { HUBSPOT_DEVELOPER_API_KEY: 'k' })).not.toThrow();
+  });
+
+  it('the auth mode picks the variable, not the version', () => {
+    expect(() => assertCredentials([{ appId: 1, apiVersion: 'v3', auth: 'access-token' }], { HUBSPOT_ACCESS_TOKEN: 't' })).not.toThrow();
+    expect(thrown(() => assertCredentials([{ appId: 1, apiVersion: '2026-09', auth: 'developer-api-key' }], { HUBSPOT_ACCESS_TOKEN: 't' })).message).toBe(
+      'missing HubSpot credential:\n  HUBSPOT_DEVELOPER_API_KEY is not set: the developer API key needed by app 1',
+    );
   });
 
   it('names each missing variable and the apps that need it', () => {
     const error = thrown(() =>
       assertCredentials(
         [
-          { appId: 3, apiVersion: 'v3' },
-          { appId: 1, apiVersion: 'v3' },
-          { appId: 2, apiVersion: '2026-03' },
+          { appId: 3, apiVersion: 'v3', auth: 'developer-api-key' },
+          { appId: 1, apiVersion: '2026-03', auth: 'developer-api-key' },
+          { appId: 3, apiVersion: 'v3', auth: 'developer-api-key' },
+          { appId: 2, apiVersion: '2026-03', auth: 'access-token' },
         ],
         { HUBSPOT_ACCESS_TOKEN: '' },
       ),
@@ -43,12 +56,14 @@ describe('assertCredentials', () => {
         '  HUBSPOT_DEVELOPER_API_KEY is not set: the developer API key needed by apps 1, 3\n' +
         '  HUBSPOT_ACCESS_TOKEN is not set: the access token needed by app 2',
     );
-    expect(error.hint).toContain('HUBSPOT_DEVELOPER_API_KEY and HUBSPOT_ACCESS_TOKEN');
+    expect(error.hint).toBe(
+      'Export HUBSPOT_DEVELOPER_API_KEY and HUBSPOT_ACCESS_TOKEN before running hscc (auth developer-api-key reads HUBSPOT_DEVELOPER_API_KEY; auth access-token reads HUBSPOT_ACCESS_TOKEN).',
+    );
   });
 
   it('requireCredential returns the secret or names the variable', () => {
-    expect(requireCredential({ appId: 1, apiVersion: '2026-03' }, { HUBSPOT_ACCESS_TOKEN: 't' })).toBe('t');
-    expect(thrown(() => requireCredential({ appId: 1, apiVersion: '2026-03' }, {})).message).toContain('HUBSPOT_ACCESS_TOKEN is not set');
+    expect(requireCredential({ appId: 1, auth: 'access-token' }, { HUBSPOT_ACCESS_TOKEN: 't' })).toBe('t');
+    expect(thrown(() => requireCredential({ appId: 1, auth: 'access-token' }, {})).message).toContain('HUBSPOT_ACCESS_TOKEN is not set');
   });
 });
 
@@ -70,6 +85,13 @@ describe('resolveBaseUrl', () => {
     const message = thrown(() => resolveBaseUrl('https://api.hubapi.com/?hapikey=sekret-key', env)).message;
     expect(message).not.toContain('sekret-key');
     expect(message).toContain('must not have a query');
-    expect(thrown(() => resolveBaseUrl('https://me:pw@api.hubapi.com', env)).message).not.toContain('pw');
+    expect(thrown(() => resolveBaseUrl('https://me:pw@api.hubapi.com', env)).message).toBe('--base-url "https://api.hubapi.com" must not contain a user name or password');
+  });
+
+  it('reports a URL that does not parse without its userinfo', () => {
+    expect(thrown(() => resolveBaseUrl('https://me:s3cr3t-pass@api.hubapi.com:99999/x', {})).message).toBe('--base-url "https://api.hubapi.com:99999/x" is not a URL');
+    expect(thrown(() => resolveBaseUrl(undefined, { HUBSPOT_API_BASE_URL: 'https://me:p@ss@[::1' })).message).toBe('HUBSPOT_API_BASE_URL "https://[::1" is not a URL');
+    // An @ in the path is not userinfo.
+    expect(thrown(() => resolveBaseUrl('ftp://host/a@b', {})).message).toBe('--base-url "ftp://host/a@b" must use http: or https:');
   });
 });

@@ -1,0 +1,100 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import got, { RequestError, TimeoutError } from 'got';
+import { isRecord } from '../is-record.js';
+import type { HttpMethod } from './errors.js';
+
+/** Answer bodies above this many bytes are an error (DESIGN.md "The HubSpot API": 1 MiB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** One complete HTTP answer, body as text. */
+export interface Reply {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** How one attempt ended. Never holds got's error, whose options carry the URL with `hapikey`. */
+export type AttemptResult =
+  | { kind: 'reply'; reply: Reply }
+  /**
+   * No complete answer: `phase` `request` before any response headers (a
+   * refused or reset connection, a timeout), `body` after them (the answer
+   * was cut off, or timed out while being read).
+   */
+  | { kind: 'network'; code: string; timedOut: boolean; phase: 'request' | 'body' }
+  /** The body passed MAX_BODY_BYTES (or its Content-Length said it would); reading stopped there. */
+  | { kind: 'too-large'; status: number; declaredBytes: number | undefined };
+
+export interface AttemptRequest {
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  searchParams: Record<string, string>;
+  /** A JSON body, sent when defined. */
+  json?: unknown;
+}
+
+/**
+ * Creates the function that sends one request and reads its answer. The
+ * body is streamed and reading stops at MAX_BODY_BYTES, so memory stays
+ * bounded whatever the server sends; `timeoutMs` bounds the whole attempt,
+ * connection to last body byte, so a trickling or stalled body ends too.
+ * got's own retries and redirects are off: the client's policy decides both.
+ */
+export function createTransport(timeoutMs: number): (request: AttemptRequest) => Promise<AttemptResult> {
+  const http = got.extend({
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    timeout: { request: timeoutMs },
+  });
+
+  return (request) =>
+    new Promise<AttemptResult>((resolve) => {
+      let settled = false;
+      let status: number | undefined;
+      let statusText = '';
+      let headers: IncomingHttpHeaders = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stream = http.stream(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(Object.keys(request.searchParams).length > 0 ? { searchParams: request.searchParams } : {}),
+        ...(request.json === undefined ? {} : { json: request.json }),
+      });
+      const finish = (result: AttemptResult) => {
+        if (settled) return;
+        settled = true;
+        resolve(result);
+        if (result.kind !== 'reply') stream.destroy();
+      };
+      stream.on('response', (response: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders }) => {
+        status = response.statusCode;
+        statusText = response.statusMessage ?? '';
+        headers = response.headers;
+        const declared = Number(headers['content-length']);
+        if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) finish({ kind: 'too-large', status, declaredBytes: declared });
+      });
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          finish({ kind: 'too-large', status: status ?? 0, declaredBytes: undefined });
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        finish({ kind: 'reply', reply: { status: status ?? 0, statusText, headers, body: Buffer.concat(chunks).toString('utf8') } });
+      });
+      stream.on('error', (error: unknown) => {
+        const phase = status === undefined ? 'request' : 'body';
+        if (error instanceof TimeoutError) finish({ kind: 'network', code: error.code, timedOut: true, phase });
+        else if (error instanceof RequestError) finish({ kind: 'network', code: error.code, timedOut: false, phase });
+        else finish({ kind: 'network', code: isRecord(error) && typeof error.code === 'string' ? error.code : 'ERR_REQUEST', timedOut: false, phase });
+      });
+      // got does not end a body-less DELETE (or PATCH) stream by itself.
+      if (request.json === undefined && request.method !== 'GET') stream.end();
+    });
+}
