@@ -147,7 +147,10 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
   } catch (error) {
     // Bugs must surface as bugs, not as a failed change.
     if (!isUserError(error)) throw error;
-    const failure: NonNullable<ChangeOutcome['error']> = { message: error.message, rerunnable: rerunnableOf(error) };
+    // Views name the app and resource of each outcome; the client's message starts with the app.
+    const prefix = `app ${change.appId}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    const failure: NonNullable<ChangeOutcome['error']> = { message, rerunnable: rerunnableOf(error) };
     if (error.correlationId !== undefined) failure.correlationId = error.correlationId;
     return { applied: false, error: failure };
   }

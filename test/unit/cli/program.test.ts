@@ -124,7 +124,6 @@ describe('argv → command options', () => {
     [['import']],
     [['plan', '--format', 'yaml']],
     [['show']],
-    [['validate', '--base-url', 'http://127.0.0.1:1']],
     [['nonsense']],
   ])('rejects %j without dispatching', async (argv) => {
     const { call, err } = await parse(argv);

@@ -1,37 +1,76 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build-plan.js';
+import type { ChangeKey, ChangeOutcome, WebhookFinding } from '../../../src/plan/model.js';
 import { renderJson, toPlanJson } from '../../../src/render/json.js';
-import { app, remote, settings } from '../../helpers/builders.js';
+import { app, calling, present, remote, settings } from '../../helpers/builders.js';
 
 const plan = buildPlan(
-  [app(2, { settings: settings({ isReady: false }) }), app(1), app(3)],
-  new Map([
-    [1, null],
-    [2, remote()],
-    [3, remote()],
+  [
+    app(2, { resources: { 'channel-connection': present(settings({ isReady: false })), 'calling-settings': present(calling()) } }),
+    app(1),
+    app(3),
+  ],
+  new Map<ChangeKey, ReturnType<typeof remote> | null>([
+    ['1/channel-connection', null],
+    ['2/calling-settings', remote(calling())],
+    ['2/channel-connection', remote()],
+    ['3/channel-connection', remote()],
   ]),
 );
 
+const finding = (status: WebhookFinding['status'], portalId?: number): WebhookFinding => ({
+  status,
+  url: 'https://calls.example.com/hubspot',
+  ...(portalId === undefined ? {} : { portalId }),
+  missing: [],
+  unexpected: [],
+  changedFriendlyName: [],
+});
+
 describe('toPlanJson', () => {
-  it('has the DESIGN.md shape', () => {
+  it('has the DESIGN.md shape: one change per app and resource, in order', () => {
     const json = toPlanJson({ kind: 'plan', plan, configPaths: ['a.yaml'] });
     expect(json.formatVersion).toBe(1);
-    expect(json.summary).toEqual({ create: 1, update: 1, delete: 0, noop: 1 });
-    expect(json.changes.map((c) => c.appId)).toEqual([1, 2, 3]);
-    expect(json.changes[0]).toMatchObject({ appId: 1, action: 'create', before: null, after: { url: expect.any(String), isReady: true } });
+    expect(json.summary).toEqual({ create: 1, update: 1, delete: 0, noop: 2 });
+    expect(json.changes.map((c) => `${c.appId} ${c.resource}`)).toEqual(['1 channel-connection', '2 calling-settings', '2 channel-connection', '3 channel-connection']);
+    expect(json.changes[0]).toMatchObject({ appId: 1, action: 'create', before: null, after: { url: expect.any(String), isReady: true }, auth: 'developer-api-key' });
+    expect(json.changes[2]?.impacts).toEqual([{ kind: 'greyed-out', message: expect.any(String), warning: true }]);
     // no-op changes carry before and after, equal.
-    expect(json.changes[2]?.before).toEqual(json.changes[2]?.after);
+    expect(json.changes[1]?.before).toEqual(json.changes[1]?.after);
     expect(json.changes[0]).not.toHaveProperty('applied');
+    expect(json).not.toHaveProperty('targets');
   });
 
-  it('adds applied (and error) per change for apply', () => {
-    const outcomes = new Map([
-      [1, { applied: true }],
-      [2, { applied: false, error: { message: 'boom', correlationId: 'c-1' } }],
+  it('adds applied, note and error per change for apply, and marks an interrupted run', () => {
+    const outcomes = new Map<ChangeKey, ChangeOutcome>([
+      ['1/channel-connection', { applied: true }],
+      ['2/channel-connection', { applied: false, error: { message: 'boom', correlationId: 'c-1', rerunnable: false } }],
+      ['3/channel-connection', { applied: false, note: 'already as planned' }],
     ]);
-    const json = toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes });
-    expect(json.changes.map((c) => c.applied)).toEqual([true, false, false]);
-    expect(json.changes[1]?.error).toEqual({ message: 'boom', correlationId: 'c-1' });
+    const json = toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes, interrupted: true });
+    expect(json.changes.map((c) => c.applied)).toEqual([true, false, false, false]);
+    expect(json.changes[2]?.error).toEqual({ message: 'boom', correlationId: 'c-1', rerunnable: false });
+    expect(json.changes[3]?.note).toBe('already as planned');
+    expect(json.interrupted).toBe(true);
+  });
+
+  it('drift counts drifted apps and puts webhook findings on the channel connection', () => {
+    const webhooks = new Map([
+      [3, [finding('match'), finding('mismatch', 42)]],
+      [1, [finding('match')]],
+    ]);
+    const json = toPlanJson({ kind: 'drift', plan, configPaths: [], webhooks });
+    // App 1 is absent, app 2 differs, app 3's portal 42 answers other numbers.
+    expect(json.summary.drifted).toBe(3);
+    const app3 = json.changes.find((c) => c.appId === 3);
+    expect(app3?.webhook?.status).toBe('mismatch');
+    expect(app3?.webhook?.levels.map((l) => l.portalId)).toEqual([undefined, 42]);
+    expect(json.changes.find((c) => c.resource === 'calling-settings')).not.toHaveProperty('webhook');
+  });
+
+  it('says when the plan is partial', () => {
+    const targeted = buildPlan([app(1)], new Map([['1/channel-connection', null]]), { targets: [1] });
+    expect(toPlanJson({ kind: 'plan', plan: targeted, configPaths: [] }).targets).toEqual([1]);
   });
 
   it('round-trips through JSON text unchanged', () => {

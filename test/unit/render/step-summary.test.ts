@@ -115,12 +115,12 @@ describe('appendReportToStepSummary', () => {
   it('writes what failed for a failed run, scrubbed', () => {
     const appended: string[] = [];
     const deps = { sizeOf: () => 0, appendFile: (_: string, data: string) => void appended.push(data) };
-    const failure = { kind: 'plan' as const, configPaths: ['envs/*.yaml'], failure: { message: 'GET /crm/v3/x?hapikey=sekrit answered 401' } };
-    appendReportToStepSummary((options) => renderFailureMarkdown(failure, options), { GITHUB_STEP_SUMMARY: 's.md', HUBSPOT_DEVELOPER_API_KEY: 'sekrit' }, deps);
+    const failure = { kind: 'plan' as const, configPaths: ['envs/*.yaml'], failure: { message: 'GET /crm/v3/x?hapikey=sekrit-developer-key-01 answered 401' } };
+    appendReportToStepSummary((options) => renderFailureMarkdown(failure, options), { GITHUB_STEP_SUMMARY: 's.md', HUBSPOT_DEVELOPER_API_KEY: 'sekrit-developer-key-01' }, deps);
     expect(appended[0]).toContain('<!-- hscc:plan envs/*.yaml -->');
     expect(appended[0]).toContain('**hscc plan failed.**');
     expect(appended[0]).toContain('hapikey=[REDACTED] answered 401');
-    expect(appended[0]).not.toContain('sekrit');
+    expect(appended[0]).not.toContain('sekrit-developer-key-01');
   });
 
   it('warns, never throws, on an unwritable file', () => {
