@@ -131,8 +131,9 @@ class Emulator {
   readonly #now: () => number;
   readonly #log: ((line: string) => void) | undefined;
   /**
-   * Defence in depth for logged paths: credentials never travel in a path,
-   * but a client that puts one there (a mangled URL) must not see it logged.
+   * Defence in depth for logged paths and the state file: credentials never
+   * travel in a path or a field, but a client that puts one there (a mangled
+   * URL, a webhook URL with the key in it) must not find it on disk or in a log.
    */
   readonly #scrub: (text: string) => string;
   /** Aborted by close(), so pending latency waits end at once. */
@@ -197,7 +198,7 @@ class Emulator {
   persist(): string | undefined {
     if (this.#statePath === undefined) return undefined;
     try {
-      writeStateFile(this.#statePath, this.store.snapshot());
+      writeStateFile(this.#statePath, this.store.snapshot(), this.#scrub);
       return undefined;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

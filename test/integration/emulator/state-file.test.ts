@@ -162,6 +162,22 @@ describe('--state file', () => {
     expect(Object.keys(readStateFile(statePath).apps).length).toBeGreaterThanOrEqual(acked);
   }, 60_000);
 
+  it('never writes a configured credential to the state file, even one a client put in a field', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    const key = 'sekrit-key-123';
+    const emulator = await startEmulator({ statePath, credentials: { apiKey: key } });
+    const response = await fetch(`${emulator.url}/crm/v3/extensions/calling/4/settings/channel-connection?hapikey=${key}`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `https://help-desk.example/hook?key=${key}`, isReady: true }),
+    });
+    expect(response.status).toBe(200);
+    await emulator.close();
+    const text = readFileSync(statePath, 'utf8');
+    expect(text).not.toContain(key);
+    expect(readStateFile(statePath).apps['4']?.['channel-connection']?.fields.url).toBe('https://help-desk.example/hook?key=[REDACTED]');
+  });
+
   it('refuses to start on an unreadable state file', async () => {
     const d = dir();
     // A directory cannot be read as a file (works for root too, unlike chmod).
