@@ -1,7 +1,8 @@
 // `hscc emulator`: runs the local HubSpot API emulator until SIGINT/SIGTERM.
 import { isIPv4 } from 'node:net';
 import { UserError } from '../errors.js';
-import { HUBSPOT_DEFAULT_RATE_LIMIT, startEmulator, type EmulatorCredentials } from '../emulator/server.js';
+import { HUBSPOT_DEFAULT_RATE_LIMIT } from '../emulator/rate-limit.js';
+import { startEmulator, type EmulatorCredentials } from '../emulator/server.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import type { EmulatorOptions, RateLimitSpec } from './options.js';
 
@@ -13,21 +14,6 @@ import type { EmulatorOptions, RateLimitSpec } from './options.js';
 export interface EmulatorCommandOptions extends Omit<EmulatorOptions, 'rateLimit'> {
   readOnlyToken?: string | undefined;
   rateLimit: RateLimitSpec | 'none' | undefined;
-}
-
-/**
- * Parses a `--rate-limit` value: `N/INTERVAL_MS` (e.g. `100/10000`) or
- * `none`. Returns the problem as text for the CLI to report.
- */
-export function parseRateLimitOption(text: string): { ok: true; value: RateLimitSpec | 'none' } | { ok: false; problem: string } {
-  const trimmed = text.trim();
-  if (trimmed.toLowerCase() === 'none') return { ok: true, value: 'none' };
-  const match = /^(\d+)\/(\d+)$/.exec(trimmed);
-  if (match === null) return { ok: false, problem: `expected N/INTERVAL_MS such as 100/10000, or none; got "${text}".` };
-  const max = Number(match[1]);
-  const intervalMs = Number(match[2]);
-  if (max < 1 || intervalMs < 1) return { ok: false, problem: 'both the limit and the interval must be positive.' };
-  return { ok: true, value: { max, intervalMs } };
 }
 
 /**

@@ -58,9 +58,6 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** HubSpot's default burst limit for an app: 100 requests per rolling 10 s. */
-export const HUBSPOT_DEFAULT_RATE_LIMIT: RateLimitSpec = { max: 100, intervalMs: 10_000 };
-
 /** How long in-flight requests may finish after close() before their sockets are cut. */
 const CLOSE_GRACE_MS = 1000;
 /** The scope a write needs; a read-only token has only `developers-read`. */

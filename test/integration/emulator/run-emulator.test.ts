@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loopbackAddress, parseRateLimitOption, runEmulator, type EmulatorCommandOptions } from '../../../src/commands/emulator.js';
+import { loopbackAddress, runEmulator, type EmulatorCommandOptions } from '../../../src/commands/emulator.js';
+import { parseRateLimitOption } from '../../../src/emulator/rate-limit.js';
 import { UserError } from '../../../src/errors.js';
 import { memoryRuntime, type MemoryRuntime } from '../../helpers/memory-runtime.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
