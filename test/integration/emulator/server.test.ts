@@ -463,6 +463,16 @@ describe('startEmulator', () => {
       expect((await call(emulator)).status).toBe(404);
     });
 
+    it('hits every resource and version alike, in arrival order', async () => {
+      const emulator = await start({ faults: ['*:3:503', 'GET:1:delay=50'] });
+      const statuses = [];
+      for (const resource of RESOURCES) statuses.push((await call(emulator, { resource: resource.name, apiVersion: '2026-09', auth: 'bearer' })).status);
+      expect(statuses).toEqual([503, 503, 503]);
+      const started = performance.now();
+      expect((await call(emulator, { resource: 'recording-settings' })).status).toBe(404);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    });
+
     it('sends Retry-After on a status fault when the spec asks for it', async () => {
       const emulator = await start({ faults: ['POST:1:503+retry-after=0', 'GET:1:503'] });
       const withHeader = await call(emulator, { method: 'POST', body: { url: 'https://x.example.com', isReady: true } });
