@@ -100,8 +100,7 @@ interface Outcome {
 function writeOutcome(result: StoreWriteResult, resource: ResourceDescriptor, appId: number): Outcome {
   if (result.ok) return { status: 200, body: result.json };
   if (result.error === 'conflict') {
-    const message = `${resource.title} already exist for app ${appId}; use PATCH to change them.`;
-    return { status: 409, body: errorBody('CONFLICT', message.charAt(0).toUpperCase() + message.slice(1)) };
+    return { status: 409, body: errorBody('CONFLICT', `The ${resource.title} of app ${appId} already exist; use PATCH to change them.`) };
   }
   return { status: 404, body: notFoundBody(resource, appId) };
 }
@@ -234,7 +233,7 @@ class Emulator {
       entry.resource = route.resource.name;
       entry.appId = appId ?? null;
     }
-    // Checked now, acted on after faults (which answer before auth, as before).
+    // Checked now for the rate-limit headers; acted on after faults, which answer before auth.
     const auth = authenticate(req, query, this.#credentials);
     const limiter = this.#limiter;
     // Answers that don't count against the limit still report the caller's window.
@@ -243,7 +242,7 @@ class Emulator {
 
     const allowed = allowedMethods(route);
     if (!allowed.includes(method)) {
-      const what = route.kind === 'resource' ? `${route.resource.title}` : 'this route';
+      const what = route.kind === 'resource' ? route.resource.title : 'this route';
       const message = `${method} is not supported for ${what}; use ${allowed.join(', ')}.`;
       sendJson(res, 405, errorBody('VALIDATION_ERROR', message), { allow: allowed.join(', '), ...peek() });
       return;
