@@ -1,9 +1,20 @@
 // `hscc emulator`: runs the local HubSpot API emulator until SIGINT/SIGTERM.
 import { isIPv4 } from 'node:net';
 import { UserError } from '../errors.js';
+import { HUBSPOT_DEFAULT_RATE_LIMIT } from '../emulator/rate-limit.js';
 import { startEmulator, type EmulatorCredentials } from '../emulator/server.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import type { EmulatorOptions } from './options.js';
+import type { EmulatorOptions, RateLimitSpec } from './options.js';
+
+/**
+ * The options of `hscc emulator`. Beyond EmulatorOptions: `--read-only-token`
+ * and `--rate-limit none` (no limit, no rate-limit headers); an omitted
+ * `--rate-limit` means HubSpot's default, 100 requests per 10 s.
+ */
+export interface EmulatorCommandOptions extends Omit<EmulatorOptions, 'rateLimit'> {
+  readOnlyToken?: string | undefined;
+  rateLimit: RateLimitSpec | 'none' | undefined;
+}
 
 /**
  * The address to bind for a loopback host, or undefined for any other host:
@@ -23,10 +34,12 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /** Flags win over the environment; with neither, any non-empty credential is accepted. */
-export function emulatorCredentials(options: EmulatorOptions, env: Runtime['env']): EmulatorCredentials {
+export function emulatorCredentials(options: EmulatorCommandOptions, env: Runtime['env']): EmulatorCredentials {
   return {
     apiKey: nonEmpty(options.apiKey) ?? nonEmpty(env.HUBSPOT_DEVELOPER_API_KEY),
     accessToken: nonEmpty(options.accessToken) ?? nonEmpty(env.HUBSPOT_ACCESS_TOKEN),
+    // No environment fallback: a read-only token is only ever a test's deliberate choice.
+    readOnlyToken: nonEmpty(options.readOnlyToken),
   };
 }
 
@@ -35,17 +48,18 @@ export function emulatorCredentials(options: EmulatorOptions, env: Runtime['env'
  * stdout line once listening, one access-log line per request on stderr, and
  * on SIGINT/SIGTERM closes gracefully (saving `--state`) and exits 0.
  */
-export async function runEmulator(options: EmulatorOptions, runtime: Runtime): Promise<CommandResult> {
+export async function runEmulator(options: EmulatorCommandOptions, runtime: Runtime): Promise<CommandResult> {
   const host = loopbackAddress(options.host);
   if (host === undefined) {
     throw new UserError(`--host ${options.host} is not a loopback address; the emulator only listens on 127.0.0.0/8, ::1 or localhost.`);
   }
   const credentials = emulatorCredentials(options, runtime.env);
+  const rateLimit = options.rateLimit === 'none' ? undefined : (options.rateLimit ?? HUBSPOT_DEFAULT_RATE_LIMIT);
   const emulator = await startEmulator({
     host,
     port: options.port,
     credentials,
-    rateLimit: options.rateLimit,
+    rateLimit,
     latencyMs: options.latencyMs,
     faults: options.faults,
     statePath: options.state,
@@ -58,9 +72,11 @@ export async function runEmulator(options: EmulatorOptions, runtime: Runtime): P
   const accepts = (name: string, value: string | undefined): string =>
     value === undefined ? `any ${name}` : `the configured ${name}`;
   const state = options.state === undefined ? '' : `; state in ${options.state}`;
+  const readOnly = credentials.readOnlyToken === undefined ? '' : ', and the configured read-only token';
+  const limit = rateLimit === undefined ? 'no rate limit' : `rate limit ${rateLimit.max} per ${rateLimit.intervalMs} ms`;
   runtime.stderr.write(
     `hscc emulator listening on ${emulator.url} (accepting ${accepts('API key', credentials.apiKey)} and ` +
-      `${accepts('access token', credentials.accessToken)}${state}). Press Ctrl+C to stop.\n`,
+      `${accepts('access token', credentials.accessToken)}${readOnly}; ${limit}${state}). Press Ctrl+C to stop.\n`,
   );
 
   const signal = await new Promise<string>((resolve) => {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestCounters } from './counters.js';
 import { parseFaultCount, parseFaultKind, parseFaultMethod, type FaultQueue } from './faults.js';
 import { readBody, sendEmpty, sendJson } from './http-io.js';
+import type { RequestLog } from './request-log.js';
 import { errorBody } from './responses.js';
 import type { EmulatorStore } from './store.js';
 import { parseEmulatorState, parseJsonBody, type FieldErrorJson } from './validation.js';
@@ -16,9 +17,10 @@ export interface ControlContext {
   store: EmulatorStore;
   faults: FaultQueue;
   counters: RequestCounters;
+  requestLog: RequestLog;
   /** Saves the state file, if any; returns the problem when that failed. */
   persist(): string | undefined;
-  /** Clears state, faults, counters and rate-limit windows. */
+  /** Clears state, faults, counters, the request log and rate-limit windows. */
   reset(): void;
 }
 
@@ -26,6 +28,7 @@ const ROUTES: Record<string, readonly string[]> = {
   state: ['GET', 'PUT'],
   faults: ['GET', 'POST'],
   requests: ['GET'],
+  'request-log': ['GET'],
   reset: ['POST'],
 };
 
@@ -95,6 +98,9 @@ export async function handleControl(
       return;
     case 'GET requests':
       sendJson(res, 200, context.counters.toJson());
+      return;
+    case 'GET request-log':
+      sendJson(res, 200, context.requestLog.toJson());
       return;
     case 'POST reset':
       context.reset();

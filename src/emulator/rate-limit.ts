@@ -1,5 +1,25 @@
 // HubSpot's burst limit: a rolling window per credential (e.g. 100 or 190
-// requests per 10 s), reported in X-HubSpot-RateLimit-* headers.
+// requests per 10 s), reported in X-HubSpot-RateLimit-* headers. Pure and
+// light (a type import only), so the CLI can parse `--rate-limit` without loading the server.
+import type { RateLimitSpec } from '../commands/options.js';
+
+/** HubSpot's default burst limit for an app: 100 requests per rolling 10 s. */
+export const HUBSPOT_DEFAULT_RATE_LIMIT: RateLimitSpec = { max: 100, intervalMs: 10_000 };
+
+/**
+ * Parses a `--rate-limit` value: `N/INTERVAL_MS` (e.g. `100/10000`) or
+ * `none`. Returns the problem as text for the CLI to report.
+ */
+export function parseRateLimitOption(text: string): { ok: true; value: RateLimitSpec | 'none' } | { ok: false; problem: string } {
+  const trimmed = text.trim();
+  if (trimmed.toLowerCase() === 'none') return { ok: true, value: 'none' };
+  const match = /^(\d+)\/(\d+)$/.exec(trimmed);
+  if (match === null) return { ok: false, problem: `expected N/INTERVAL_MS such as 100/10000, or none; got "${text}".` };
+  const max = Number(match[1]);
+  const intervalMs = Number(match[2]);
+  if (max < 1 || intervalMs < 1) return { ok: false, problem: 'both the limit and the interval must be positive.' };
+  return { ok: true, value: { max, intervalMs } };
+}
 
 /** What the limiter says about one request. */
 export interface RateLimitVerdict {

@@ -21,6 +21,25 @@ export function errorBody(category: string, message: string, errors?: FieldError
   return body;
 }
 
+/**
+ * HubSpot's 403 for a token without a scope the call needs: `errors[0].context`
+ * names the scopes, e.g. `developers-write` for a write with a read-only token.
+ */
+export function missingScopesBody(scopes: readonly string[]): HubSpotErrorJson {
+  return errorBody(
+    'MISSING_SCOPES',
+    `This app hasn't been granted all required scopes to make this call. Missing scope: ${scopes.join(', ')}.`,
+    [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: scopes } }],
+  );
+}
+
+/**
+ * The answer to a path HubSpot has no route for: an HTML page, as a wrong
+ * proxy prefix or host would give, deliberately not HubSpot's JSON error
+ * shape, so a client can tell "wrong URL" from "resource absent".
+ */
+export const NOT_FOUND_PAGE = '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n';
+
 /** HubSpot's 429 body; `TEN_SECONDLY_ROLLING` means retry later, `DAILY` means stop. */
 export function rateLimitBody(policy: 'TEN_SECONDLY_ROLLING' | 'DAILY'): HubSpotErrorJson {
   const message =

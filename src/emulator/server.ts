@@ -1,19 +1,23 @@
-// The emulator's HTTP server: HubSpot's channel-connection settings API in
-// both flavours, plus the control API. Behaviour is specified in SPEC.md.
+// The emulator's HTTP server: HubSpot's calling-extension settings API for
+// every resource, version and auth, plus the control API. Behaviour is
+// specified in SPEC.md.
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimitSpec } from '../commands/options.js';
 import { UserError } from '../errors.js';
+import { createScrubber } from '../runtime/secrets.js';
+import type { FieldValue, ResourceDescriptor } from '../resources/index.js';
 import { CONTROL_PREFIX, handleControl, type ControlContext } from './control.js';
 import { RequestCounters } from './counters.js';
 import { FaultQueue, parseFaultSpec } from './faults.js';
-import { JSON_CONTENT_TYPE, readBody, sendEmpty, sendJson } from './http-io.js';
+import { JSON_CONTENT_TYPE, readBody, sendEmpty, sendHtml, sendJson } from './http-io.js';
 import { RollingRateLimiter, type RateLimitVerdict } from './rate-limit.js';
-import { categoryForStatus, errorBody, rateLimitBody } from './responses.js';
-import { isAccepted, matchApiRoute, type EmulatorCredentials } from './routes.js';
-import { readStateFile, writeStateFile } from './state-file.js';
-import { EmulatorStore, type WriteResult } from './store.js';
+import { RequestLog, type RequestLogEntry } from './request-log.js';
+import { categoryForStatus, errorBody, missingScopesBody, NOT_FOUND_PAGE, rateLimitBody } from './responses.js';
+import { authenticate, matchApiRoute, type ApiRoute, type EmulatorCredentials, type ResourceRoute } from './routes.js';
+import { readStateFile, removeStaleTempFiles, writeStateFile } from './state-file.js';
+import { EmulatorStore, type StoreWriteResult } from './store.js';
 import { parseAppId, parseJsonBody, validateCreateBody, validateUpdateBody } from './validation.js';
 
 export type { EmulatorCredentials } from './routes.js';
@@ -25,7 +29,11 @@ export interface EmulatorConfig {
   /** 0 (default) picks a free port. */
   port?: number;
   credentials?: EmulatorCredentials;
-  /** Per-credential rolling window; undefined means no limit and no rate-limit headers. */
+  /**
+   * Per-credential rolling window; undefined means no limit and no
+   * rate-limit headers (`hscc emulator` passes HubSpot's default unless
+   * `--rate-limit none`).
+   */
   rateLimit?: RateLimitSpec | undefined;
   /** Added to every API response, milliseconds. */
   latencyMs?: number;
@@ -35,7 +43,7 @@ export interface EmulatorConfig {
   statePath?: string | undefined;
   /** Epoch milliseconds, for timestamps and the rate-limit window (default Date.now). */
   now?: () => number;
-  /** Receives one access-log line per request (method, path without query, status, ms). */
+  /** Receives one access-log line per request (method, path without query, status, ms): never a credential. */
   log?: (line: string) => void;
 }
 
@@ -50,13 +58,16 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const API_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
-const ALLOW = API_METHODS.join(', ');
-const ROUTES_HINT =
-  'Channel-connection settings live at /crm/v3/extensions/calling/{appId}/settings/channel-connection ' +
-  'and /crm/extensions/calling/2026-03/{appId}/settings/channel-connection.';
 /** How long in-flight requests may finish after close() before their sockets are cut. */
 const CLOSE_GRACE_MS = 1000;
+/** The scope a write needs; a read-only token has only `developers-read`. */
+const WRITE_SCOPE = 'developers-write';
+
+/** The methods a route answers (recording settings have no DELETE: HubSpot's API cannot delete them). */
+function allowedMethods(route: ApiRoute): readonly string[] {
+  if (route.kind === 'recording-ready') return ['POST'];
+  return route.resource.deletable ? ['GET', 'POST', 'PATCH', 'DELETE'] : ['GET', 'POST', 'PATCH'];
+}
 
 function rateLimitHeaders(verdict: RateLimitVerdict): OutgoingHttpHeaders {
   return {
@@ -66,8 +77,17 @@ function rateLimitHeaders(verdict: RateLimitVerdict): OutgoingHttpHeaders {
   };
 }
 
-function notFoundBody(appId: number) {
-  return errorBody('OBJECT_NOT_FOUND', `No channel connection settings exist for app ${appId}.`);
+function notFoundBody(resource: ResourceDescriptor, appId: number) {
+  return errorBody('OBJECT_NOT_FOUND', `No ${resource.title} exist for app ${appId}.`);
+}
+
+/** A whole-looking answer for the `truncated` fault when the app has nothing stored. */
+function sampleJson(resource: ResourceDescriptor, stamp: string): string {
+  const sample: Record<string, FieldValue> = {};
+  for (const field of resource.fields) {
+    sample[field.name] = field.type === 'boolean' ? false : field.type === 'integer' ? 1 : 'https://example.com/sample/%s';
+  }
+  return JSON.stringify({ ...sample, createdAt: stamp, updatedAt: stamp });
 }
 
 /** An API response decided by the handler, sent in one place. */
@@ -77,13 +97,12 @@ interface Outcome {
   body?: unknown;
 }
 
-function writeOutcome(result: WriteResult, appId: number): Outcome {
-  if (result.ok) return { status: 200, body: result.settings };
+function writeOutcome(result: StoreWriteResult, resource: ResourceDescriptor, appId: number): Outcome {
+  if (result.ok) return { status: 200, body: result.json };
   if (result.error === 'conflict') {
-    const message = `Channel connection settings already exist for app ${appId}; use PATCH to change them.`;
-    return { status: 409, body: errorBody('CONFLICT', message) };
+    return { status: 409, body: errorBody('CONFLICT', `The ${resource.title} of app ${appId} already exist; use PATCH to change them.`) };
   }
-  return { status: 404, body: notFoundBody(appId) };
+  return { status: 404, body: notFoundBody(resource, appId) };
 }
 
 function parseFaults(specs: readonly string[]): FaultQueue {
@@ -100,12 +119,19 @@ class Emulator {
   readonly store: EmulatorStore;
   readonly #faults: FaultQueue;
   readonly #counters = new RequestCounters();
+  readonly #requestLog = new RequestLog();
   readonly #limiter: RollingRateLimiter | undefined;
   readonly #credentials: EmulatorCredentials;
   readonly #latencyMs: number;
   readonly #statePath: string | undefined;
   readonly #now: () => number;
   readonly #log: ((line: string) => void) | undefined;
+  /**
+   * Defence in depth for logged paths and the state file: credentials never
+   * travel in a path or a field, but a client that puts one there (a mangled
+   * URL, a webhook URL with the key in it) must not find it on disk or in a log.
+   */
+  readonly #scrub: (text: string) => string;
   /** Aborted by close(), so pending latency waits end at once. */
   readonly #closing = new AbortController();
   readonly #control: ControlContext;
@@ -119,16 +145,23 @@ class Emulator {
     this.#latencyMs = config.latencyMs ?? 0;
     this.#statePath = config.statePath;
     this.#log = config.log;
-    if (this.#statePath !== undefined) this.store.load(readStateFile(this.#statePath));
+    const secrets = [this.#credentials.apiKey, this.#credentials.accessToken, this.#credentials.readOnlyToken];
+    this.#scrub = createScrubber(secrets.filter((secret): secret is string => secret !== undefined));
+    if (this.#statePath !== undefined) {
+      removeStaleTempFiles(this.#statePath);
+      this.store.load(readStateFile(this.#statePath));
+    }
     this.#control = {
       store: this.store,
       faults: this.#faults,
       counters: this.#counters,
+      requestLog: this.#requestLog,
       persist: () => this.persist(),
       reset: () => {
         this.store.clear();
         this.#faults.clear();
         this.#counters.reset();
+        this.#requestLog.clear();
         this.#limiter?.clear();
       },
     };
@@ -142,14 +175,18 @@ class Emulator {
     const query = queryAt === -1 ? '' : rawUrl.slice(queryAt + 1);
     const method = req.method ?? 'GET';
     const isControl = path.startsWith(CONTROL_PREFIX);
+    const loggedPath = this.#scrub(path);
+    const entry = isControl ? undefined : this.#requestLog.begin(method, loggedPath);
     if (!isControl) this.#counters.begin(method);
     res.once('close', () => {
       if (!isControl) this.#counters.end();
-      // The query is never logged: it carries the hapikey.
-      const status = res.writableFinished ? String(res.statusCode) : 'reset';
-      this.#log?.(`${method} ${path} ${status} ${Math.round(performance.now() - started)}ms`);
+      const answered = res.writableFinished;
+      if (entry !== undefined && answered) entry.status = res.statusCode;
+      // Neither the query (hapikey) nor any header (bearer token) is ever logged.
+      this.#log?.(`${method} ${loggedPath} ${answered ? String(res.statusCode) : 'reset'} ${Math.round(performance.now() - started)}ms`);
     });
-    const work = isControl ? handleControl(req, res, path, method, this.#control) : this.#api(req, res, path, query, method);
+    const work =
+      entry === undefined ? handleControl(req, res, path, method, this.#control) : this.#api(req, res, path, query, method, entry);
     work.catch((error: unknown) => this.#fail(res, error));
   };
 
@@ -157,7 +194,7 @@ class Emulator {
   persist(): string | undefined {
     if (this.#statePath === undefined) return undefined;
     try {
-      writeStateFile(this.#statePath, this.store.snapshot());
+      writeStateFile(this.#statePath, this.store.snapshot(), this.#scrub);
       return undefined;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -183,21 +220,31 @@ class Emulator {
     sendJson(res, 500, errorBody('INTERNAL_ERROR', `The emulator failed: ${reason}`));
   }
 
-  async #api(req: IncomingMessage, res: ServerResponse, path: string, query: string, method: string): Promise<void> {
+  async #api(req: IncomingMessage, res: ServerResponse, path: string, query: string, method: string, entry: RequestLogEntry): Promise<void> {
     const route = matchApiRoute(path);
     if (route === undefined) {
-      sendJson(res, 404, errorBody('NOT_FOUND', `No API route ${path}. ${ROUTES_HINT}`));
+      // Not HubSpot's JSON shape on purpose: a wrong base URL must never read as "absent".
+      sendHtml(res, 404, NOT_FOUND_PAGE);
       return;
     }
-    const { flavour } = route;
-    const credential = flavour.credential(req, query);
+    entry.apiVersion = route.apiVersion;
+    const appId = route.kind === 'resource' ? parseAppId(route.appIdText) : undefined;
+    if (route.kind === 'resource') {
+      entry.resource = route.resource.name;
+      entry.appId = appId ?? null;
+    }
+    // Checked now for the rate-limit headers; acted on after faults, which answer before auth.
+    const auth = authenticate(req, query, this.#credentials);
     const limiter = this.#limiter;
-    const limitKey = credential ?? '';
-    // Responses that don't count against the limit still report it.
-    const peek = (): OutgoingHttpHeaders => (limiter === undefined ? {} : rateLimitHeaders(limiter.peek(limitKey, this.#now())));
+    // Answers that don't count against the limit still report the caller's window.
+    const peek = (): OutgoingHttpHeaders =>
+      limiter === undefined ? {} : rateLimitHeaders(limiter.peek(auth.ok ? auth.limitKey : '', this.#now()));
 
-    if (!API_METHODS.includes(method)) {
-      sendJson(res, 405, errorBody('VALIDATION_ERROR', `${method} is not supported here; use ${ALLOW}.`), { allow: ALLOW, ...peek() });
+    const allowed = allowedMethods(route);
+    if (!allowed.includes(method)) {
+      const what = route.kind === 'resource' ? route.resource.title : 'this route';
+      const message = `${method} is not supported for ${what}; use ${allowed.join(', ')}.`;
+      sendJson(res, 405, errorBody('VALIDATION_ERROR', message), { allow: allowed.join(', '), ...peek() });
       return;
     }
 
@@ -217,11 +264,11 @@ class Emulator {
         sendJson(res, 429, rateLimitBody('DAILY'), peek());
         return;
       case 'truncated': {
-        const appId = parseAppId(route.appIdText);
         const stamp = new Date(this.#now()).toISOString();
         const full =
-          (appId === undefined ? undefined : this.store.getJson(appId)) ??
-          JSON.stringify({ url: 'https://example.com/help-desk', isReady: false, createdAt: stamp, updatedAt: stamp });
+          route.kind === 'resource'
+            ? ((appId === undefined ? undefined : this.store.getJson(appId, route.resource.name)) ?? sampleJson(route.resource, stamp))
+            : JSON.stringify({ status: 'ok' });
         sendJson(res, 200, full.slice(0, Math.floor(full.length / 2)), peek());
         return;
       }
@@ -229,15 +276,15 @@ class Emulator {
         break;
     }
 
-    if (!isAccepted(credential, flavour.expected(this.#credentials))) {
-      const message = credential === undefined || credential === '' ? flavour.missingMessage : flavour.invalidMessage;
-      sendJson(res, 401, errorBody('INVALID_AUTHENTICATION', message), peek());
+    if (!auth.ok) {
+      sendJson(res, 401, errorBody('INVALID_AUTHENTICATION', auth.message), peek());
       return;
     }
+    entry.auth = auth.auth;
 
     let headers: OutgoingHttpHeaders = {};
     if (limiter !== undefined) {
-      const verdict = limiter.take(limitKey, this.#now());
+      const verdict = limiter.take(auth.limitKey, this.#now());
       headers = rateLimitHeaders(verdict);
       if (!verdict.allowed) {
         this.#counters.rateLimited();
@@ -246,15 +293,20 @@ class Emulator {
       }
     }
 
-    const appId = parseAppId(route.appIdText);
-    if (appId === undefined) {
-      const errors = [{ message: 'appId must be a positive 32-bit integer.', in: 'appId' }];
-      const message = `Invalid appId "${route.appIdText}": expected a positive 32-bit integer.`;
-      sendJson(res, 400, errorBody('VALIDATION_ERROR', message, errors), headers);
+    if (auth.readOnly && method !== 'GET') {
+      sendJson(res, 403, missingScopesBody([WRITE_SCOPE]), headers);
       return;
     }
 
-    const outcome = await this.#perform(req, method, appId);
+    let outcome: Outcome;
+    if (route.kind === 'recording-ready') {
+      outcome = await this.#markRecordingReady(req);
+    } else if (appId === undefined) {
+      const errors = [{ message: 'appId must be a positive 32-bit integer.', in: 'appId' }];
+      outcome = { status: 400, body: errorBody('VALIDATION_ERROR', `Invalid appId "${route.appIdText}": expected a positive 32-bit integer.`, errors) };
+    } else {
+      outcome = await this.#perform(req, method, route, appId, entry);
+    }
     if (fault?.type === 'error-after-write' && outcome.status < 300) {
       this.#sendFault(res, 500, headers);
       return;
@@ -264,29 +316,43 @@ class Emulator {
   }
 
   /** The request's effect on the store, and the answer HubSpot would give. */
-  async #perform(req: IncomingMessage, method: string, appId: number): Promise<Outcome> {
+  async #perform(req: IncomingMessage, method: string, route: ResourceRoute, appId: number, entry: RequestLogEntry): Promise<Outcome> {
+    const { resource } = route;
     if (method === 'GET') {
-      const json = this.store.getJson(appId);
-      return json === undefined ? { status: 404, body: notFoundBody(appId) } : { status: 200, body: json };
+      const json = this.store.getJson(appId, resource.name);
+      return json === undefined ? { status: 404, body: notFoundBody(resource, appId) } : { status: 200, body: json };
     }
     if (method === 'DELETE') {
-      if (!this.store.delete(appId).ok) return { status: 404, body: notFoundBody(appId) };
+      if (!this.store.delete(appId, resource.name).ok) return { status: 404, body: notFoundBody(resource, appId) };
+      entry.wrote = true;
       return this.#saved({ status: 204 });
     }
     const body = await readBody(req);
     if (!body.ok) return { status: 413, body: errorBody('VALIDATION_ERROR', 'The request body is larger than 1 MiB.') };
     const json = parseJsonBody(body.text);
     if (!json.ok) return { status: 400, body: errorBody('VALIDATION_ERROR', json.message, json.errors) };
-    if (method === 'POST') {
-      const settings = validateCreateBody(json.value);
-      if (!settings.ok) return { status: 400, body: errorBody('VALIDATION_ERROR', settings.message, settings.errors) };
-      const result = this.store.create(appId, settings.value);
-      return result.ok ? this.#saved(writeOutcome(result, appId)) : writeOutcome(result, appId);
+    const fields = method === 'POST' ? validateCreateBody(resource, json.value) : validateUpdateBody(resource, json.value);
+    if (!fields.ok) return { status: 400, body: errorBody('VALIDATION_ERROR', fields.message, fields.errors) };
+    const result =
+      method === 'POST' ? this.store.create(appId, resource.name, fields.value) : this.store.update(appId, resource.name, fields.value);
+    if (!result.ok) return writeOutcome(result, resource, appId);
+    entry.wrote = true;
+    return this.#saved(writeOutcome(result, resource, appId));
+  }
+
+  /** `POST …/recordings/ready {engagementId}`: HubSpot answers 204; nothing is stored. */
+  async #markRecordingReady(req: IncomingMessage): Promise<Outcome> {
+    const body = await readBody(req);
+    if (!body.ok) return { status: 413, body: errorBody('VALIDATION_ERROR', 'The request body is larger than 1 MiB.') };
+    const json = parseJsonBody(body.text);
+    if (!json.ok) return { status: 400, body: errorBody('VALIDATION_ERROR', json.message, json.errors) };
+    const value = json.value as { engagementId?: unknown } | null;
+    const id = typeof value === 'object' && value !== null && !Array.isArray(value) ? value.engagementId : undefined;
+    if (!Number.isInteger(id) || (id as number) < 1 || Object.keys(value as object).length !== 1) {
+      const errors = [{ message: 'engagementId must be a positive integer, and the only field.', in: 'engagementId' }];
+      return { status: 400, body: errorBody('VALIDATION_ERROR', 'Invalid input: engagementId must be a positive integer.', errors) };
     }
-    const patch = validateUpdateBody(json.value);
-    if (!patch.ok) return { status: 400, body: errorBody('VALIDATION_ERROR', patch.message, patch.errors) };
-    const result = this.store.update(appId, patch.value);
-    return result.ok ? this.#saved(writeOutcome(result, appId)) : writeOutcome(result, appId);
+    return { status: 204 };
   }
 
   /** After a successful write: persist, or report that the state file could not be saved. */

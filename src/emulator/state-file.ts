@@ -1,6 +1,6 @@
 // The `--state FILE` edge: the only emulator module that touches the disk.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { EmulatorStateInput, EmulatorStateJson } from './store.js';
@@ -37,24 +37,75 @@ export function readStateFile(path: string): EmulatorStateInput {
   const parsed = parseEmulatorState(json);
   if (!parsed.ok) {
     throw new UserError(`the emulator state file ${path} is not an emulator state: ${parsed.problem}`, {
-      hint: 'expected {"apps": {"<appId>": {"url": "...", "isReady": true}}}; fix the file or delete it.',
+      hint: 'expected {"apps": {"<appId>": {"<resource name>": {...fields}}}}; fix the file or delete it.',
     });
   }
   return parsed.state;
 }
 
+/** The temp-file name of one write: hidden, beside the target, unique per write. */
+function tempNameOf(path: string): string {
+  return `.${basename(path)}.${randomUUID()}.tmp`;
+}
+
+const TEMP_SUFFIX = /^\.(.+)\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
 /**
- * Writes the state atomically: a temp file in the same directory, then a
- * rename over the target, so a crash leaves either the old or the new file.
- * Throws the file system's error.
+ * Removes the temp files that writes of `path` left behind when the process
+ * died mid-write (`kill -9`). Only names {@link writeStateFile} makes for
+ * this very file are touched. A directory that cannot be listed is left to
+ * the first read or write to report.
  */
-export function writeStateFile(path: string, state: EmulatorStateJson): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+export function removeStaleTempFiles(path: string): void {
+  const dir = dirname(path);
+  let names: string[];
   try {
-    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (TEMP_SUFFIX.exec(name)?.[1] === basename(path)) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Writes the state atomically and durably: the whole document goes to a temp
+ * file in the same directory, which is fsynced, then renamed over the target,
+ * and the directory is fsynced, so a crash at any point leaves either the old
+ * or the new file, whole. `scrub` runs over the text first, so a credential
+ * a client wrote into a field never reaches the disk. Throws the file
+ * system's error.
+ */
+export function writeStateFile(path: string, state: EmulatorStateJson, scrub: (text: string) => string = (text) => text): void {
+  const temp = join(dirname(path), tempNameOf(path));
+  try {
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      const data = Buffer.from(`${scrub(JSON.stringify(state, null, 2))}\n`);
+      let written = 0;
+      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+/** Makes the rename itself durable; some file systems refuse to fsync a directory, which is harmless here. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // EISDIR/EINVAL/EPERM on some platforms: the data itself is already synced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -1,37 +1,41 @@
-import type { ManagedSettings } from '../config/model.js';
+import { RESOURCES, resourceNamed, type FieldValue, type Fields, type ResourceName } from '../resources/index.js';
 
-/** The settings of one app as the emulator holds and serves them. */
-export interface StoredSettings {
-  readonly url: string;
-  readonly isReady: boolean;
+/** One resource of one app as the emulator holds and serves it. */
+export interface StoredResource {
+  /** The descriptor's fields, in descriptor order. */
+  readonly fields: Fields;
   /** ISO-8601 (UTC, `Z`), or whatever a loaded state file held. */
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
-/** Settings as accepted by {@link EmulatorStore.load}: timestamps default to "now". */
-export interface StoredSettingsInput extends ManagedSettings {
-  createdAt?: string;
-  updatedAt?: string;
-}
+/** A resource's wire shape (GET body, state file): its fields plus `createdAt` and `updatedAt`. */
+export type StoredResourceJson = Readonly<Record<string, FieldValue>>;
 
-/** The wire shape of the whole state (control API and `--state` file): appId → settings. */
+/** The wire shape of the whole state (control API and `--state` file): appId → resource name → resource. */
 export interface EmulatorStateJson {
-  apps: Record<string, StoredSettings>;
+  apps: Record<string, Partial<Record<ResourceName, StoredResourceJson>>>;
 }
 
-/** What {@link EmulatorStore.load} accepts: the state shape with optional timestamps. */
+/** A resource as accepted by {@link EmulatorStore.load}: timestamps default to "now". */
+export interface StoredResourceInput {
+  fields: Fields;
+  createdAt?: string | undefined;
+  updatedAt?: string | undefined;
+}
+
+/** What {@link EmulatorStore.load} accepts, already checked by `parseEmulatorState`. */
 export interface EmulatorStateInput {
-  apps: Record<string, StoredSettingsInput>;
+  apps: Record<string, Partial<Record<ResourceName, StoredResourceInput>>>;
 }
 
 /** The outcome of a create or update. */
-export type WriteResult =
-  | { ok: true; settings: StoredSettings }
+export type StoreWriteResult =
+  | { ok: true; resource: StoredResource; json: string }
   | { ok: false; error: 'not-found' | 'conflict' };
 
-/** The outcome of a delete. */
-export type DeleteResult = { ok: true } | { ok: false; error: 'not-found' };
+/** The outcome of a delete; `not-deletable` for a resource HubSpot cannot delete (recording settings). */
+export type StoreDeleteResult = { ok: true } | { ok: false; error: 'not-found' | 'not-deletable' };
 
 export interface EmulatorStoreOptions {
   /** Epoch milliseconds; defaults to Date.now. */
@@ -39,21 +43,36 @@ export interface EmulatorStoreOptions {
 }
 
 interface Entry {
-  settings: StoredSettings;
+  resource: StoredResource;
   /** The GET body, serialised once per write so reads cost nothing. */
   json: string;
 }
 
+/** The descriptor's fields of `input`, in descriptor order; fields the descriptor does not know are dropped. */
+function orderedFields(name: ResourceName, input: Fields): Fields {
+  const fields: Record<string, FieldValue> = {};
+  for (const field of resourceNamed(name).fields) {
+    const value = input[field.name];
+    if (value !== undefined) fields[field.name] = value;
+  }
+  return Object.freeze(fields);
+}
+
+function toJson(resource: StoredResource): StoredResourceJson {
+  return { ...resource.fields, createdAt: resource.createdAt, updatedAt: resource.updatedAt };
+}
+
 /**
- * HubSpot's channel-connection settings as a pure in-memory model: at most
- * one settings object per app, `createdAt` set on create and `updatedAt` on
- * every successful write. Operations return result values; nothing throws.
- * The server and the test client in test/helpers share it, so unit tests and
+ * HubSpot's calling-extension settings as a pure in-memory model: per app
+ * and per resource (read from the descriptors, never named here) at most one
+ * object, `createdAt` set on create and `updatedAt` changed by every
+ * successful write. Operations return result values; nothing throws. The
+ * server and the test client in test/helpers share it, so unit tests and
  * end-to-end tests agree on what HubSpot does.
  */
 export class EmulatorStore {
   readonly #now: () => number;
-  readonly #apps = new Map<number, Entry>();
+  readonly #apps = new Map<number, Map<ResourceName, Entry>>();
   /** Last timestamp handed out; writes never reuse one, so `updatedAt` always changes. */
   #lastWriteMs = Number.NEGATIVE_INFINITY;
 
@@ -61,85 +80,100 @@ export class EmulatorStore {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Number of apps with settings. */
+  /** Number of apps holding at least one resource. */
   get size(): number {
     return this.#apps.size;
   }
 
-  /** The app's settings, or undefined when it has none. */
-  get(appId: number): StoredSettings | undefined {
-    return this.#apps.get(appId)?.settings;
+  /** The app's resource, or undefined when it has none. */
+  get(appId: number, resource: ResourceName): StoredResource | undefined {
+    return this.#apps.get(appId)?.get(resource)?.resource;
   }
 
-  /** The JSON text of {@link get}, cached per write (the fast path of GET). */
-  getJson(appId: number): string | undefined {
-    return this.#apps.get(appId)?.json;
+  /** The JSON text of the GET answer for {@link get}, cached per write (the fast path of GET). */
+  getJson(appId: number, resource: ResourceName): string | undefined {
+    return this.#apps.get(appId)?.get(resource)?.json;
   }
 
-  /** POST: creates the settings; `conflict` when the app already has some. */
-  create(appId: number, settings: ManagedSettings): WriteResult {
-    if (this.#apps.has(appId)) return { ok: false, error: 'conflict' };
+  /** POST: creates the resource from `fields`; `conflict` when the app already has it. Precondition: fields validated. */
+  create(appId: number, resource: ResourceName, fields: Fields): StoreWriteResult {
+    if (this.get(appId, resource) !== undefined) return { ok: false, error: 'conflict' };
     const stamp = this.#stamp(undefined);
-    return { ok: true, settings: this.#put(appId, { url: settings.url, isReady: settings.isReady, createdAt: stamp, updatedAt: stamp }) };
+    return this.#put(appId, resource, { fields: orderedFields(resource, fields), createdAt: stamp, updatedAt: stamp });
   }
 
-  /** PATCH: changes the given fields; `not-found` when the app has no settings. */
-  update(appId: number, patch: Partial<ManagedSettings>): WriteResult {
-    const current = this.#apps.get(appId)?.settings;
+  /** PATCH: changes the given fields; `not-found` when the app does not have the resource. */
+  update(appId: number, resource: ResourceName, patch: Fields): StoreWriteResult {
+    const current = this.get(appId, resource);
     if (current === undefined) return { ok: false, error: 'not-found' };
-    return {
-      ok: true,
-      settings: this.#put(appId, {
-        url: patch.url ?? current.url,
-        isReady: patch.isReady ?? current.isReady,
-        createdAt: current.createdAt,
-        updatedAt: this.#stamp(current.updatedAt),
-      }),
-    };
+    return this.#put(appId, resource, {
+      fields: orderedFields(resource, { ...current.fields, ...patch }),
+      createdAt: current.createdAt,
+      updatedAt: this.#stamp(current.updatedAt),
+    });
   }
 
-  /** DELETE: removes the settings; `not-found` when there were none. */
-  delete(appId: number): DeleteResult {
-    return this.#apps.delete(appId) ? { ok: true } : { ok: false, error: 'not-found' };
+  /** DELETE: removes the resource; `not-found` when there was none, `not-deletable` when HubSpot has no DELETE for it. */
+  delete(appId: number, resource: ResourceName): StoreDeleteResult {
+    if (!resourceNamed(resource).deletable) return { ok: false, error: 'not-deletable' };
+    const app = this.#apps.get(appId);
+    if (app === undefined || !app.delete(resource)) return { ok: false, error: 'not-found' };
+    if (app.size === 0) this.#apps.delete(appId);
+    return { ok: true };
   }
 
-  /** A copy of the whole state, apps in ascending appId order. */
+  /** A copy of the whole state: apps in ascending appId order, resources in descriptor order. */
   snapshot(): EmulatorStateJson {
-    const apps: Record<string, StoredSettings> = {};
+    const apps: EmulatorStateJson['apps'] = {};
     for (const appId of [...this.#apps.keys()].sort((a, b) => a - b)) {
-      const entry = this.#apps.get(appId);
-      if (entry !== undefined) apps[String(appId)] = entry.settings;
+      const app = this.#apps.get(appId);
+      if (app === undefined) continue;
+      const resources: Partial<Record<ResourceName, StoredResourceJson>> = {};
+      for (const descriptor of RESOURCES) {
+        const entry = app.get(descriptor.name);
+        if (entry !== undefined) resources[descriptor.name] = toJson(entry.resource);
+      }
+      apps[String(appId)] = resources;
     }
     return { apps };
   }
 
   /**
    * Replaces the whole state. Precondition: the input was checked by
-   * `parseEmulatorState` (appIds are positive int32 decimal strings).
+   * `parseEmulatorState` (appIds are positive int32 decimal strings, fields complete).
    */
   load(state: EmulatorStateInput): void {
     this.#apps.clear();
-    for (const [key, input] of Object.entries(state.apps)) {
-      // A missing timestamp takes the other one, else "now".
-      const fallback = input.createdAt ?? input.updatedAt ?? this.#stamp(undefined);
-      this.#put(Number(key), {
-        url: input.url,
-        isReady: input.isReady,
-        createdAt: input.createdAt ?? fallback,
-        updatedAt: input.updatedAt ?? fallback,
-      });
+    for (const [key, resources] of Object.entries(state.apps)) {
+      for (const descriptor of RESOURCES) {
+        const input = resources[descriptor.name];
+        if (input === undefined) continue;
+        // A missing timestamp takes the other one, else "now".
+        const fallback = input.createdAt ?? input.updatedAt ?? this.#stamp(undefined);
+        this.#put(Number(key), descriptor.name, {
+          fields: orderedFields(descriptor.name, input.fields),
+          createdAt: input.createdAt ?? fallback,
+          updatedAt: input.updatedAt ?? fallback,
+        });
+      }
     }
   }
 
-  /** Removes every app's settings. */
+  /** Removes every resource of every app. */
   clear(): void {
     this.#apps.clear();
   }
 
-  #put(appId: number, settings: StoredSettings): StoredSettings {
-    const frozen = Object.freeze({ ...settings });
-    this.#apps.set(appId, { settings: frozen, json: JSON.stringify(frozen) });
-    return frozen;
+  #put(appId: number, name: ResourceName, resource: StoredResource): StoreWriteResult {
+    const frozen = Object.freeze({ ...resource });
+    const json = JSON.stringify(toJson(frozen));
+    let app = this.#apps.get(appId);
+    if (app === undefined) {
+      app = new Map();
+      this.#apps.set(appId, app);
+    }
+    app.set(name, { resource: frozen, json });
+    return { ok: true, resource: frozen, json };
   }
 
   /** A fresh ISO timestamp, strictly after every earlier one and never equal to `previous`. */

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loopbackAddress, runEmulator } from '../../../src/commands/emulator.js';
-import type { EmulatorOptions } from '../../../src/commands/options.js';
+import { loopbackAddress, runEmulator, type EmulatorCommandOptions } from '../../../src/commands/emulator.js';
+import { parseRateLimitOption } from '../../../src/emulator/rate-limit.js';
 import { UserError } from '../../../src/errors.js';
 import { memoryRuntime, type MemoryRuntime } from '../../helpers/memory-runtime.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
-function options(overrides: Partial<EmulatorOptions> = {}): EmulatorOptions {
+function options(overrides: Partial<EmulatorCommandOptions> = {}): EmulatorCommandOptions {
   return {
     json: false,
     baseUrl: undefined,
@@ -83,7 +83,70 @@ describe('runEmulator', () => {
     await fetch(`${url}${path}?hapikey=k`, { method: 'POST', body: JSON.stringify({ url: 'https://a.example/', isReady: true }) });
     runtime.emit('SIGTERM');
     await running;
-    expect(JSON.parse(readFileSync(d.file('state.json'), 'utf8'))).toMatchObject({ apps: { '3': { url: 'https://a.example/', isReady: true } } });
+    expect(JSON.parse(readFileSync(d.file('state.json'), 'utf8'))).toMatchObject({
+      apps: { '3': { 'channel-connection': { url: 'https://a.example/', isReady: true } } },
+    });
+  });
+
+  it("limits to HubSpot's default, 100 requests per 10 s, unless --rate-limit says otherwise", async () => {
+    const runtime = memoryRuntime({ realSleep: true });
+    const running = runEmulator(options(), runtime);
+    const url = await firstLine(runtime, running);
+    const answer = await fetch(`${url}${path}?hapikey=k`);
+    expect(answer.headers.get('x-hubspot-ratelimit-max')).toBe('100');
+    expect(answer.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
+    expect(answer.headers.get('x-hubspot-ratelimit-remaining')).toBe('99');
+    const statuses = await Promise.all(Array.from({ length: 100 }, async () => (await fetch(`${url}${path}?hapikey=k`)).status));
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1);
+    const limited = await fetch(`${url}${path}?hapikey=k`);
+    expect(await limited.json()).toMatchObject({ policyName: 'TEN_SECONDLY_ROLLING' });
+    expect(runtime.err()).toContain('rate limit 100 per 10000 ms');
+    runtime.emit('SIGTERM');
+    await running;
+  });
+
+  it('lifts the limit and its headers with --rate-limit none', async () => {
+    const runtime = memoryRuntime({ realSleep: true });
+    const running = runEmulator(options({ rateLimit: 'none' }), runtime);
+    const url = await firstLine(runtime, running);
+    const statuses = await Promise.all(Array.from({ length: 150 }, async () => (await fetch(`${url}${path}?hapikey=k`)).status));
+    expect(new Set(statuses)).toEqual(new Set([404]));
+    expect((await fetch(`${url}${path}?hapikey=k`)).headers.get('x-hubspot-ratelimit-max')).toBeNull();
+    expect(runtime.err()).toContain('no rate limit');
+    runtime.emit('SIGTERM');
+    await running;
+  });
+
+  it('accepts --read-only-token for reads only and never logs it', async () => {
+    const runtime = memoryRuntime({ realSleep: true });
+    const running = runEmulator(options({ accessToken: 'full-token', readOnlyToken: 'read-token' }), runtime);
+    const url = await firstLine(runtime, running);
+    const bearer = (token: string, method = 'GET') =>
+      fetch(`${url}/crm/extensions/calling/2026-09/3/settings/recording`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+        body: method === 'GET' ? undefined : JSON.stringify({ urlToRetrieveAuthedRecording: 'https://r.example/%s' }),
+      });
+    expect((await bearer('read-token')).status).toBe(404);
+    expect((await bearer('read-token', 'POST')).status).toBe(403);
+    expect((await bearer('full-token', 'POST')).status).toBe(200);
+    runtime.emit('SIGTERM');
+    await running;
+    expect(runtime.err()).toContain('read-only token');
+    expect(runtime.err()).not.toMatch(/read-token|full-token/);
+  });
+
+  it.each([
+    ['none', 'none'],
+    ['NONE', 'none'],
+    ['100/10000', { max: 100, intervalMs: 10_000 }],
+    [' 300/1000 ', { max: 300, intervalMs: 1000 }],
+  ])('parses --rate-limit %j', (text, value) => {
+    expect(parseRateLimitOption(text)).toEqual({ ok: true, value });
+  });
+
+  it.each(['fast', '0/1000', '10/0', '10', '-1/5'])('refuses --rate-limit %j', (text) => {
+    expect(parseRateLimitOption(text).ok).toBe(false);
   });
 
   it('refuses a non-loopback host before listening', async () => {

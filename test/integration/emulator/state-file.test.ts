@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../src/emulator/server.js';
+import { readStateFile } from '../../../src/emulator/state-file.js';
 import { UserError } from '../../../src/errors.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
@@ -33,8 +38,8 @@ describe('--state file', () => {
     const first = await startEmulator({ statePath });
     expect((await post(first.url, 5, settings)).status).toBe(200);
     // Saved right after the write, not only on shutdown.
-    const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { apps: Record<string, unknown> };
-    expect(saved.apps['5']).toMatchObject(settings);
+    const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { apps: Record<string, Record<string, unknown>> };
+    expect(saved.apps['5']?.['channel-connection']).toMatchObject(settings);
     await first.close();
 
     const second = await startEmulator({ statePath });
@@ -42,7 +47,7 @@ describe('--state file', () => {
       const response = await fetch(`${second.url}/crm/extensions/calling/2026-03/5/settings/channel-connection`, {
         headers: { authorization: 'Bearer t' },
       });
-      expect(await response.json()).toEqual(saved.apps['5']);
+      expect(await response.json()).toEqual(saved.apps['5']?.['channel-connection']);
     } finally {
       await second.close();
     }
@@ -74,8 +79,8 @@ describe('--state file', () => {
     const d = dir();
     const statePath = d.file('nested-name.json');
     const emulator = await startEmulator({ statePath });
-    await fetch(`${emulator.url}/__emulator/state`, { method: 'PUT', body: JSON.stringify({ apps: { '9': settings } }) });
-    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ apps: { '9': settings } });
+    await fetch(`${emulator.url}/__emulator/state`, { method: 'PUT', body: JSON.stringify({ apps: { '9': { 'channel-connection': settings } } }) });
+    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ apps: { '9': { 'channel-connection': settings } } });
     await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
     await emulator.close();
     expect(JSON.parse(readFileSync(statePath, 'utf8'))).toEqual({ apps: {} });
@@ -83,7 +88,8 @@ describe('--state file', () => {
 
   it.each([
     ['not JSON', '{"apps": ', /is not valid JSON/],
-    ['the wrong shape', '{"apps": {"1": {"url": "https://a.example/"}}}', /is not an emulator state: apps\["1"\].isReady must be a boolean/],
+    ['the wrong shape', '{"apps": {"1": {"url": "https://a.example/"}}}', /is not an emulator state: apps\["1"\].isReady is missing/],
+    ['an unknown resource', '{"apps": {"1": {"video": {}}}}', /is not an emulator state: apps\["1"\] has an unknown resource "video"/],
     ['an array', '[]', /is not an emulator state/],
   ])('refuses to start on a state file that is %s, naming the file', async (_name, content, problem) => {
     const d = dir({ 'state.json': content });
@@ -94,6 +100,82 @@ describe('--state file', () => {
     expect((error as Error).message).toMatch(problem);
     // Not a silent reset: the file is untouched.
     expect(readFileSync(statePath, 'utf8')).toBe(content);
+  });
+
+  it('loads a state file of the older channel-connection-only shape and rewrites it in the new shape', async () => {
+    const old = { apps: { '5': { ...settings, createdAt: '2024-04-30T12:01:00Z', updatedAt: '2024-05-01T08:00:00Z' } } };
+    const d = dir({ 'state.json': JSON.stringify(old) });
+    const statePath = d.file('state.json');
+    const emulator = await startEmulator({ statePath });
+    const response = await fetch(`${emulator.url}/crm/v3/extensions/calling/5/settings/channel-connection?hapikey=k`);
+    expect(await response.json()).toEqual(old.apps['5']);
+    await emulator.close();
+    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toEqual({ apps: { '5': { 'channel-connection': old.apps['5'] } } });
+  });
+
+  it('removes the temp files of interrupted writes at start, and only those', async () => {
+    const d = dir({
+      'state.json': JSON.stringify({ apps: {} }),
+      '.state.json.0b7e2a57-4a4f-4c61-9f3a-1d2e3f4a5b6c.tmp': '{"apps": {"1": ',
+      '.other.json.0b7e2a57-4a4f-4c61-9f3a-1d2e3f4a5b6c.tmp': 'not ours',
+      'notes.tmp': 'not ours either',
+    });
+    const emulator = await startEmulator({ statePath: d.file('state.json') });
+    await emulator.close();
+    expect(readdirSync(d.path).sort()).toEqual(['.other.json.0b7e2a57-4a4f-4c61-9f3a-1d2e3f4a5b6c.tmp', 'notes.tmp', 'state.json']);
+  });
+
+  it('is never corrupt or shrunk after kill -9 mid-write, and the next start cleans up', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    // Node 20 cannot run TypeScript: bundle the child from source.
+    const child = d.file('state-writer.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./fixtures/state-writer.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: child,
+      logLevel: 'silent',
+    });
+    const writer = spawn(process.execPath, [child, statePath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let acked = 0;
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => writer.once('exit', (_code, signal) => resolve(signal)));
+    // Kill at an arbitrary point of the write loop, once the file is large enough that a write takes a while.
+    const target = 150 + Math.floor(Math.random() * 100);
+    for await (const line of createInterface({ input: writer.stdout })) {
+      const match = /^acked (\d+)$/.exec(line);
+      if (match === null) continue;
+      acked = Number(match[1]);
+      if (acked >= target) {
+        writer.kill('SIGKILL');
+        break;
+      }
+    }
+    expect(await exited).toBe('SIGKILL');
+    // Whole JSON of the right shape, holding at least every acknowledged write (each was on disk before its answer).
+    const state = readStateFile(statePath);
+    expect(Object.keys(state.apps).length).toBeGreaterThanOrEqual(acked);
+    const restarted = await startEmulator({ statePath });
+    await restarted.close();
+    expect(readdirSync(d.path).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(Object.keys(readStateFile(statePath).apps).length).toBeGreaterThanOrEqual(acked);
+  }, 60_000);
+
+  it('never writes a configured credential to the state file, even one a client put in a field', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    const key = 'sekrit-key-123';
+    const emulator = await startEmulator({ statePath, credentials: { apiKey: key } });
+    const response = await fetch(`${emulator.url}/crm/v3/extensions/calling/4/settings/channel-connection?hapikey=${key}`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `https://help-desk.example/hook?key=${key}`, isReady: true }),
+    });
+    expect(response.status).toBe(200);
+    await emulator.close();
+    const text = readFileSync(statePath, 'utf8');
+    expect(text).not.toContain(key);
+    expect(readStateFile(statePath).apps['4']?.['channel-connection']?.fields.url).toBe('https://help-desk.example/hook?key=[REDACTED]');
   });
 
   it('refuses to start on an unreadable state file', async () => {

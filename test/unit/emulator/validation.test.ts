@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { parseAppId, parseEmulatorState, parseJsonBody, validateCreateBody, validateUpdateBody } from '../../../src/emulator/validation.js';
+import { resourceNamed } from '../../../src/resources/index.js';
+
+const calling = resourceNamed('calling-settings');
+const recording = resourceNamed('recording-settings');
+const connection = resourceNamed('channel-connection');
+
+const callingFields = {
+  name: 'Acme Phone',
+  url: 'https://app.acme.example/dialer',
+  width: 400,
+  height: 600,
+  isReady: true,
+  supportsCustomObjects: false,
+  supportsInboundCalling: true,
+  usesCallingWindow: true,
+  usesRemote: true,
+};
 
 describe('parseAppId', () => {
   it.each([
@@ -22,69 +39,117 @@ describe('parseJsonBody', () => {
 });
 
 describe('validateCreateBody', () => {
-  it('defaults isReady to false', () => {
-    expect(validateCreateBody({ url: 'https://a.example/' })).toEqual({ ok: true, value: { url: 'https://a.example/', isReady: false } });
+  it('accepts every field of each resource', () => {
+    expect(validateCreateBody(calling, callingFields)).toEqual({ ok: true, value: callingFields });
+    expect(validateCreateBody(recording, { urlToRetrieveAuthedRecording: 'https://r.example/%s' }).ok).toBe(true);
+    expect(validateCreateBody(connection, { url: 'https://a.example/', isReady: false }).ok).toBe(true);
+  });
+
+  it('names every missing calling field in the message and in errors', () => {
+    const { width, usesRemote, ...partial } = callingFields;
+    void width;
+    void usesRemote;
+    const result = validateCreateBody(calling, partial);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('Missing required fields: width, usesRemote.');
+    expect(result.errors.map((e) => e.in)).toEqual(['width', 'usesRemote']);
   });
 
   it.each([
-    [{ isReady: true }, 'url'],
-    [{ url: '', isReady: true }, 'url'],
-    [{ url: 'not a url', isReady: true }, 'url'],
-    [{ url: 'ftp://a.example/', isReady: true }, 'url'],
-    [{ url: 42, isReady: true }, 'url'],
-    [{ url: 'https://a.example/', isReady: 'true' }, 'isReady'],
-    [{ url: 'https://a.example/', isReady: true, colour: 'red' }, 'colour'],
-  ])('rejects %j naming %s', (body, field) => {
-    const result = validateCreateBody(body);
+    [connection, { isReady: true }, 'url'],
+    [connection, { url: '', isReady: true }, 'url'],
+    [connection, { url: 'not a url', isReady: true }, 'url'],
+    [connection, { url: 'ftp://a.example/', isReady: true }, 'url'],
+    [connection, { url: 42, isReady: true }, 'url'],
+    [connection, { url: 'https://a.example/', isReady: 'true' }, 'isReady'],
+    [connection, { url: 'https://a.example/', isReady: true, colour: 'red' }, 'colour'],
+    [calling, { ...callingFields, width: 0 }, 'width'],
+    [calling, { ...callingFields, height: 1.5 }, 'height'],
+    [calling, { ...callingFields, name: '' }, 'name'],
+    [recording, { urlToRetrieveAuthedRecording: 7 }, 'urlToRetrieveAuthedRecording'],
+  ])('rejects a %s body %j naming %s', (resource, body, field) => {
+    const result = validateCreateBody(resource, body);
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors.map((e) => e.in)).toContain(field);
   });
 
-  it.each([[null], [[]], ['text'], [3]])('rejects the non-object %j', (body) => {
-    expect(validateCreateBody(body).ok).toBe(false);
+  it.each([null, [], 'text', 3])('rejects the non-object %j', (body) => {
+    expect(validateCreateBody(connection, body).ok).toBe(false);
   });
 });
 
 describe('validateUpdateBody', () => {
-  it('accepts either field alone', () => {
-    expect(validateUpdateBody({ isReady: true })).toEqual({ ok: true, value: { isReady: true } });
-    expect(validateUpdateBody({ url: 'http://127.0.0.1:9/x' })).toEqual({ ok: true, value: { url: 'http://127.0.0.1:9/x' } });
+  it('accepts any non-empty subset of known fields', () => {
+    expect(validateUpdateBody(calling, { width: 500 })).toEqual({ ok: true, value: { width: 500 } });
+    expect(validateUpdateBody(connection, { isReady: false })).toEqual({ ok: true, value: { isReady: false } });
   });
 
-  it('needs at least one field', () => {
-    const result = validateUpdateBody({});
-    expect(result.ok ? '' : result.message).toMatch(/At least one of url and isReady/);
+  it('rejects an empty patch, naming the fields it could hold', () => {
+    const result = validateUpdateBody(recording, {});
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.message).toContain('urlToRetrieveAuthedRecording');
   });
 
-  it('rejects unknown fields and bad types', () => {
-    expect(validateUpdateBody({ isReady: 1 }).ok).toBe(false);
-    expect(validateUpdateBody({ isReady: true, createdAt: 'x' }).ok).toBe(false);
+  it('rejects unknown fields and bad values', () => {
+    expect(validateUpdateBody(connection, { name: 'x' }).ok).toBe(false);
+    expect(validateUpdateBody(calling, { isReady: 'yes' }).ok).toBe(false);
   });
 });
 
 describe('parseEmulatorState', () => {
-  it('accepts the snapshot shape, with or without timestamps', () => {
-    const state = {
+  it('accepts the resource-keyed shape, with or without timestamps', () => {
+    const parsed = parseEmulatorState({
       apps: {
-        '1': { url: 'https://a.example/', isReady: true, createdAt: '2024-04-30T12:01:00Z', updatedAt: '2024-04-30 12:01' },
-        '2': { url: 'https://b.example/', isReady: false },
+        '1': {
+          'calling-settings': { ...callingFields, createdAt: '2024-04-30 12:01' },
+          'recording-settings': { urlToRetrieveAuthedRecording: 'https://r.example/%s', updatedAt: '2024-04-30T12:01:00Z' },
+        },
+        '2': {},
       },
-    };
-    expect(parseEmulatorState(state)).toEqual({ ok: true, state });
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      state: {
+        apps: {
+          '1': {
+            'calling-settings': { fields: callingFields, createdAt: '2024-04-30 12:01' },
+            'recording-settings': { fields: { urlToRetrieveAuthedRecording: 'https://r.example/%s' }, updatedAt: '2024-04-30T12:01:00Z' },
+          },
+          '2': {},
+        },
+      },
+    });
+  });
+
+  it('reads the older channel-connection-only shape as the channel connection', () => {
+    const parsed = parseEmulatorState({ apps: { '5': { url: 'https://a.example/', isReady: true, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-02T00:00:00Z' } } });
+    expect(parsed).toEqual({
+      ok: true,
+      state: {
+        apps: {
+          '5': {
+            'channel-connection': { fields: { url: 'https://a.example/', isReady: true }, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-02T00:00:00Z' },
+          },
+        },
+      },
+    });
   });
 
   it.each([
-    [[], /JSON object/],
+    [[], /expected a JSON object/],
     [{ apps: {}, extra: 1 }, /unknown top-level field "extra"/],
     [{ apps: [] }, /"apps" must be an object/],
-    [{ apps: { abc: { url: 'https://a.example/', isReady: true } } }, /apps\["abc"\]: the key must be an appId/],
-    [{ apps: { '1': 'x' } }, /apps\["1"\] must be an object/],
-    [{ apps: { '1': { url: 'https://a.example/', isReady: 'yes' } } }, /apps\["1"\].isReady must be a boolean/],
-    [{ apps: { '1': { isReady: true } } }, /apps\["1"\].url must be a string/],
-    [{ apps: { '1': { url: 'https://a.example/', isReady: true, extra: 1 } } }, /unknown field "extra"/],
-    [{ apps: { '1': { url: 'https://a.example/', isReady: true, updatedAt: 'yesterday' } } }, /updatedAt must be an ISO-8601/],
+    [{ apps: { x: {} } }, /apps\["x"\]: the key must be an appId/],
+    [{ apps: { '1': { 'video-settings': {} } } }, /unknown resource "video-settings"/],
+    [{ apps: { '1': { 'calling-settings': { name: 'x' } } } }, /apps\["1"\]\["calling-settings"\]\.url is missing/],
+    [{ apps: { '1': { 'recording-settings': { urlToRetrieveAuthedRecording: 'https://r/%s', colour: 1 } } } }, /unknown field "colour"/],
+    [{ apps: { '1': { url: 'https://a.example/' } } }, /apps\["1"\]\.isReady is missing/],
+    [{ apps: { '1': { url: 'https://a.example/', isReady: 'yes' } } }, /isReady must be a boolean/],
+    [{ apps: { '1': { url: 'https://a.example/', isReady: true, createdAt: 'yesterday' } } }, /createdAt must be an ISO-8601 timestamp/],
   ])('rejects %j', (value, problem) => {
     const parsed = parseEmulatorState(value);
+    expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.problem).toMatch(problem);
   });
 });
