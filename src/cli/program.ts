@@ -18,6 +18,7 @@ import type {
   ShowOptions,
   ValidateOptions,
 } from '../commands/options.js';
+import { parseRateLimitOption } from '../emulator/rate-limit.js';
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { VERSION } from '../generated/version.js';
@@ -79,13 +80,9 @@ export function parseTimeout(value: string): number {
 }
 
 function parseRateLimit(value: string): RateLimitSpec | 'none' {
-  if (value.trim() === 'none') return 'none';
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (match === null) throw new InvalidArgumentError(`expected N/INTERVAL_MS such as 100/10000, got "${value}".`);
-  const max = Number(match[1]);
-  const intervalMs = Number(match[2]);
-  if (max < 1 || intervalMs < 1) throw new InvalidArgumentError('both the limit and the interval must be positive.');
-  return { max, intervalMs };
+  const parsed = parseRateLimitOption(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.problem);
+  return parsed.value;
 }
 
 function collect<T>(parse: (value: string) => T) {

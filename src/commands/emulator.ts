@@ -4,17 +4,13 @@ import { UserError } from '../errors.js';
 import { HUBSPOT_DEFAULT_RATE_LIMIT } from '../emulator/rate-limit.js';
 import { startEmulator, type EmulatorCredentials } from '../emulator/server.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import type { EmulatorOptions, RateLimitSpec } from './options.js';
+import type { EmulatorOptions } from './options.js';
 
 /**
  * The options of `hscc emulator`. Beyond EmulatorOptions: `--read-only-token`
  * and `--rate-limit none` (no limit, no rate-limit headers); an omitted
  * `--rate-limit` means HubSpot's default, 100 requests per 10 s.
  */
-export interface EmulatorCommandOptions extends Omit<EmulatorOptions, 'rateLimit'> {
-  readOnlyToken?: string | undefined;
-  rateLimit: RateLimitSpec | 'none' | undefined;
-}
 
 /**
  * The address to bind for a loopback host, or undefined for any other host:
@@ -34,7 +30,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /** Flags win over the environment; with neither, any non-empty credential is accepted. */
-export function emulatorCredentials(options: EmulatorCommandOptions, env: Runtime['env']): EmulatorCredentials {
+export function emulatorCredentials(options: EmulatorOptions, env: Runtime['env']): EmulatorCredentials {
   return {
     apiKey: nonEmpty(options.apiKey) ?? nonEmpty(env.HUBSPOT_DEVELOPER_API_KEY),
     accessToken: nonEmpty(options.accessToken) ?? nonEmpty(env.HUBSPOT_ACCESS_TOKEN),
@@ -48,7 +44,7 @@ export function emulatorCredentials(options: EmulatorCommandOptions, env: Runtim
  * stdout line once listening, one access-log line per request on stderr, and
  * on SIGINT/SIGTERM closes gracefully (saving `--state`) and exits 0.
  */
-export async function runEmulator(options: EmulatorCommandOptions, runtime: Runtime): Promise<CommandResult> {
+export async function runEmulator(options: EmulatorOptions, runtime: Runtime): Promise<CommandResult> {
   const host = loopbackAddress(options.host);
   if (host === undefined) {
     throw new UserError(`--host ${options.host} is not a loopback address; the emulator only listens on 127.0.0.0/8, ::1 or localhost.`);

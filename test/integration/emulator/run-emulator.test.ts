@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loopbackAddress, runEmulator, type EmulatorCommandOptions } from '../../../src/commands/emulator.js';
+import { loopbackAddress, runEmulator } from '../../../src/commands/emulator.js';
+import type { EmulatorOptions } from '../../../src/commands/options.js';
 import { parseRateLimitOption } from '../../../src/emulator/rate-limit.js';
 import { UserError } from '../../../src/errors.js';
 import { memoryRuntime, type MemoryRuntime } from '../../helpers/memory-runtime.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 
-function options(overrides: Partial<EmulatorCommandOptions> = {}): EmulatorCommandOptions {
+function options(overrides: Partial<EmulatorOptions> = {}): EmulatorOptions {
   return {
     json: false,
     baseUrl: undefined,
@@ -16,6 +17,7 @@ function options(overrides: Partial<EmulatorCommandOptions> = {}): EmulatorComma
     state: undefined,
     apiKey: undefined,
     accessToken: undefined,
+    readOnlyToken: undefined,
     rateLimit: undefined,
     latencyMs: 0,
     faults: [],
