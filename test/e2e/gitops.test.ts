@@ -5,7 +5,7 @@ import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
   appDocument as app,
   controlEmulator,
-  emulatorState,
+  channelConnections,
   envFor,
   leaksSecret,
   runCli,
@@ -63,7 +63,7 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
     const apply = await hscc(['apply', 'plan.json']);
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('Apply complete! Apps: 2 created');
-    expect((await emulatorState(emulator))['11']?.isReady).toBe(true);
+    expect((await channelConnections(emulator))['11']?.isReady).toBe(true);
 
     const again = await hscc(['apply', 'plan.json']);
     expect(again.code).toBe(1);
@@ -79,11 +79,11 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
 
     // Someone changes the app in HubSpot after the review.
     await controlEmulator(emulator, 'PUT', 'state', { apps: { '21': { url: 'https://elsewhere.example.com/x', isReady: false } } });
-    const before = await emulatorState(emulator);
+    const before = await channelConnections(emulator);
     const apply = await hscc(['apply', 'plan.json', '--json']);
     expect(apply.code).toBe(1);
     expect(JSON.parse(apply.stdout).error.message).toMatch(/stale[\s\S]*app 21/);
-    expect(await emulatorState(emulator)).toEqual(before);
+    expect(await channelConnections(emulator)).toEqual(before);
   });
 
   it('refuses an edited or truncated plan file', async () => {
@@ -94,7 +94,7 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
     writeFileSync(dir.file('truncated.json'), text.slice(0, text.length / 2));
     expect((await hscc(['apply', 'edited.json'])).stderr).toMatch(/edited/);
     expect((await hscc(['apply', 'truncated.json'])).stderr).toMatch(/truncated|not a complete/);
-    expect(await emulatorState(emulator)).toEqual({});
+    expect(await channelConnections(emulator)).toEqual({});
   });
 
   it('drift: 0 in sync, 2 when HubSpot changed, with JSON and markdown for alerting', async () => {

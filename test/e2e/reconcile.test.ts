@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
-import { emulatorState, envFor, leaksSecret, runCli, startEmulator, type CliResult, type Service } from './harness.js';
+import { channelConnections, envFor, leaksSecret, runCli, startEmulator, type CliResult, type Service } from './harness.js';
 
 const V3_APP = 1234567;
 const NEW_APP = 2345678;
@@ -58,7 +58,7 @@ describe('plan and apply against the emulator (real CLI)', () => {
     expect(result.stdout).toContain(`# app ${V3_APP} will be created`);
     expect(result.stdout).toContain(`# app ${NEW_APP} will be created`);
     expect(result.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
-    expect(await emulatorState(emulator)).toEqual({});
+    expect(await channelConnections(emulator)).toEqual({});
   });
 
   it('refuses to apply without a TTY or --auto-approve, changing nothing', async () => {
@@ -66,14 +66,14 @@ describe('plan and apply against the emulator (real CLI)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--auto-approve/);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(await emulatorState(emulator)).toEqual({});
+    expect(await channelConnections(emulator)).toEqual({});
   });
 
   it('creates through both API flavours, then plans no changes', async () => {
     const apply = await hscc(['apply', '--auto-approve']);
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('Apply complete! Apps: 3 created, 0 updated, 0 deleted.');
-    const state = await emulatorState(emulator);
+    const state = await channelConnections(emulator);
     expect(state[String(V3_APP)]).toMatchObject({ url: 'https://calls.example.com/hubspot', isReady: true });
     expect(state[String(NEW_APP)]).toMatchObject({ url: 'https://calls.example.com/new', isReady: false });
 
@@ -100,7 +100,7 @@ describe('plan and apply against the emulator (real CLI)', () => {
     expect(apply.code).toBe(0);
     const applied = JSON.parse(apply.stdout);
     expect(applied.changes.every((c: { applied: boolean }) => c.applied)).toBe(true);
-    const state = await emulatorState(emulator);
+    const state = await channelConnections(emulator);
     expect(state[String(V3_APP)]?.isReady).toBe(false);
     expect(state[String(NEW_APP)]?.url).toBe('https://calls.example.com/moved');
     expect(state[String(GONE_APP)]).toBeUndefined();
