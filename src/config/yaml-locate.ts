@@ -47,9 +47,14 @@ function start(node: Node | null): number | undefined {
   return node?.range?.[0];
 }
 
-/** The scalar's text as written in the file (for "quote it" hints). */
-export function scalarSource(located: LocatedNode): string | undefined {
-  return isScalar(located.node) ? located.node.source : undefined;
+/** The scalar's text and explicit tag as written in the file (for "quote it" hints). */
+export function scalarSource(located: LocatedNode): { source: string; tag?: string } | undefined {
+  if (!isScalar(located.node)) return undefined;
+  const { tag } = located.node;
+  const source = located.node.source ?? '';
+  if (tag === undefined) return { source };
+  // Written as `!!float`; yaml stores the resolved `tag:yaml.org,2002:float`.
+  return { source, tag: tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag };
 }
 
 /**

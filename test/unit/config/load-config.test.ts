@@ -129,7 +129,7 @@ describe('loadConfig', () => {
   it('loads the two-apps fixture', async () => {
     const loaded = await load(FIXTURES, ['two-apps.yaml']);
     expect(loaded.errors).toEqual([]);
-    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.ensure])).toEqual([
+    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.resources['channel-connection']?.ensure])).toEqual([
       [111, 'v3', 'present'],
       [222, '2026-03', 'absent'],
     ]);
