@@ -51,7 +51,7 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
   for (const resource of RESOURCES) {
     const block = data[resource.configKey];
     if (!isRecord(block)) continue;
-    if (resource.configKey !== 'settings' && block.ensure === 'absent') {
+    if (resource.configKey !== 'settings' && resource.deletable && block.ensure === 'absent') {
       for (const key of Object.keys(block)) {
         if (key === 'ensure') continue;
         findings.push({
