@@ -112,7 +112,8 @@ export async function parseConfigText(text: string, file: string, options: Parse
     for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(doc, warning, 'warning'));
     if (doc.errors.length > 0) continue;
 
-    const unresolved = unresolvedAliases(doc);
+    // An alias is written `*name`: a document without `*` has none to check.
+    const unresolved = text.includes('*') ? unresolvedAliases(doc) : [];
     if (unresolved === 'too-deep') {
       diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
       continue;

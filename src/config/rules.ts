@@ -97,9 +97,16 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
     }
   }
   if (context.phone !== undefined) {
+    // One check per distinct number: the same number often appears in many lists.
+    const lib = context.phone;
+    const problems = new Map<string, ReturnType<typeof checkPhoneNumber>>();
+    const check = (e164: string) => {
+      if (!problems.has(e164)) problems.set(e164, checkPhoneNumber(e164, region, lib));
+      return problems.get(e164);
+    };
     for (const list of numberLists) {
       const numbers = valueAt(data, list);
-      if (Array.isArray(numbers)) phoneNumberFindings(numbers, list, region, context.phone, checked, findings);
+      if (Array.isArray(numbers)) phoneNumberFindings(numbers, list, check, checked, findings);
     }
   }
   return findings;
@@ -193,8 +200,7 @@ export function describeValue(value: unknown): string {
 function phoneNumberFindings(
   numbers: readonly unknown[],
   list: readonly PathSegment[],
-  region: CountryCode | undefined,
-  lib: PhoneLibrary,
+  check: (e164: string) => ReturnType<typeof checkPhoneNumber>,
   checked: (segments: PathSegment[]) => boolean,
   findings: Finding[],
 ): void {
@@ -207,7 +213,7 @@ function phoneNumberFindings(
     const hasExtension = typeof extension === 'string';
     const at = [...list, i, 'e164PhoneNumber'];
     if (typeof e164 === 'string' && checked(at)) {
-      const problem = checkPhoneNumber(e164, region, lib);
+      const problem = check(e164);
       if (problem !== undefined) findings.push({ ...problem, segments: at, at: 'value' });
       const key = hasExtension ? `${e164}\u0000${extension}` : e164;
       const first = firstIndex.get(key);
@@ -270,6 +276,8 @@ export function checkUrl(raw: string, example = 'https://calls.example.com/hubsp
   }
   let url: URL;
   try {
+    // WHATWG URL repairs `https:///x` and `https:\\x` into other URLs; HubSpot stores the text as written.
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(raw) || raw.includes('\\')) throw new TypeError('not absolute');
     url = new URL(raw);
   } catch {
     return {
