@@ -1,4 +1,4 @@
-import { LineCounter, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { LineCounter, isMap, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import { createDiagnostic, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { isRecord } from '../is-record.js';
 import { RESOURCES, type Fields, type FieldValue } from '../resources/index.js';
@@ -134,6 +134,17 @@ export async function parseConfigText(text: string, file: string, options: Parse
       continue;
     }
 
+    // `42:` and `"42":` are different YAML keys but one portal id: toJS would merge them silently.
+    const sameIds = repeatedIdKeys(doc);
+    if (sameIds.length > 0) {
+      for (const repeat of sameIds) {
+        diagnostics.push(
+          diagnostic(repeat.offset, formatYamlPath(repeat.path), 'duplicate-key', 'error', `key \`${String(repeat.path[repeat.path.length - 1])}\` is already defined in this mapping`),
+        );
+      }
+      continue;
+    }
+
     let raw: unknown;
     try {
       raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -211,6 +222,24 @@ export function tooLargeMessage(size: number): string {
 
 /** Hint for a `file-too-large` finding. */
 export const FILE_TOO_LARGE_HINT = TOO_LARGE_HINT;
+
+/** Keys of `portals` and of each `users` mapping that repeat another key's id (`42` beside `"42"`). */
+function repeatedIdKeys(doc: Document.Parsed): Array<{ path: PathSegment[]; offset: number }> {
+  const repeats: Array<{ path: PathSegment[]; offset: number }> = [];
+  const check = (map: unknown, at: PathSegment[]): void => {
+    if (!isMap(map)) return;
+    const seen = new Set<string>();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      const id = String(pair.key.value);
+      if (seen.has(id)) repeats.push({ path: [...at, id], offset: pair.key.range?.[0] ?? 0 });
+      seen.add(id);
+      if (at.length === 1 && isMap(pair.value)) check(pair.value.get('users', true), [...at, id, 'users']);
+    }
+  };
+  if (isMap(doc.contents)) check(doc.contents.get('portals', true), ['portals']);
+  return repeats;
+}
 
 /** Aliases whose anchor is not defined before them, with their source offsets. */
 function unresolvedAliases(doc: Document.Parsed): Array<{ name: string; offset: number }> | 'too-deep' {

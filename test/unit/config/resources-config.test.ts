@@ -230,6 +230,14 @@ describe('the portals block', () => {
     expect(result.diagnostics[0]?.message).toContain('portals["42"].phoneNumbers[0]');
   });
 
+  it('42 and "42" are one portal id: a duplicate key at the second', async () => {
+    const text = lines('appId: 5', 'ensure: absent', 'portals:', '  42: {phoneNumbers: []}', '  "42":', '    users: {7: {phoneNumbers: []}, "7": {phoneNumbers: []}}');
+    expect(await codes(text)).toEqual([
+      ['duplicate-key', 5, 3, 'portals["42"]'],
+      ['duplicate-key', 6, 36, 'portals["42"].users["7"]'],
+    ]);
+  });
+
   it('a user needs phoneNumbers', async () => {
     const text = lines('appId: 5', 'ensure: absent', 'portals:', '  "42":', '    users:', '      "7": {}');
     expect(await codes(text)).toEqual([['missing-key', 6, 12, 'portals["42"].users["7"]']]);
