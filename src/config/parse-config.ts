@@ -88,7 +88,7 @@ export async function parseConfigText(text: string, file: string, options: Parse
     diagnostics: [diagnostic(null, '', code, 'error', message, hint)],
   });
 
-  if (text.length > MAX_CONFIG_BYTES) return wholeFile('file-too-large', tooLargeMessage(text.length), TOO_LARGE_HINT);
+  if (text.length > MAX_CONFIG_BYTES) return wholeFile('file-too-large', tooLargeMessage(text.length), FILE_TOO_LARGE_HINT);
 
   let documents: Document.Parsed[];
   try {
@@ -212,16 +212,14 @@ export async function parseConfigText(text: string, file: string, options: Parse
   }
 }
 
-const TOO_LARGE_HINT = 'split the apps across several files (a directory or a glob loads them all)';
+/** Hint for a `file-too-large` finding. */
+export const FILE_TOO_LARGE_HINT = 'split the apps across several files (a directory or a glob loads them all)';
 
 /** The `file-too-large` message, for a size in bytes (or UTF-16 units). */
 export function tooLargeMessage(size: number): string {
   const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   return `the file is too large (${mib(size)}); hscc reads config files of at most ${mib(MAX_CONFIG_BYTES)}`;
 }
-
-/** Hint for a `file-too-large` finding. */
-export const FILE_TOO_LARGE_HINT = TOO_LARGE_HINT;
 
 /** Keys of `portals` and of each `users` mapping that repeat another key's id (`42` beside `"42"`). */
 function repeatedIdKeys(doc: Document.Parsed): Array<{ path: PathSegment[]; offset: number }> {

@@ -2,9 +2,13 @@
 // diagnostic has a position and a code, and a one-document text yields no app
 // exactly when it has an error (several documents: no error ⇒ apps, no app ⇒
 // an error).
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runValidate } from '../../../src/commands/validate.js';
 import { parseConfigText } from '../../../src/config/parse-config.js';
+import { memoryRuntime } from '../../helpers/memory-runtime.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const VALID = [
   'appId: 1234567\nsettings:\n  url: https://calls.example.com/hook\n  isReady: true\nphoneNumbers:\n  - e164PhoneNumber: "+14155552671"\n    friendlyName: Support\n',
@@ -58,5 +62,28 @@ describe('parseConfigText on random and mutated configs', () => {
 
   it('the valid seeds are valid', async () => {
     for (const text of VALID) expect((await parseConfigText(text, 'c.yaml', { env: {}, strict: true })).diagnostics).toEqual([]);
+  });
+});
+
+describe('validate --json on random and mutated configs', () => {
+  it('exits 0 or 1 with one JSON document consistent with its exit code', async () => {
+    const dir = tempDir();
+    try {
+      await fc.assert(
+        fc.asyncProperty(configText, async (text) => {
+          writeFileSync(dir.file('c.yaml'), text);
+          const runtime = memoryRuntime({ cwd: dir.path, env: {} });
+          const { exitCode } = await runValidate({ json: true, baseUrl: undefined, timeoutMs: 30_000, paths: ['c.yaml'], strict: false }, runtime);
+          const document = JSON.parse(runtime.out()) as { valid: boolean; errors: unknown[]; warnings: unknown[]; apps: number };
+          expect(runtime.err()).toBe('');
+          expect(exitCode).toBe(document.valid ? 0 : 1);
+          expect(document.valid).toBe(document.errors.length === 0);
+          expect(document.apps === 0).toBe(!document.valid);
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      dir.remove();
+    }
   });
 });
