@@ -162,7 +162,8 @@ function unknownKey(parent: PathSegment[], key: string): Finding {
 /**
  * One typo gives one error: a `missing-key` finding is dropped when an
  * unknown key beside it is a near miss of the missing key (`wdith` for
- * `width`), and the remaining missing keys of one mapping become one finding.
+ * `width`) or of `ensure` (which decides what is required), and the
+ * remaining missing keys of one mapping become one finding.
  */
 export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
   const suggested = new Set<string>();
@@ -177,7 +178,8 @@ export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
       continue;
     }
     const path = formatYamlPath(f.segments);
-    if (f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
+    // A misspelt `ensure` decides which keys are required at all.
+    if (suggested.has(`${path}\u0000ensure`) || f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
     // The rules' "no resource" finding lists alternatives; it stands alone.
     if (f.missingKeys.length > 1) {
       out.push(f);

@@ -153,6 +153,7 @@ describe('one typo, one error', () => {
     ['a settings field', lines('appId: 5', 'settings:', '  url: https://a.example', '  isready: true'), 'settings.isready', '`isReady`'],
     ['appId', lines('appid: 5', 'ensure: absent'), 'appid', '`appId`'],
     ['calling', lines('appId: 5', ...CALLING.map((l) => l.replace('calling:', 'caling:'))), 'caling', '`calling`'],
+    ['calling’s ensure', lines('appId: 5', 'calling:', '  ensur: absent'), 'calling.ensur', '`ensure`'],
     ['a number field', lines('appId: 5', 'ensure: absent', 'phoneNumbers:', '  - e164PhoneNumber: "+14155552671"', '    friendlyname: Desk'), 'phoneNumbers[0].friendlyname', '`friendlyName`'],
     ['a user’s numbers', lines('appId: 5', 'ensure: absent', 'portals:', '  "1":', '    users:', '      "2":', '        phoneNumber: []'), 'portals["1"].users["2"].phoneNumber', '`phoneNumbers`'],
   ])('a typo of %s gives only the did-you-mean', async (_name, text, path, suggestion) => {
