@@ -196,6 +196,25 @@ describe('loadConfig: links, directories and sizes', () => {
   });
 });
 
+describe('the calling-extension fixture', () => {
+  it('loads every resource, the portals and the auth of each app, strictly valid', async () => {
+    const loaded = await load(FIXTURES, ['calling-extension.yaml'], { strict: true, env: { CALLING_READY: 'false' } });
+    expect([...loaded.errors, ...loaded.warnings]).toEqual([]);
+    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.auth, Object.keys(a.resources).sort()])).toEqual([
+      [3000001, '2026-03', 'access-token', ['calling-settings', 'channel-connection', 'recording-settings']],
+      [3000002, 'v3', 'access-token', ['calling-settings']],
+    ]);
+    const [full, callingOnly] = loaded.apps;
+    const calling = full?.resources['calling-settings'];
+    expect(calling?.ensure === 'present' ? calling.fields.isReady : undefined).toBe(false);
+    expect(full?.portals).toEqual([
+      { portalId: 4242, phoneNumbers: [{ e164PhoneNumber: '+442079460958', friendlyName: 'London support' }], users: [{ userId: 77, phoneNumbers: [] }] },
+    ]);
+    expect(callingOnly?.resources).toEqual({ 'calling-settings': { ensure: 'absent' } });
+    expect(callingOnly?.phoneNumbers).toEqual([]);
+  });
+});
+
 describe('loadConfig offline', () => {
   it('never touches the network, even with an https webhook URL in the config', async () => {
     nock.disableNetConnect();
