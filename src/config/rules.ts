@@ -44,7 +44,7 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
         'missing required key `settings`: a document must manage at least one resource',
         'declare `settings` (the channel connection), `ensure: absent`, `calling` or `recording`',
       ),
-      missingKeys: ['settings', 'ensure', ...RESOURCES.map((resource) => resource.configKey)],
+      missingKeys: ['ensure', ...RESOURCES.map((resource) => resource.configKey)],
     });
   }
 
