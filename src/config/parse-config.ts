@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import { createDiagnostic, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { isRecord } from '../is-record.js';
 import { RESOURCES, type Fields, type FieldValue } from '../resources/index.js';
@@ -239,14 +239,21 @@ function repeatedIdKeys(doc: Document.Parsed): Array<{ path: PathSegment[]; offs
   return repeats;
 }
 
-/** Aliases whose anchor is not defined before them, with their source offsets. */
+/**
+ * Aliases whose anchor is not defined before them, with their source
+ * offsets. One pass in document order (`Alias.resolve` would search the
+ * document once per alias: quadratic on a file of many aliases).
+ */
 function unresolvedAliases(doc: Document.Parsed): Array<{ name: string; offset: number }> | 'too-deep' {
   const found: Array<{ name: string; offset: number }> = [];
+  const anchors = new Set<string>();
   try {
-    visit(doc, {
-      Alias(_key, node) {
-        if (node.resolve(doc) === undefined) found.push({ name: node.source, offset: node.range?.[0] ?? 0 });
-      },
+    visit(doc, (_key, node) => {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) found.push({ name: node.source, offset: node.range?.[0] ?? 0 });
+      } else if (isNode(node) && node.anchor !== undefined) {
+        anchors.add(node.anchor);
+      }
     });
   } catch (error) {
     if (error instanceof RangeError) return 'too-deep';

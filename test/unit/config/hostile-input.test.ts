@@ -153,6 +153,16 @@ describe('YAML oddities', () => {
     ]);
   });
 
+  it('50,000 aliases with one undefined among them: found in linear time', async () => {
+    const rows = ['appId: 1', 'ensure: absent', 'x: &a 1', 'l:'];
+    for (let i = 0; i < 50_000; i++) rows.push('  - *a');
+    rows.push('  - *b');
+    const started = performance.now();
+    const result = await parse(`${rows.join('\n')}\n`);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.path])).toEqual([['undefined-alias', 50_005, 'l[50000]']]);
+  }, 30_000);
+
   it('!!float on appId: the hint says to remove the tag', async () => {
     const result = await parse(lines('appId: !!float 1234567', 'ensure: absent'));
     const error = result.diagnostics.find((d) => d.code === 'invalid-app-id');
