@@ -92,7 +92,8 @@ export async function parseConfigText(text: string, file: string, options: Parse
 
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // yaml's own uniqueKeys check is quadratic in a mapping's size; duplicates are found below in one pass.
+    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (error) {
     // yaml recurses on nesting; pathological input can exhaust the stack.
     return wholeFile('yaml-syntax', `cannot parse the YAML: ${errorMessage(error)}`);
@@ -112,38 +113,30 @@ export async function parseConfigText(text: string, file: string, options: Parse
     for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(doc, warning, 'warning'));
     if (doc.errors.length > 0) continue;
 
-    // An alias is written `*name`: a document without `*` has none to check.
-    const unresolved = text.includes('*') ? unresolvedAliases(doc) : [];
-    if (unresolved === 'too-deep') {
+    const structure = structureProblems(doc);
+    if (structure === 'too-deep') {
       diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
       continue;
     }
-    if (unresolved.length > 0) {
-      for (const alias of unresolved) {
-        diagnostics.push(
-          diagnostic(
-            alias.offset,
-            formatYamlPath(pathAtOffset(doc, alias.offset)),
-            'undefined-alias',
-            'error',
-            `the alias *${alias.name} refers to no anchor`,
-            `define &${alias.name} before this alias, or fix its name`,
-          ),
-        );
-      }
-      continue;
+    for (const offset of structure.duplicateKeys) {
+      const path = pathAtOffset(doc, offset);
+      const key = path[path.length - 1];
+      const what = key === undefined ? 'this key' : `key \`${key}\``;
+      diagnostics.push(diagnostic(offset, formatYamlPath(path), 'duplicate-key', 'error', `${what} is already defined in this mapping`));
     }
-
-    // `42:` and `"42":` are different YAML keys but one portal id: toJS would merge them silently.
-    const sameIds = repeatedIdKeys(doc);
-    if (sameIds.length > 0) {
-      for (const repeat of sameIds) {
-        diagnostics.push(
-          diagnostic(repeat.offset, formatYamlPath(repeat.path), 'duplicate-key', 'error', `key \`${String(repeat.path[repeat.path.length - 1])}\` is already defined in this mapping`),
-        );
-      }
-      continue;
+    for (const alias of structure.unresolvedAliases) {
+      diagnostics.push(
+        diagnostic(
+          alias.offset,
+          formatYamlPath(pathAtOffset(doc, alias.offset)),
+          'undefined-alias',
+          'error',
+          `the alias *${alias.name} refers to no anchor`,
+          `define &${alias.name} before this alias, or fix its name`,
+        ),
+      );
     }
+    if (structure.duplicateKeys.length > 0 || structure.unresolvedAliases.length > 0) continue;
 
     let raw: unknown;
     try {
@@ -188,12 +181,6 @@ export async function parseConfigText(text: string, file: string, options: Parse
 
   function yamlDiagnostic(doc: Document.Parsed, error: YAMLError, severity: Severity): Diagnostic {
     const offset = error.pos[0];
-    if (error.code === 'DUPLICATE_KEY') {
-      const path = pathAtOffset(doc, offset);
-      const key = path[path.length - 1];
-      const what = key === undefined ? 'this key' : `key \`${key}\``;
-      return diagnostic(offset, formatYamlPath(path), 'duplicate-key', severity, `${what} is already defined in this mapping`);
-    }
     if (error.code === 'TAG_RESOLVE_FAILED') {
       // e.g. `!!float 1234567`: the YAML 1.2 core schema reads no float there, so the value stays a string.
       const path = pathAtOffset(doc, offset);
@@ -221,45 +208,45 @@ export function tooLargeMessage(size: number): string {
   return `the file is too large (${mib(size)}); hscc reads config files of at most ${mib(MAX_CONFIG_BYTES)}`;
 }
 
-/** Keys of `portals` and of each `users` mapping that repeat another key's id (`42` beside `"42"`). */
-function repeatedIdKeys(doc: Document.Parsed): Array<{ path: PathSegment[]; offset: number }> {
-  const repeats: Array<{ path: PathSegment[]; offset: number }> = [];
-  const check = (map: unknown, at: PathSegment[]): void => {
-    if (!isMap(map)) return;
-    const seen = new Set<string>();
-    for (const pair of map.items) {
-      if (!isScalar(pair.key)) continue;
-      const id = String(pair.key.value);
-      if (seen.has(id)) repeats.push({ path: [...at, id], offset: pair.key.range?.[0] ?? 0 });
-      seen.add(id);
-      if (at.length === 1 && isMap(pair.value)) check(pair.value.get('users', true), [...at, id, 'users']);
-    }
-  };
-  if (isMap(doc.contents)) check(doc.contents.get('portals', true), ['portals']);
-  return repeats;
+/** What makes a parsed document unreadable as data: repeated keys and aliases to nothing. */
+interface StructureProblems {
+  /** Offsets of each key that repeats an earlier key of its mapping. */
+  duplicateKeys: number[];
+  unresolvedAliases: Array<{ name: string; offset: number }>;
 }
 
 /**
- * Aliases whose anchor is not defined before them, with their source
- * offsets. One pass in document order (`Alias.resolve` would search the
- * document once per alias: quadratic on a file of many aliases).
+ * One pass over the document in source order. Keys are compared as the
+ * data sees them (`42` and `"42"` are one key: toJS would silently merge
+ * them); an alias needs its anchor earlier in the document. Linear in the
+ * document's size (yaml's `uniqueKeys` and `Alias.resolve` are quadratic).
  */
-function unresolvedAliases(doc: Document.Parsed): Array<{ name: string; offset: number }> | 'too-deep' {
-  const found: Array<{ name: string; offset: number }> = [];
+function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep' {
+  const duplicateKeys: number[] = [];
+  const unresolvedAliases: Array<{ name: string; offset: number }> = [];
   const anchors = new Set<string>();
   try {
     visit(doc, (_key, node) => {
       if (isAlias(node)) {
-        if (!anchors.has(node.source)) found.push({ name: node.source, offset: node.range?.[0] ?? 0 });
-      } else if (isNode(node) && node.anchor !== undefined) {
-        anchors.add(node.anchor);
+        if (!anchors.has(node.source)) unresolvedAliases.push({ name: node.source, offset: node.range?.[0] ?? 0 });
+        return;
+      }
+      if (isNode(node) && node.anchor !== undefined) anchors.add(node.anchor);
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          if (!isScalar(pair.key)) continue;
+          const key = String(pair.key.value);
+          if (seen.has(key)) duplicateKeys.push(pair.key.range?.[0] ?? 0);
+          seen.add(key);
+        }
       }
     });
   } catch (error) {
     if (error instanceof RangeError) return 'too-deep';
     throw error;
   }
-  return found;
+  return { duplicateKeys, unresolvedAliases };
 }
 
 /** Findings of one document plus the expanded value they were computed on. */

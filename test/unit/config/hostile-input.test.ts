@@ -222,6 +222,20 @@ describe('huge inputs give diagnostics, never a stack overflow', () => {
     expect(result.diagnostics[count - 2]).toMatchObject({ line: count + 3, path: `phoneNumbers[${count - 1}].e164PhoneNumber` });
   }, 120_000);
 
+  it.each([
+    ['undefined aliases in a list', (i: number) => `  - *missing${i % 2}`, 'undefined-alias', 'l:'],
+    ['duplicate keys in a mapping', () => '  k: 1', 'duplicate-key', 'm:'],
+    ['bad portal ids', (i: number) => `  p${i}: {}`, 'invalid-portal-id', 'portals:'],
+  ])('50,000 %s are located in well under quadratic time', async (_name, row, code, head) => {
+    const rows = ['appId: 1', 'ensure: absent', head];
+    for (let i = 0; i < 50_000; i++) rows.push(row(i));
+    const started = performance.now();
+    const result = await parse(`${rows.join('\n')}\n`);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(result.diagnostics.filter((d) => d.code === code).length).toBeGreaterThanOrEqual(49_999);
+    expect(result.diagnostics[result.diagnostics.length - 1]?.line).toBe(50_003);
+  }, 60_000);
+
   it('a text over the size limit is one file-too-large error, quickly', async () => {
     const started = performance.now();
     const result = await parse(`appId: 1\nensure: absent\n# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
