@@ -33,6 +33,8 @@ function toEsm(code) {
 for (const { file, out } of schemas) {
   const schema = JSON.parse(readFileSync(join(root, 'schemas', file), 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, code: { source: true, esm: true } });
+  // Editor-only annotations (yaml-language-server, VS Code): no validation meaning.
+  ajv.addVocabulary(['enumDescriptions', 'markdownDescription']);
   const validate = ajv.compile(schema);
   writeFileSync(join(outDir, `${out}.js`), toEsm(standaloneCode(ajv, validate)));
   writeFileSync(

@@ -1,53 +1,70 @@
+import type { FieldType } from '../resources/descriptor.js';
 import { errorAt, type Finding } from './finding.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
 /** `${NAME}` or `${NAME:-default}`, NAME as in POSIX shells; or `$${`, a literal `${`. */
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+/** A scalar that is exactly one reference, and so is typed by the schema. */
+const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/** The JSON type the schema expects at a path (see keys.ts `scalarTypeAt`). */
+export type ScalarTypeLookup = (segments: readonly PathSegment[]) => FieldType;
 
 export interface ExpansionResult {
   /** The input with references replaced; unchanged subtrees are shared, never mutated. */
   value: unknown;
   /** One `undefined-variable` error per unset variable without a default. */
   findings: Finding[];
-  /** Formatted paths of strings that held a reference (expanded or not). */
-  expandedPaths: Set<string>;
+  /**
+   * Formatted paths of strings that held a reference (expanded or not), with
+   * the variables named there, so a finding at such a path can name them.
+   */
+  variablesAt: Map<string, string[]>;
   /** Formatted paths whose expansion failed; later rules skip them. */
   failedPaths: Set<string>;
 }
 
 /**
  * Expands environment references in every string value (never in keys) of a
- * plain YAML-derived value; `$${` writes a literal `${`. `${VAR:-default}` uses the default when VAR is
- * unset or empty, as shells do; `${VAR}` with VAR unset is an error naming
- * it, and the string is left as written.
+ * plain YAML-derived value; `$${` writes a literal `${`. `${VAR:-default}`
+ * uses the default when VAR is unset or empty, as shells do; `${VAR}` with
+ * VAR unset is an error naming it, and the string is left as written.
+ *
+ * A string that is exactly one reference takes the type `typeAt` expects
+ * there: `true`/`false` become booleans and decimal integers numbers; text
+ * that is not such a value stays a string, so the schema reports it (and the
+ * caller names the variable through `variablesAt`).
  */
 export function expandEnv(
   value: unknown,
   env: Readonly<Record<string, string | undefined>>,
+  typeAt: ScalarTypeLookup = () => 'string',
 ): ExpansionResult {
   const findings: Finding[] = [];
-  const expandedPaths = new Set<string>();
+  const variablesAt = new Map<string, string[]>();
   const failedPaths = new Set<string>();
 
-  const expandString = (text: string, at: PathLink | undefined): string => {
+  const expandString = (text: string, at: PathLink | undefined): unknown => {
     // Fast path: most strings (every phone number) hold no reference.
     if (!text.includes('${')) return text;
     const segments = materialize(at);
     const missing: string[] = [];
-    const result = text.replace(REFERENCE, (_match, name: string | undefined, fallback: string | undefined) => {
+    const names: string[] = [];
+    const result = text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
       if (name === undefined) return '${';
+      names.push(name);
       const set = env[name];
       if (fallback !== undefined) return set === undefined || set === '' ? fallback : set;
       if (set === undefined) {
         missing.push(name);
-        return _match;
+        return match;
       }
       return set;
     });
-    if (result === text && missing.length === 0) return text;
+    if (names.length === 0) return result;
     const path = formatYamlPath(segments);
-    expandedPaths.add(path);
-    if (missing.length === 0) return result;
+    variablesAt.set(path, names);
+    if (missing.length === 0) return WHOLE_REFERENCE.test(text) ? typed(result, typeAt(segments)) : result;
     failedPaths.add(path);
     for (const name of missing) {
       findings.push(
@@ -90,7 +107,14 @@ export function expandEnv(
     return node;
   };
 
-  return { value: walk(value, undefined), findings, expandedPaths, failedPaths };
+  return { value: walk(value, undefined), findings, variablesAt, failedPaths };
+}
+
+/** Text from the environment as the type the schema expects, when it is one. */
+function typed(text: string, type: FieldType): unknown {
+  if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (type === 'integer' && /^-?\d{1,16}$/.test(text)) return Number(text);
+  return text;
 }
 
 // The path to a value as a linked list, so walking allocates one small

@@ -14,6 +14,10 @@ export interface Finding {
   at: 'key' | 'value';
   message: string;
   hint?: string;
+  /** For `unknown-key`: the valid key it is probably a typo of. */
+  suggestion?: string;
+  /** For `missing-key`: the keys any one of which would satisfy it. */
+  missingKeys?: readonly string[];
 }
 
 /** Builds an error finding at a value. */

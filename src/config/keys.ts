@@ -1,22 +1,88 @@
-// The keys schemas/channel-connection.schema.json allows at each level, for
-// "did you mean" suggestions (a unit test keeps them equal to the schema).
+// The shape of an app document: the keys schemas/channel-connection.schema.json
+// allows at each level (for "did you mean" suggestions; a unit test keeps them
+// equal to the schema) and the scalar type expected at a path (for typing
+// whole-scalar `${VAR}` expansions). Resource blocks are read from the
+// resource descriptors, never listed here.
+import type { FieldType } from '../resources/descriptor.js';
+import { RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
+import type { PathSegment } from './yaml-path.js';
 
-export const TOP_LEVEL_KEYS = ['appId', 'apiVersion', 'ensure', 'defaultRegion', 'settings', 'phoneNumbers'] as const;
-export const SETTINGS_KEYS = ['url', 'isReady'] as const;
+/** The resource a top-level block key declares (`settings`, `calling`, `recording`). */
+export function resourceForBlock(key: PathSegment | undefined): ResourceDescriptor | undefined {
+  return RESOURCES.find((resource) => resource.configKey === key);
+}
+
+const fieldNames = (resource: ResourceDescriptor | undefined): string[] => resource?.fields.map((f) => f.name) ?? [];
+
+export const TOP_LEVEL_KEYS = [
+  'appId',
+  'apiVersion',
+  'auth',
+  'ensure',
+  'defaultRegion',
+  'settings',
+  'phoneNumbers',
+  'portals',
+  'calling',
+  'recording',
+] as const;
+export const SETTINGS_KEYS: readonly string[] = fieldNames(resourceForBlock('settings'));
+/** Deletable resources' blocks take `ensure`; the recording block has none. */
+export const CALLING_KEYS: readonly string[] = ['ensure', ...fieldNames(resourceForBlock('calling'))];
+export const RECORDING_KEYS: readonly string[] = fieldNames(resourceForBlock('recording'));
 export const PHONE_NUMBER_KEYS = ['e164PhoneNumber', 'extension', 'friendlyName'] as const;
+export const PORTAL_KEYS = ['phoneNumbers', 'users'] as const;
+export const USER_KEYS = ['phoneNumbers'] as const;
 
 /** Where a mapping sits in an app document. */
-export type KeyLevel = 'top' | 'settings' | 'phoneNumber';
+export type KeyLevel = 'top' | 'settings' | 'calling' | 'recording' | 'phoneNumber' | 'portal' | 'user';
 
 export const KEYS_BY_LEVEL: Readonly<Record<KeyLevel, readonly string[]>> = {
   top: TOP_LEVEL_KEYS,
   settings: SETTINGS_KEYS,
+  calling: CALLING_KEYS,
+  recording: RECORDING_KEYS,
   phoneNumber: PHONE_NUMBER_KEYS,
+  portal: PORTAL_KEYS,
+  user: USER_KEYS,
 };
 
-/** How a user would write the place of each level, for "belongs under" hints. */
+/** How a user would write the place of each level, for "belongs in" hints. */
 export const LEVEL_NAMES: Readonly<Record<KeyLevel, string>> = {
   top: 'the top level',
   settings: '`settings`',
+  calling: '`calling`',
+  recording: '`recording`',
   phoneNumber: 'each `phoneNumbers` entry',
+  portal: 'each `portals` entry',
+  user: 'each `users` entry',
 };
+
+/**
+ * The level of the mapping at `parent` (the path of the mapping itself), e.g.
+ * `['portals', '42', 'users', '7']` → `user`.
+ */
+export function levelOf(parent: readonly PathSegment[]): KeyLevel {
+  const [first] = parent;
+  if (parent.length === 1 && (first === 'settings' || first === 'calling' || first === 'recording')) return first;
+  if (parent.length >= 2 && parent[parent.length - 2] === 'phoneNumbers') return 'phoneNumber';
+  if (first === 'portals' && parent.length === 2) return 'portal';
+  if (first === 'portals' && parent.length === 4 && parent[2] === 'users') return 'user';
+  return 'top';
+}
+
+/** The managed field a path names (`['calling', 'width']`), if any. */
+export function fieldAt(segments: readonly PathSegment[]): FieldDescriptor | undefined {
+  if (segments.length !== 2) return undefined;
+  return resourceForBlock(segments[0])?.fields.find((field) => field.name === segments[1]);
+}
+
+/**
+ * The JSON type the schema expects for the scalar at `segments`: `appId` and
+ * integer fields are integers, boolean fields booleans, everything else a
+ * string. Used to type a whole-scalar `${VAR}` expansion.
+ */
+export function scalarTypeAt(segments: readonly PathSegment[]): FieldType {
+  if (segments.length === 1 && segments[0] === 'appId') return 'integer';
+  return fieldAt(segments)?.type ?? 'string';
+}

@@ -1,46 +1,58 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir as readdirCallback, realpath as realpathCallback, type Dirent } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_CONFIG_FILE, type AppConfig, type LoadConfigOptions, type LoadedConfig } from './model.js';
-import { parseConfigText } from './parse-config.js';
+import { FILE_TOO_LARGE_HINT, MAX_CONFIG_BYTES, parseConfigText, tooLargeMessage } from './parse-config.js';
+
+/** A file a pattern matched, or why the match cannot be read. */
+type Match = { file: string; real: string } | { file: string; problem: Diagnostic };
 
 /**
  * Loads every config input: expands `options.patterns` (a literal existing
  * file as is, a directory as its *.yaml / *.yml files, anything else as a
- * fast-glob pattern relative to `options.cwd`), reads and parses each file,
- * then checks across files that no appId is declared twice. Never touches
- * the network; never throws on bad input — unreadable files and patterns that
- * match nothing are error diagnostics at 1:1 with path "".
+ * fast-glob pattern relative to `options.cwd`), reads and parses each file
+ * once (two paths to one file, through symbolic links or not, are one
+ * input), then checks across files that no appId is declared twice. Never
+ * touches the network; never throws on bad input — unreadable files and
+ * patterns that match nothing are error diagnostics at 1:1 with path "".
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const patterns = options.patterns.length > 0 ? options.patterns : [DEFAULT_CONFIG_FILE];
   const inputDiagnostics: Diagnostic[] = [];
   const files: string[] = [];
+  const problems = new Map<string, Diagnostic>();
   const seen = new Set<string>();
   for (const pattern of patterns) {
-    const matched = await expandPattern(pattern, options.cwd);
-    if (matched.length === 0) inputDiagnostics.push(noMatch(pattern));
-    for (const file of matched) {
-      // "a.yaml" and "./a.yaml" are one input.
-      const absolute = resolve(options.cwd, file);
-      if (seen.has(absolute)) continue;
-      seen.add(absolute);
-      files.push(file);
+    const expanded = await expandPattern(pattern, options.cwd);
+    if ('problem' in expanded) {
+      inputDiagnostics.push(expanded.problem);
+      continue;
+    }
+    for (const match of expanded.matches) {
+      // "a.yaml", "./a.yaml" and a link to it are one input.
+      const key = 'real' in match ? match.real : resolve(options.cwd, match.file);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      files.push(match.file);
+      if ('problem' in match) problems.set(match.file, match.problem);
     }
   }
 
-  const texts = await Promise.all(files.map((file) => readText(resolve(options.cwd, file))));
+  const texts = await Promise.all(
+    files.map((file) => problems.get(file) ?? readText(file, resolve(options.cwd, file))),
+  );
   const perFile: Diagnostic[][] = [];
   const apps: AppConfig[] = [];
   for (const [index, file] of files.entries()) {
     const text = texts[index];
     if (typeof text !== 'string') {
-      perFile.push([wholeFile(file, 'read-failed', `cannot read the file: ${text?.reason ?? 'unknown error'}`)]);
+      perFile.push([text as Diagnostic]);
       continue;
     }
     const parsed = await parseConfigText(text, file, { env: options.env, strict: options.strict });
     perFile.push(parsed.diagnostics);
-    apps.push(...parsed.apps);
+    for (const app of parsed.apps) apps.push(app);
   }
 
   const firstDeclaration = new Map<number, AppConfig>();
@@ -51,22 +63,26 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       continue;
     }
     const bucket = perFile[files.indexOf(app.source.file)];
-    bucket?.push({
-      code: 'duplicate-app-id',
-      severity: 'error',
-      file: app.source.file,
-      line: app.source.line,
-      column: app.source.column,
-      path: 'appId',
-      message: `appId ${app.appId} is already declared at ${first.source.file}:${first.source.line}`,
-      hint: 'declare each app once across all inputs',
-    });
+    bucket?.push(
+      createDiagnostic({
+        code: 'duplicate-app-id',
+        severity: 'error',
+        file: app.source.file,
+        line: app.source.line,
+        column: app.source.column,
+        path: 'appId',
+        message: `appId ${app.appId} is already declared at ${first.source.file}:${first.source.line}`,
+        hint: 'declare each app once across all inputs',
+      }),
+    );
     bucket?.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
-  const diagnostics = [...inputDiagnostics, ...perFile.flat()];
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  const warnings = diagnostics.filter((d) => d.severity === 'warning');
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  for (const list of [inputDiagnostics, ...perFile]) {
+    for (const d of list) (d.severity === 'error' ? errors : warnings).push(d);
+  }
   const sorted = errors.length > 0 ? [] : [...apps].sort((a, b) => a.appId - b.appId);
   return { apps: sorted, files, errors, warnings };
 }
@@ -82,33 +98,120 @@ export function diagnosticsInFileOrder(loaded: Pick<LoadedConfig, 'errors' | 'wa
   );
 }
 
-/** Files a pattern names, relative to cwd as given, sorted for determinism. */
-async function expandPattern(pattern: string, cwd: string): Promise<string[]> {
-  const kind = await statKind(resolve(cwd, pattern));
-  if (kind === 'file') return [pattern];
+/** Files a pattern names, relative to cwd as given, sorted for determinism; or why it names none. */
+async function expandPattern(pattern: string, cwd: string): Promise<{ matches: Match[] } | { problem: Diagnostic }> {
+  const path = resolve(cwd, pattern);
+  const kind = await statKind(path);
+  if (kind === 'file') return { matches: [(await classify(pattern, path)) as Match] };
+  if (kind === 'loop') return { problem: wholeFile(pattern, 'symlink-loop', SYMLINK_LOOP, SYMLINK_LOOP_HINT) };
   // fast-glob is loaded only when needed: the default input is a literal file.
   const { default: fg } = await import('fast-glob');
   const glob = kind === 'directory' ? `${fg.escapePath(pattern.replace(/\/+$/, ''))}/*.{yaml,yml}` : pattern;
-  const matches = await fg(glob, { cwd, onlyFiles: true, dot: false, followSymbolicLinks: true });
-  return matches.sort();
+  const entries = await fg(glob, {
+    cwd,
+    // Symlinks are reported, not filtered: each is classified below, so a
+    // link loop or a dangling link is an error rather than silently skipped.
+    onlyFiles: false,
+    dot: false,
+    followSymbolicLinks: true,
+    fs: { readdir: readdirOncePerDirectory() } as never,
+  });
+  const matches: Match[] = [];
+  for (const entry of entries.sort()) {
+    const match = await classify(entry, resolve(cwd, entry));
+    if (match !== 'directory') matches.push(match);
+  }
+  if (matches.length > 0) return { matches };
+  if (kind === 'directory') return { problem: await emptyDirectory(pattern, path) };
+  return { problem: noMatch(pattern) };
 }
 
-async function statKind(path: string): Promise<'file' | 'directory' | 'missing'> {
+/**
+ * fast-glob's directory reader, listing each real directory once: a
+ * symbolic link back to an ancestor (a loop) then reads as empty, so a walk
+ * through links ends, and every file is found through one path only.
+ */
+function readdirOncePerDirectory(): (...args: unknown[]) => void {
+  const listed = new Set<string>();
+  return (...args: unknown[]) => {
+    const path = args[0] as string;
+    const callback = args[args.length - 1] as (error: NodeJS.ErrnoException | null, entries?: Dirent[]) => void;
+    const options = args.length > 2 ? (args[1] as { withFileTypes: true }) : { withFileTypes: true as const };
+    realpathCallback(path, (error, real) => {
+      if (error === null) {
+        if (listed.has(real)) {
+          callback(null, []);
+          return;
+        }
+        listed.add(real);
+      }
+      readdirCallback(path, options, callback);
+    });
+  };
+}
+
+/** A matched path as a file to read (by its real path), a directory to skip, or a problem. */
+async function classify(file: string, absolute: string): Promise<Match | 'directory'> {
+  try {
+    const [stats, real] = await Promise.all([stat(absolute), realpath(absolute)]);
+    if (stats.isDirectory()) return 'directory';
+    if (stats.size > MAX_CONFIG_BYTES) return { file, problem: wholeFile(file, 'file-too-large', tooLargeMessage(stats.size), FILE_TOO_LARGE_HINT) };
+    return { file, real };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ELOOP') return { file, problem: wholeFile(file, 'symlink-loop', SYMLINK_LOOP, SYMLINK_LOOP_HINT) };
+    if (code === 'ENOENT') {
+      return { file, problem: wholeFile(file, 'read-failed', 'cannot read the file: it is a symbolic link to nothing (ENOENT)', 'fix or remove the link') };
+    }
+    return { file, problem: wholeFile(file, 'read-failed', `cannot read the file: ${code ?? String(error)}`) };
+  }
+}
+
+const SYMLINK_LOOP = 'cannot read the file: it is a symbolic link that leads back to itself (ELOOP)';
+const SYMLINK_LOOP_HINT = 'point the link at a real file, or remove it';
+
+async function statKind(path: string): Promise<'file' | 'directory' | 'missing' | 'loop'> {
   try {
     const stats = await stat(path);
     return stats.isDirectory() ? 'directory' : 'file';
-  } catch {
-    return 'missing';
+  } catch (error) {
+    return errorCode(error) === 'ELOOP' ? 'loop' : 'missing';
   }
 }
 
-async function readText(path: string): Promise<string | { reason: string }> {
+async function readText(file: string, path: string): Promise<string | Diagnostic> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { reason: typeof code === 'string' ? code : error instanceof Error ? error.message : String(error) };
+    return wholeFile(file, 'read-failed', `cannot read the file: ${errorCode(error) ?? (error instanceof Error ? error.message : String(error))}`);
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** `no-match` for a directory without *.yaml / *.yml files, naming its subdirectories when it has some. */
+async function emptyDirectory(pattern: string, path: string): Promise<Diagnostic> {
+  let subdirectories: string[] = [];
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    subdirectories = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+  } catch {
+    // Unreadable: say what we know, that no config file was found.
+  }
+  const base = pattern.replace(/\/+$/, '');
+  if (subdirectories.length === 0) {
+    return wholeFile(pattern, 'no-match', 'the directory holds no *.yaml or *.yml file');
+  }
+  const shown = subdirectories.slice(0, 3).join(', ') + (subdirectories.length > 3 ? ', …' : '');
+  return wholeFile(
+    pattern,
+    'no-match',
+    `the directory holds no *.yaml or *.yml file, only subdirectories (${shown}); a directory argument is not searched recursively`,
+    `pass a glob such as '${base}/**/*.yaml', or the subdirectory itself`,
+  );
 }
 
 function noMatch(pattern: string): Diagnostic {
@@ -119,5 +222,5 @@ function noMatch(pattern: string): Diagnostic {
 }
 
 function wholeFile(file: string, code: string, message: string, hint?: string): Diagnostic {
-  return { code, severity: 'error', file, line: 1, column: 1, path: '', message, ...(hint === undefined ? {} : { hint }) };
+  return createDiagnostic({ code, severity: 'error', file, line: 1, column: 1, path: '', message, ...(hint === undefined ? {} : { hint }) });
 }

@@ -1,12 +1,22 @@
-import { LineCounter, isScalar, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { createDiagnostic, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { isRecord } from '../is-record.js';
-import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
+import { RESOURCES, type Fields, type FieldValue } from '../resources/index.js';
 import { expandEnv } from './expand-env.js';
 import type { Finding } from './finding.js';
-import type { AppConfig, ApiVersion, Ensure, ManagedSettings, PhoneNumberConfig } from './model.js';
-import { loadPhoneLibrary, type PhoneLibrary } from './phone-number.js';
+import { scalarTypeAt } from './keys.js';
+import {
+  defaultAuthFor,
+  type ApiVersion,
+  type AppConfig,
+  type AuthMode,
+  type DesiredResource,
+  type PhoneNumberConfig,
+  type PortalNumbersConfig,
+} from './model.js';
+import { loadPhoneLibrary } from './phone-number.js';
 import { semanticFindings } from './rules.js';
-import { appIdFinding, schemaFindings } from './schema-findings.js';
+import { mergeMissingKeys, schemaFindings } from './schema-findings.js';
 import { locateNode, pathAtOffset, scalarSource } from './yaml-locate.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
@@ -30,14 +40,23 @@ export interface ParsedConfigFile {
  */
 export const MAX_ALIAS_COUNT = 100;
 
-/** The shape a document has once the schema accepted it (appId expanded). */
+/**
+ * The largest config file read, in bytes (UTF-8) or UTF-16 units of `text`.
+ * A calling app's config is a few KiB; 130,000 numbers take about 8.5 MiB.
+ * Beyond this, parsing would take many seconds and hundreds of MB, so the
+ * file is refused with `file-too-large` instead.
+ */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** The shape a document has once the schema and rules accepted it. */
 interface AppDocument {
   appId: number;
   apiVersion?: ApiVersion;
-  ensure?: Ensure;
-  defaultRegion?: string;
-  settings?: ManagedSettings;
+  auth?: AuthMode;
+  ensure?: 'present' | 'absent';
   phoneNumbers?: PhoneNumberConfig[];
+  portals?: Record<string, { phoneNumbers?: PhoneNumberConfig[]; users?: Record<string, { phoneNumbers: PhoneNumberConfig[] }> }>;
+  [block: string]: unknown;
 }
 
 /**
@@ -61,17 +80,20 @@ export async function parseConfigText(text: string, file: string, options: Parse
     hint?: string,
   ): Diagnostic => {
     const { line, col } = offset === null ? { line: 1, col: 1 } : lineCounter.linePos(offset);
-    const base = { code, severity: severityOf(severity), file, line, column: col, path, message };
-    return hint === undefined ? base : { ...base, hint };
+    const base = { code, severity: severityOf(severity), file, line, column: Math.max(1, col), path, message };
+    return createDiagnostic(hint === undefined ? base : { ...base, hint });
   };
   const wholeFile = (code: string, message: string, hint?: string): ParsedConfigFile => ({
     apps: [],
     diagnostics: [diagnostic(null, '', code, 'error', message, hint)],
   });
 
+  if (text.length > MAX_CONFIG_BYTES) return wholeFile('file-too-large', tooLargeMessage(text.length), FILE_TOO_LARGE_HINT);
+
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // yaml's own uniqueKeys check is quadratic in a mapping's size; duplicates are found below in one pass.
+    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (error) {
     // yaml recurses on nesting; pathological input can exhaust the stack.
     return wholeFile('yaml-syntax', `cannot parse the YAML: ${errorMessage(error)}`);
@@ -91,11 +113,36 @@ export async function parseConfigText(text: string, file: string, options: Parse
     for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(doc, warning, 'warning'));
     if (doc.errors.length > 0) continue;
 
+    const structure = structureProblems(doc);
+    if (structure === 'too-deep') {
+      diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
+      continue;
+    }
+    for (const offset of structure.duplicateKeys) {
+      const path = pathAtOffset(doc, offset);
+      const key = path[path.length - 1];
+      const what = key === undefined ? 'this key' : `key \`${key}\``;
+      diagnostics.push(diagnostic(offset, formatYamlPath(path), 'duplicate-key', 'error', `${what} is already defined in this mapping`));
+    }
+    for (const alias of structure.unresolvedAliases) {
+      diagnostics.push(
+        diagnostic(
+          alias.offset,
+          formatYamlPath(pathAtOffset(doc, alias.offset)),
+          'undefined-alias',
+          'error',
+          `the alias *${alias.name} refers to no anchor`,
+          `define &${alias.name} before this alias, or fix its name`,
+        ),
+      );
+    }
+    if (structure.duplicateKeys.length > 0 || structure.unresolvedAliases.length > 0) continue;
+
     let raw: unknown;
     try {
       raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      const aliases = error instanceof ReferenceError && /alias/i.test(error.message);
+      const aliases = error instanceof ReferenceError && /excessive alias count/i.test(error.message);
       diagnostics.push(
         aliases
           ? diagnostic(null, '', 'alias-limit', 'error', `the document expands more than ${MAX_ALIAS_COUNT} aliases; refusing it as a resource-exhaustion attack`)
@@ -104,9 +151,18 @@ export async function parseConfigText(text: string, file: string, options: Parse
       continue;
     }
 
-    const { findings, value } = await documentFindings(raw, doc, options.env);
-    const locate = (finding: Finding): Diagnostic =>
-      diagnostic(
+    let result: DocumentFindings;
+    try {
+      result = await documentFindings(raw, doc, options.env);
+    } catch (error) {
+      // Only a value nested deeper than the stack allows gets here.
+      if (!(error instanceof RangeError)) throw error;
+      diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
+      continue;
+    }
+    let hasError = false;
+    for (const finding of result.findings) {
+      const located = diagnostic(
         locateNode(doc, finding.segments, finding.at).offset,
         formatYamlPath(finding.segments),
         finding.code,
@@ -114,9 +170,10 @@ export async function parseConfigText(text: string, file: string, options: Parse
         finding.message,
         finding.hint,
       );
-    const located = findings.map(locate);
-    diagnostics.push(...located);
-    if (located.every((d) => d.severity !== 'error')) apps.push(toAppConfig(value, doc, file, lineCounter));
+      if (located.severity === 'error') hasError = true;
+      diagnostics.push(located);
+    }
+    if (!hasError) apps.push(toAppConfig(result.value as AppDocument, doc, file, lineCounter));
   }
 
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -124,14 +181,72 @@ export async function parseConfigText(text: string, file: string, options: Parse
 
   function yamlDiagnostic(doc: Document.Parsed, error: YAMLError, severity: Severity): Diagnostic {
     const offset = error.pos[0];
-    if (error.code === 'DUPLICATE_KEY') {
+    if (error.code === 'TAG_RESOLVE_FAILED') {
+      // e.g. `!!float 1234567`: the YAML 1.2 core schema reads no float there, so the value stays a string.
       const path = pathAtOffset(doc, offset);
-      const key = path[path.length - 1];
-      const what = key === undefined ? 'this key' : `key \`${key}\``;
-      return diagnostic(offset, formatYamlPath(path), 'duplicate-key', severity, `${what} is already defined in this mapping`);
+      const tag = /tag:yaml\.org,2002:(\w+)/.exec(error.message)?.[1];
+      const name = tag === undefined ? 'this tag' : `\`!!${tag}\``;
+      return diagnostic(
+        offset,
+        formatYamlPath(path),
+        'yaml-warning',
+        severity,
+        `${name} does not apply to this value, which is read as a string`,
+        'remove the tag; quote phone numbers, write integers such as appId without quotes or tags',
+      );
     }
     return diagnostic(offset, '', severity === 'error' ? 'yaml-syntax' : 'yaml-warning', severity, firstLine(error.message));
   }
+}
+
+/** Hint for a `file-too-large` finding. */
+export const FILE_TOO_LARGE_HINT = 'split the apps across several files (a directory or a glob loads them all)';
+
+/** The `file-too-large` message, for a size in bytes (or UTF-16 units). */
+export function tooLargeMessage(size: number): string {
+  const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return `the file is too large (${mib(size)}); hscc reads config files of at most ${mib(MAX_CONFIG_BYTES)}`;
+}
+
+/** What makes a parsed document unreadable as data: repeated keys and aliases to nothing. */
+interface StructureProblems {
+  /** Offsets of each key that repeats an earlier key of its mapping. */
+  duplicateKeys: number[];
+  unresolvedAliases: Array<{ name: string; offset: number }>;
+}
+
+/**
+ * One pass over the document in source order. Keys are compared as the
+ * data sees them (`42` and `"42"` are one key: toJS would silently merge
+ * them); an alias needs its anchor earlier in the document. Linear in the
+ * document's size (yaml's `uniqueKeys` and `Alias.resolve` are quadratic).
+ */
+function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep' {
+  const duplicateKeys: number[] = [];
+  const unresolvedAliases: Array<{ name: string; offset: number }> = [];
+  const anchors = new Set<string>();
+  try {
+    visit(doc, (_key, node) => {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) unresolvedAliases.push({ name: node.source, offset: node.range?.[0] ?? 0 });
+        return;
+      }
+      if (isNode(node) && node.anchor !== undefined) anchors.add(node.anchor);
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          if (!isScalar(pair.key)) continue;
+          const key = String(pair.key.value);
+          if (seen.has(key)) duplicateKeys.push(pair.key.range?.[0] ?? 0);
+          seen.add(key);
+        }
+      }
+    });
+  } catch (error) {
+    if (error instanceof RangeError) return 'too-deep';
+    throw error;
+  }
+  return { duplicateKeys, unresolvedAliases };
 }
 
 /** Findings of one document plus the expanded value they were computed on. */
@@ -145,48 +260,77 @@ async function documentFindings(
   doc: Document.Parsed,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<DocumentFindings> {
-  const expansion = expandEnv(raw, env);
+  const expansion = expandEnv(raw, env, scalarTypeAt);
   const skip = new Set(expansion.failedPaths);
-  const findings: Finding[] = [...expansion.findings];
-  const sourceOf = (segments: PathSegment[]): string | undefined => scalarSource(locateNode(doc, segments, 'value'));
+  const data = expansion.value;
+  const sourceOf = (segments: PathSegment[]) => scalarSource(locateNode(doc, segments, 'value'));
 
-  let data = expansion.value;
-  if (isRecord(data) && typeof data.appId === 'string' && expansion.expandedPaths.has('appId') && !skip.has('appId')) {
-    // A value from the environment is text; appId must end up an integer.
-    if (/^\d{1,10}$/.test(data.appId)) data = { ...data, appId: Number(data.appId) };
-    else {
-      findings.push(appIdFinding(data.appId, sourceOf(['appId'])));
-      skip.add('appId');
-    }
-  }
-
-  findings.push(...schemaFindings(data, skip, sourceOf));
+  const schema = schemaFindings(data, skip, sourceOf);
+  // A value the schema rejected is not checked again by the rules.
+  for (const finding of schema) if (finding.at === 'value') skip.add(formatYamlPath(finding.segments));
+  let findings: Finding[] = [...expansion.findings];
+  for (const finding of schema) findings.push(finding);
   if (isRecord(data)) {
     const phone = needsPhoneLibrary(data) ? await loadPhoneLibrary() : undefined;
-    findings.push(...semanticFindings(data, { failedPaths: skip, phone }));
+    for (const finding of semanticFindings(data, { failedPaths: skip, phone })) findings.push(finding);
   }
+  findings = mergeMissingKeys(findings);
+  if (expansion.variablesAt.size > 0) findings = findings.map((finding) => namingVariables(finding, expansion.variablesAt));
   return { findings, value: data };
 }
 
-function needsPhoneLibrary(data: Readonly<Record<string, unknown>>): boolean {
-  return (Array.isArray(data.phoneNumbers) && data.phoneNumbers.length > 0) || typeof data.defaultRegion === 'string';
+/**
+ * A problem with a value that came from the environment names the variable
+ * (an empty or invalid expansion reads as the variable's fault, not the file's).
+ */
+function namingVariables(finding: Finding, variablesAt: ReadonlyMap<string, string[]>): Finding {
+  if (finding.at !== 'value' || finding.code === 'undefined-variable') return finding;
+  const names = variablesAt.get(formatYamlPath(finding.segments));
+  if (names === undefined) return finding;
+  const unique = [...new Set(names)];
+  const which = unique.length === 1 ? `environment variable ${unique[0]}` : `environment variables ${unique.join(', ')}`;
+  return { ...finding, message: `${finding.message} (from ${which})`, hint: finding.hint ?? `check ${unique.join(', ')}` };
 }
 
-/** Precondition: `value` passed the schema and every rule without error. */
-function toAppConfig(value: unknown, doc: Document.Parsed, file: string, lineCounter: LineCounter): AppConfig {
-  const app = value as AppDocument;
-  const ensure = app.ensure ?? 'present';
+function needsPhoneLibrary(data: Readonly<Record<string, unknown>>): boolean {
+  if (typeof data.defaultRegion === 'string') return true;
+  if (Array.isArray(data.phoneNumbers) && data.phoneNumbers.length > 0) return true;
+  return isRecord(data.portals) && Object.keys(data.portals).length > 0;
+}
+
+/** Precondition: `app` passed the schema and every rule without error. */
+function toAppConfig(app: AppDocument, doc: Document.Parsed, file: string, lineCounter: LineCounter): AppConfig {
   const { line, col } = lineCounter.linePos(locateNode(doc, ['appId'], 'value').offset);
+  const apiVersion = app.apiVersion ?? 'v3';
+  const resources: Partial<Record<(typeof RESOURCES)[number]['name'], DesiredResource>> = {};
+  for (const resource of RESOURCES) {
+    const block = app[resource.configKey];
+    // The channel connection's `ensure` sits at the top level; the other blocks hold their own.
+    const ensure = resource.configKey === 'settings' ? app.ensure : isRecord(block) ? block.ensure : undefined;
+    if (ensure === 'absent') resources[resource.name] = { ensure: 'absent' };
+    else if (isRecord(block)) {
+      const fields: Record<string, FieldValue> = {};
+      for (const field of resource.fields) fields[field.name] = block[field.name] as FieldValue;
+      resources[resource.name] = { ensure: 'present', fields: fields as Fields };
+    }
+  }
+  const portals: PortalNumbersConfig[] = Object.entries(app.portals ?? {})
+    .map(([portalId, portal]) => ({
+      portalId: Number(portalId),
+      ...(portal.phoneNumbers === undefined ? {} : { phoneNumbers: portal.phoneNumbers }),
+      users: Object.entries(portal.users ?? {})
+        .map(([userId, user]) => ({ userId: Number(userId), phoneNumbers: user.phoneNumbers }))
+        .sort((a, b) => a.userId - b.userId),
+    }))
+    .sort((a, b) => a.portalId - b.portalId);
   return {
     appId: app.appId,
-    apiVersion: app.apiVersion ?? 'v3',
-    ensure,
-    settings:
-      ensure === 'present' && app.settings !== undefined
-        ? { url: app.settings.url, isReady: app.settings.isReady }
-        : null,
+    apiVersion,
+    auth: app.auth ?? defaultAuthFor(apiVersion),
+    resources,
     // toJS built these objects for this call and the schema allows no other keys.
     phoneNumbers: app.phoneNumbers ?? [],
+    portals,
     source: { file, line, column: col },
   };
 }
@@ -196,7 +340,6 @@ function isEmptyDocument(doc: Document.Parsed): boolean {
   const contents = doc.contents;
   return contents === null || (isScalar(contents) && contents.value === null && contents.source === '');
 }
-
 
 function firstLine(message: string): string {
   // yaml recurses per nesting level; say what the user can change.

@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/core';
 import { isRecord } from '../is-record.js';
+import { RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
 import { errorAt, warningAt, type Finding } from './finding.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
@@ -7,11 +8,21 @@ import { formatYamlPath, type PathSegment } from './yaml-path.js';
 /** HubSpot truncates `friendlyName` to this many Unicode code points. */
 export const FRIENDLY_NAME_MAX = 24;
 
+/** Portal and user ids: positive integers written in decimal, at most 15 digits (exact in a JS number). */
+const ID_KEY = /^[1-9][0-9]{0,14}$/;
+
 export interface RuleContext {
-  /** Formatted paths whose `${VAR}` expansion failed: already reported, not checked again. */
+  /** Formatted paths already reported (failed expansions, schema errors): not checked again. */
   failedPaths: ReadonlySet<string>;
   /** Loaded when the document has phone numbers or a defaultRegion. */
   phone: PhoneLibrary | undefined;
+}
+
+/** A problem with one value, without its position. */
+export interface ValueProblem {
+  code: string;
+  message: string;
+  hint?: string;
 }
 
 /**
@@ -25,10 +36,43 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
   const checked = (segments: PathSegment[]): boolean =>
     context.failedPaths.size === 0 || !context.failedPaths.has(formatYamlPath(segments));
 
-  const settings = data.settings;
-  if (isRecord(settings) && typeof settings.url === 'string' && checked(['settings', 'url'])) {
-    const problem = checkUrl(settings.url);
-    if (problem !== undefined) findings.push(errorAt(['settings', 'url'], problem.code, problem.message, problem.hint));
+  if (!RESOURCES.some((resource) => declares(data, resource))) {
+    findings.push({
+      ...errorAt(
+        [],
+        'missing-key',
+        'missing required key `settings`: a document must manage at least one resource',
+        'declare `settings` (the channel connection), `ensure: absent`, `calling` or `recording`',
+      ),
+      missingKeys: ['ensure', ...RESOURCES.map((resource) => resource.configKey)],
+    });
+  }
+
+  for (const resource of RESOURCES) {
+    const block = data[resource.configKey];
+    if (!isRecord(block)) continue;
+    if (resource.configKey !== 'settings' && resource.deletable && block.ensure === 'absent') {
+      for (const key of Object.keys(block)) {
+        if (key === 'ensure') continue;
+        findings.push({
+          ...errorAt(
+            [resource.configKey, key],
+            'field-with-absent',
+            `\`${key}\` has no meaning with \`ensure: absent\`: the ${resource.title} are deleted`,
+            'remove it, or remove `ensure: absent`',
+          ),
+          at: 'key',
+        });
+      }
+      continue;
+    }
+    for (const field of resource.fields) {
+      const at = [resource.configKey, field.name];
+      const value = block[field.name];
+      if (value === undefined || !checked(at) || !hasType(field, value)) continue;
+      const problem = fieldProblem(field, value);
+      if (problem !== undefined) findings.push(errorAt(at, problem.code, problem.message, problem.hint));
+    }
   }
 
   let region: CountryCode | undefined;
@@ -38,44 +82,151 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
     else findings.push(errorAt(['defaultRegion'], 'invalid-value', `"${regionValue}" is not a region with a numbering plan`));
   }
 
-  const numbers = data.phoneNumbers;
-  if (Array.isArray(numbers) && context.phone !== undefined) {
-    findings.push(...phoneNumberFindings(numbers, region, context.phone, checked));
+  const numberLists: PathSegment[][] = [['phoneNumbers']];
+  const portals = data.portals;
+  if (isRecord(portals)) {
+    for (const [portalId, portal] of Object.entries(portals)) {
+      if (!ID_KEY.test(portalId)) findings.push(idKeyFinding(['portals', portalId], 'portal'));
+      if (!isRecord(portal)) continue;
+      numberLists.push(['portals', portalId, 'phoneNumbers']);
+      if (!isRecord(portal.users)) continue;
+      for (const [userId, user] of Object.entries(portal.users)) {
+        if (!ID_KEY.test(userId)) findings.push(idKeyFinding(['portals', portalId, 'users', userId], 'user'));
+        if (isRecord(user)) numberLists.push(['portals', portalId, 'users', userId, 'phoneNumbers']);
+      }
+    }
+  }
+  if (context.phone !== undefined) {
+    // One check per distinct number: the same number often appears in many lists.
+    const lib = context.phone;
+    const problems = new Map<string, ReturnType<typeof checkPhoneNumber>>();
+    const check = (e164: string) => {
+      if (!problems.has(e164)) problems.set(e164, checkPhoneNumber(e164, region, lib));
+      return problems.get(e164);
+    };
+    for (const list of numberLists) {
+      const numbers = valueAt(data, list);
+      if (Array.isArray(numbers)) phoneNumberFindings(numbers, list, check, checked, findings);
+    }
   }
   return findings;
 }
 
+/** Whether the document declares `resource` (its block, or for the channel connection `ensure: absent`). */
+function declares(data: Readonly<Record<string, unknown>>, resource: ResourceDescriptor): boolean {
+  if (data[resource.configKey] !== undefined) return true;
+  return resource.configKey === 'settings' && data.ensure === 'absent';
+}
+
+function idKeyFinding(segments: PathSegment[], what: 'portal' | 'user'): Finding {
+  const key = String(segments[segments.length - 1]);
+  return {
+    ...errorAt(
+      segments,
+      `invalid-${what}-id`,
+      `a ${what} id must be a positive integer, got "${key}"`,
+      `write the numeric ${what} id HubSpot sends as ${what}Id, e.g. "42"`,
+    ),
+    at: 'key',
+  };
+}
+
+function valueAt(data: unknown, segments: readonly PathSegment[]): unknown {
+  let current = data;
+  for (const segment of segments) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+/** True when `value` has the field's JSON type (the schema reports other values). */
+function hasType(field: FieldDescriptor, value: unknown): boolean {
+  if (field.type === 'integer') return typeof value === 'number' && Number.isInteger(value);
+  return typeof value === field.type;
+}
+
+/**
+ * Checks one value of a managed field against its descriptor: its JSON type,
+ * then its rule (`webhook-url`, `recording-url`, `non-empty`,
+ * `positive-integer`). Pure; the config rules and the re-check of a saved
+ * plan's values before it is applied both use it.
+ * @returns the problem, or undefined when the value is acceptable.
+ */
+export function fieldProblem(field: FieldDescriptor, value: unknown): ValueProblem | undefined {
+  if (!hasType(field, value)) {
+    const expected = field.type === 'boolean' ? 'true or false' : field.type === 'integer' ? 'an integer' : 'a string';
+    return { code: 'invalid-type', message: `${field.name} must be ${expected}, got ${describeValue(value)}` };
+  }
+  switch (field.rule) {
+    case 'webhook-url':
+      return checkUrl(value as string);
+    case 'recording-url': {
+      const problem = checkUrl(value as string, 'https://api.example.com/recordings/%s');
+      if (problem !== undefined) return problem;
+      if (!(value as string).includes('%s')) {
+        return {
+          code: 'missing-placeholder',
+          message: `"${value as string}" has no %s`,
+          hint: "HubSpot puts the call's external id where %s is, e.g. https://api.example.com/recordings/%s",
+        };
+      }
+      return undefined;
+    }
+    case 'non-empty':
+      return (value as string).trim() === '' ? { code: 'invalid-value', message: `${field.name} must not be empty` } : undefined;
+    case 'positive-integer':
+      return (value as number) >= 1 && Number.isSafeInteger(value)
+        ? undefined
+        : { code: 'invalid-value', message: `${field.name} must be a positive integer, got ${describeValue(value)}` };
+    case 'none':
+      return undefined;
+  }
+}
+
+/** Names a value for messages: `the string "x"`, `a list`, `an empty value`. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') {
+    if (value === '') return 'an empty string';
+    return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  }
+  if (typeof value === 'number') return `the number ${value}`;
+  return String(value);
+}
+
 function phoneNumberFindings(
   numbers: readonly unknown[],
-  region: CountryCode | undefined,
-  lib: PhoneLibrary,
+  list: readonly PathSegment[],
+  check: (e164: string) => ReturnType<typeof checkPhoneNumber>,
   checked: (segments: PathSegment[]) => boolean,
-): Finding[] {
-  const findings: Finding[] = [];
+  findings: Finding[],
+): void {
+  const listName = formatYamlPath(list);
   const firstIndex = new Map<string, number>();
   for (let i = 0; i < numbers.length; i++) {
     const entry = numbers[i];
     if (!isRecord(entry)) continue;
     const { e164PhoneNumber: e164, extension, friendlyName } = entry;
     const hasExtension = typeof extension === 'string';
-    if (typeof e164 === 'string' && checked(['phoneNumbers', i, 'e164PhoneNumber'])) {
-      const at = ['phoneNumbers', i, 'e164PhoneNumber'];
-      const problem = checkPhoneNumber(e164, region, lib);
+    const at = [...list, i, 'e164PhoneNumber'];
+    if (typeof e164 === 'string' && checked(at)) {
+      const problem = check(e164);
       if (problem !== undefined) findings.push({ ...problem, segments: at, at: 'value' });
       const key = hasExtension ? `${e164}\u0000${extension}` : e164;
       const first = firstIndex.get(key);
       if (first === undefined) firstIndex.set(key, i);
       else {
         const what = hasExtension ? `"${e164}" with extension "${extension}"` : `"${e164}"`;
-        findings.push(
-          errorAt(at, 'duplicate-phone-number', `${what} is already listed as phoneNumbers[${first}]`, 'remove one of them'),
-        );
+        findings.push(errorAt(at, 'duplicate-phone-number', `${what} is already listed as ${listName}[${first}]`, 'remove one of them'));
       }
     }
     if (hasExtension) {
       findings.push(
         warningAt(
-          ['phoneNumbers', i, 'extension'],
+          [...list, i, 'extension'],
           'phone-extension',
           'HubSpot does not let users select a number with an extension',
           'remove the extension, or list the number without one',
@@ -88,7 +239,7 @@ function phoneNumberFindings(
       if (codePoints.length > FRIENDLY_NAME_MAX) {
         findings.push(
           warningAt(
-            ['phoneNumbers', i, 'friendlyName'],
+            [...list, i, 'friendlyName'],
             'friendly-name-too-long',
             `friendlyName has ${codePoints.length} characters; HubSpot truncates it to ${FRIENDLY_NAME_MAX}`,
             `users will see "${codePoints.slice(0, FRIENDLY_NAME_MAX).join('')}"`,
@@ -97,7 +248,6 @@ function phoneNumberFindings(
       }
     }
   }
-  return findings;
 }
 
 /** A URL problem, without its position. */
@@ -107,23 +257,33 @@ export interface UrlProblem {
   hint?: string;
 }
 
+// Controls and spaces: WHATWG URL silently strips tabs and newlines, so the
+// URL checked would not be the text HubSpot stores.
+const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
+
 /**
- * `settings.url` must be an absolute `https:` URL; `http:` is accepted only
- * for loopback hosts (localhost, 127.0.0.0/8, [::1]) so local tests and the
- * emulator work.
+ * A webhook, dialer or recording URL must be an absolute `https:` URL;
+ * `http:` is accepted only for loopback hosts (localhost, 127.0.0.0/8,
+ * [::1]) so local tests and the emulator work. `example` is the URL the
+ * hint shows.
  */
-export function checkUrl(raw: string): UrlProblem | undefined {
+export function checkUrl(raw: string, example = 'https://calls.example.com/hubspot/channel-connection'): UrlProblem | undefined {
   if (raw.trim() !== raw) {
     return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${raw.trim()}"` };
   }
+  if (UNSAFE_IN_URL.test(raw)) {
+    return { code: 'invalid-url', message: `"${raw}" contains a space or control character`, hint: 'percent-encode it, or remove it' };
+  }
   let url: URL;
   try {
+    // WHATWG URL repairs `https:///x` and `https:\\x` into other URLs; HubSpot stores the text as written.
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\\]/i.test(raw) || raw.includes('\\')) throw new TypeError('not absolute');
     url = new URL(raw);
   } catch {
     return {
       code: 'invalid-url',
       message: `"${raw}" is not an absolute URL`,
-      hint: 'write the full URL HubSpot calls, e.g. https://calls.example.com/hubspot/channel-connection',
+      hint: `write the full URL HubSpot calls, e.g. ${example}`,
     };
   }
   if (url.protocol === 'https:') return undefined;
@@ -139,6 +299,7 @@ export function checkUrl(raw: string): UrlProblem | undefined {
 }
 
 function isLoopback(hostname: string): boolean {
-  // WHATWG URL already normalised 127.1 and 0x7f.0.0.1 to dotted decimal.
+  // WHATWG URL already normalised 127.1 and 0x7f.0.0.1 to dotted decimal;
+  // anchored, so 127.0.0.1.evil.example is not loopback.
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

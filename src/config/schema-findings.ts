@@ -1,12 +1,19 @@
 import type { ErrorObject } from 'ajv';
 import validate from '../generated/channel-connection-validator.js';
 import { errorAt, type Finding } from './finding.js';
-import { KEYS_BY_LEVEL, LEVEL_NAMES, type KeyLevel } from './keys.js';
+import { KEYS_BY_LEVEL, LEVEL_NAMES, levelOf, type KeyLevel } from './keys.js';
+import { describeValue } from './rules.js';
 import { closestName } from './suggest.js';
 import { formatYamlPath, segmentsFromPointer, type PathSegment } from './yaml-path.js';
 
-/** Reads the source text of the scalar at a path, for "quote it" hints. */
-export type SourceLookup = (segments: PathSegment[]) => string | undefined;
+/** A scalar as written in the file: its text and explicit tag (`!!float`), for hints. */
+export interface ScalarSource {
+  source: string;
+  tag?: string;
+}
+
+/** Reads the scalar written at a path, for "quote it" hints. */
+export type SourceLookup = (segments: PathSegment[]) => ScalarSource | undefined;
 
 const EXPECTED: Readonly<Record<string, string>> = {
   object: 'a mapping',
@@ -25,15 +32,19 @@ const FORMATS: Readonly<Record<string, string>> = {
  * Validates one expanded app document against the generated ajv validator of
  * schemas/channel-connection.schema.json and turns ajv's errors into
  * findings with stable codes and friendly messages. Errors at `skip` paths
- * (values whose expansion already failed) are dropped.
+ * (values whose expansion already failed) are dropped. Portal and user id
+ * keys are checked by the rules (rules.ts), which point at the key.
  */
 export function schemaFindings(data: unknown, skip: ReadonlySet<string>, sourceOf: SourceLookup): Finding[] {
-  if (validate(data)) return [];
   const findings: Finding[] = [];
-  let appIdReported = false;
+  const appId = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).appId : undefined;
+  // A string appId is valid for editors (`${VAR}`) but must be an integer once expanded.
+  if (typeof appId === 'string' && !skip.has('appId')) findings.push(appIdFinding(appId, sourceOf(['appId'])));
+  if (validate(data)) return findings;
+  let appIdReported = findings.length > 0;
   for (const error of validate.errors ?? []) {
-    // `if` only repeats the `else: required settings` error it wraps.
-    if (error.keyword === 'if') continue;
+    // `if` only repeats the error of the branch it chose; id keys are the rules' (rules.ts).
+    if (error.keyword === 'if' || error.keyword === 'propertyNames' || error.propertyName !== undefined) continue;
     const segments = segmentsFromPointer(error.instancePath, data);
     if (skip.has(formatYamlPath(segments))) continue;
     if (error.instancePath === '/appId') {
@@ -48,14 +59,17 @@ export function schemaFindings(data: unknown, skip: ReadonlySet<string>, sourceO
 }
 
 /** The `invalid-app-id` finding for an appId value that is not a positive int32. */
-export function appIdFinding(value: unknown, source: string | undefined): Finding {
+export function appIdFinding(value: unknown, written: ScalarSource | undefined): Finding {
   const digits = typeof value === 'string' && /^\d+$/.test(value);
-  return errorAt(
-    ['appId'],
-    'invalid-app-id',
-    `appId must be a positive integer of at most 2147483647, got ${describe(value)}`,
-    digits ? `write it without quotes: appId: ${value}` : source?.includes('${') ? 'check the environment variable' : undefined,
-  );
+  const hint =
+    written?.tag !== undefined
+      ? `remove the \`${written.tag}\` tag${digits ? `: appId: ${value as string}` : ''}`
+      : digits && !written?.source.includes('${')
+        ? `write it without quotes: appId: ${value as string}`
+        : written?.source.includes('${') === true
+          ? 'check the environment variable'
+          : undefined;
+  return errorAt(['appId'], 'invalid-app-id', `appId must be a positive integer of at most 2147483647, got ${describeValue(value)}`, hint);
 }
 
 function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, sourceOf: SourceLookup): Finding {
@@ -65,19 +79,29 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
       return unknownKey(segments, String(params.additionalProperty));
     case 'required': {
       const key = String(params.missingProperty);
-      const hint = key === 'settings' ? 'settings are required unless `ensure: absent`' : undefined;
-      return errorAt(segments, 'missing-key', `missing required key \`${key}\``, hint);
+      const level = levelOf(segments);
+      const hint =
+        key === 'settings' && level === 'top'
+          ? 'settings are required with `ensure: present`; remove `ensure` to leave the channel connection unmanaged'
+          : level === 'calling'
+            ? 'HubSpot requires every calling field when it creates calling settings'
+            : undefined;
+      return { ...errorAt(segments, 'missing-key', `missing required key \`${key}\``, hint), missingKeys: [key] };
     }
     case 'type': {
       const expected = String(params.type);
-      const source = sourceOf(segments);
-      const quote =
-        expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') && source !== undefined
-          ? `quote it: "${source}"`
+      const written = sourceOf(segments);
+      const tagged = written?.tag !== undefined;
+      const hint = tagged
+        ? `remove the \`${written?.tag}\` tag${expected === 'string' ? ' and quote the value' : ''}`
+        : expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') && written !== undefined
+          ? `quote it: "${written.source}"`
           : expected === 'boolean' && typeof value === 'string'
             ? 'write true or false, unquoted'
-            : undefined;
-      return errorAt(segments, 'invalid-type', `expected ${EXPECTED[expected] ?? expected}, got ${describe(value)}`, quote);
+            : expected === 'integer' && typeof value === 'string' && /^\d+$/.test(value)
+              ? `write it without quotes: ${value}`
+              : undefined;
+      return errorAt(segments, 'invalid-type', `expected ${EXPECTED[expected] ?? expected}, got ${describeValue(value)}`, hint);
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -85,17 +109,19 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
       return errorAt(
         segments,
         'invalid-value',
-        `expected one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${describe(value)}`,
+        `expected one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${describeValue(value)}`,
         close === undefined ? undefined : `did you mean "${close}"?`,
       );
     }
     case 'pattern': {
       const last = segments[segments.length - 1];
       const format = (typeof last === 'string' ? FORMATS[last] : undefined) ?? 'the expected format';
-      return errorAt(segments, 'invalid-value', `expected ${format}, got ${describe(value)}`);
+      return errorAt(segments, 'invalid-value', `expected ${format}, got ${describeValue(value)}`);
     }
     case 'minLength':
       return errorAt(segments, 'invalid-value', 'must not be empty');
+    case 'minimum':
+      return errorAt(segments, 'invalid-value', `expected a positive integer, got ${describeValue(value)}`);
     default:
       return errorAt(segments, 'schema-violation', error.message ?? `fails the schema's ${error.keyword} rule`);
   }
@@ -104,9 +130,20 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
 function unknownKey(parent: PathSegment[], key: string): Finding {
   const level = levelOf(parent);
   const segments = [...parent, key];
+  if (level === 'recording' && key === 'ensure') {
+    return {
+      ...errorAt(
+        segments,
+        'recording-not-deletable',
+        "recording settings take no `ensure`: HubSpot's API cannot delete recording settings",
+        'remove `ensure`; to stop managing them, remove the `recording` block (HubSpot keeps them)',
+      ),
+      at: 'key',
+    };
+  }
   const valid = KEYS_BY_LEVEL[level];
+  const close = closestName(key, valid);
   const message = (): string => {
-    const close = closestName(key, valid);
     if (close !== undefined) return `unknown key \`${key}\`; did you mean \`${close}\`?`;
     // A key (or a near miss) that is valid one level up or down: say where it goes.
     for (const other of Object.keys(KEYS_BY_LEVEL) as KeyLevel[]) {
@@ -118,13 +155,52 @@ function unknownKey(parent: PathSegment[], key: string): Finding {
     }
     return `unknown key \`${key}\``;
   };
-  return { ...errorAt(segments, 'unknown-key', message(), `valid keys here: ${valid.join(', ')}`), at: 'key' };
+  const finding: Finding = { ...errorAt(segments, 'unknown-key', message(), `valid keys here: ${valid.join(', ')}`), at: 'key' };
+  return close === undefined ? finding : { ...finding, suggestion: close };
 }
 
-function levelOf(parent: PathSegment[]): KeyLevel {
-  if (parent[0] === 'settings') return 'settings';
-  if (parent[0] === 'phoneNumbers') return 'phoneNumber';
-  return 'top';
+/**
+ * One typo gives one error: a `missing-key` finding is dropped when an
+ * unknown key beside it is a near miss of the missing key (`wdith` for
+ * `width`) or of `ensure` (which decides what is required), and the
+ * remaining missing keys of one mapping become one finding.
+ */
+export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
+  const suggested = new Set<string>();
+  for (const f of findings) {
+    if (f.suggestion !== undefined) suggested.add(`${formatYamlPath(f.segments.slice(0, -1))}\u0000${f.suggestion}`);
+  }
+  const out: Finding[] = [];
+  const missingAt = new Map<string, Finding & { missingKeys: readonly string[] }>();
+  for (const f of findings) {
+    if (f.code !== 'missing-key' || f.missingKeys === undefined) {
+      out.push(f);
+      continue;
+    }
+    const path = formatYamlPath(f.segments);
+    // A misspelt `ensure` decides which keys are required at all.
+    if (suggested.has(`${path}\u0000ensure`) || f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
+    // The rules' "no resource" finding lists alternatives; it stands alone.
+    if (f.missingKeys.length > 1) {
+      out.push(f);
+      continue;
+    }
+    const previous = missingAt.get(path);
+    if (previous === undefined) {
+      const entry = { ...f, missingKeys: f.missingKeys };
+      missingAt.set(path, entry);
+      out.push(entry);
+      continue;
+    }
+    const keys = [...previous.missingKeys, ...f.missingKeys];
+    Object.assign(previous, { missingKeys: keys, message: `missing required keys ${listKeys(keys)}` });
+  }
+  return out;
+}
+
+function listKeys(keys: readonly string[]): string {
+  const quoted = keys.map((key) => `\`${key}\``);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 function valueAt(data: unknown, segments: PathSegment[]): unknown {
@@ -134,14 +210,4 @@ function valueAt(data: unknown, segments: PathSegment[]): unknown {
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;
-}
-
-/** Names a value for messages: `the string "x"`, `a list`, `an empty value`. */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  if (typeof value === 'number') return `the number ${value}`;
-  return String(value);
 }

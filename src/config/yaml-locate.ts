@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PathSegment } from './yaml-path.js';
 
 /** What a path resolves to in a parsed document. */
@@ -22,7 +22,7 @@ export function locateNode(doc: Document.Parsed, segments: readonly PathSegment[
     const segment = segments[i];
     if (isAlias(node)) node = node.resolve(doc) ?? null;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = pairsByKey(node).get(String(segment));
       if (pair === undefined) break;
       const key = pair.key as Node;
       const keyOffset = start(key) ?? offset;
@@ -43,38 +43,85 @@ export function locateNode(doc: Document.Parsed, segments: readonly PathSegment[
   return { node, offset };
 }
 
+// Each mapping's pairs by key, built once: many findings in one large
+// mapping (50,000 portals) would otherwise search it once each.
+const PAIRS = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = PAIRS.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const item of map.items) {
+      // The first pair wins, as the former linear search found it.
+      if (isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item as Pair);
+    }
+    PAIRS.set(map, index);
+  }
+  return index;
+}
+
 function start(node: Node | null): number | undefined {
   return node?.range?.[0];
 }
 
-/** The scalar's text as written in the file (for "quote it" hints). */
-export function scalarSource(located: LocatedNode): string | undefined {
-  return isScalar(located.node) ? located.node.source : undefined;
+/** The scalar's text and explicit tag as written in the file (for "quote it" hints). */
+export function scalarSource(located: LocatedNode): { source: string; tag?: string } | undefined {
+  if (!isScalar(located.node)) return undefined;
+  const { tag } = located.node;
+  const source = located.node.source ?? '';
+  if (tag === undefined) return { source };
+  // Written as `!!float`; yaml stores the resolved `tag:yaml.org,2002:float`.
+  return { source, tag: tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag };
 }
 
 /**
  * The path of the innermost key or value that starts at or spans `offset`
  * (e.g. a duplicate key yaml reported by position), or [] when none does.
+ * Binary search per level (items are in source order), so reporting many
+ * positions in a long list stays fast.
  */
 export function pathAtOffset(doc: Document.Parsed, offset: number): PathSegment[] {
   const path: PathSegment[] = [];
   let node: Node | null = doc.contents;
   for (;;) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => spans(item.key as Node, offset) || spans(item.value as Node | null, offset));
+      const pairs = node.items;
+      const index = lastStartingBefore(pairs.length, (i) => start((pairs[i]?.key as Node | null) ?? null) ?? start((pairs[i]?.value as Node | null) ?? null), offset);
+      const pair = index < 0 ? undefined : pairs[index];
       if (pair === undefined || !isScalar(pair.key)) return path;
+      const onKey = spans(pair.key as Node, offset);
+      if (!onKey && !spans(pair.value as Node | null, offset)) return path;
       path.push(String(pair.key.value));
-      if (spans(pair.key as Node, offset)) return path;
+      if (onKey) return path;
       node = pair.value as Node | null;
     } else if (isSeq(node)) {
-      const index = node.items.findIndex((item) => spans(item as Node, offset));
-      if (index < 0) return path;
+      const items = node.items as Node[];
+      const index = lastStartingBefore(items.length, (i) => start(items[i] ?? null), offset);
+      if (index < 0 || !spans(items[index] ?? null, offset)) return path;
       path.push(index);
-      node = node.items[index] as Node;
+      node = items[index] ?? null;
     } else {
       return path;
     }
   }
+}
+
+/** The last index in [0, length) whose start is at or before `offset`, or -1. */
+function lastStartingBefore(length: number, startOf: (index: number) => number | undefined, offset: number): number {
+  let low = 0;
+  let high = length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const at = startOf(middle);
+    if (at !== undefined && at <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
 }
 
 function spans(node: Node | null, offset: number): boolean {

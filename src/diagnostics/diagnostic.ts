@@ -28,6 +28,40 @@ export interface DiagnosticJson {
   hint?: string;
 }
 
+// C0 and C1 controls, DEL, line/paragraph separators and the bidirectional
+// overrides ("Trojan Source"): each could rewrite what a terminal or a
+// reviewer sees, so input text never reaches a message raw.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Input text made safe to print: every control character becomes a visible
+ * escape (`\n`, `\t`, `\x1b`, `\u202e`); other text is unchanged.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL, (char) => {
+    const named = NAMED[char];
+    if (named !== undefined) return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Builds a diagnostic whose message, hint and path carry no raw control
+ * character (DESIGN.md: control characters from input are shown escaped).
+ * Every diagnostic is made here.
+ */
+export function createDiagnostic(fields: Diagnostic): Diagnostic {
+  const { hint, ...rest } = fields;
+  const base: Diagnostic = {
+    ...rest,
+    path: escapeControlCharacters(rest.path),
+    message: escapeControlCharacters(rest.message),
+  };
+  return hint === undefined ? base : { ...base, hint: escapeControlCharacters(hint) };
+}
+
 export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
   return {
     file: d.file,
@@ -42,8 +76,8 @@ export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
 
 /** `file:line:column path: message`, the one-line form used in text output. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}:${d.line}:${d.column}`;
-  const path = d.path === '' ? '' : ` ${d.path}`;
-  const hint = d.hint === undefined ? '' : `\n  hint: ${d.hint}`;
-  return `${d.severity}: ${where}${path}: ${d.message}${hint}`;
+  const where = `${escapeControlCharacters(d.file)}:${d.line}:${d.column}`;
+  const path = d.path === '' ? '' : ` ${escapeControlCharacters(d.path)}`;
+  const hint = d.hint === undefined ? '' : `\n  hint: ${escapeControlCharacters(d.hint)}`;
+  return `${d.severity}: ${where}${path}: ${escapeControlCharacters(d.message)}${hint}`;
 }

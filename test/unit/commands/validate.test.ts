@@ -84,6 +84,22 @@ describe('hscc validate (text)', () => {
     expect(runtime.err()).toMatch(/^error: configs\/\*\.yaml:1:1: /);
   });
 
+  it('validate DIR of subdirectories says so instead of "no such file"', async () => {
+    dir = tempDir({ 'envs/prod/a.yaml': GOOD });
+    const runtime = memoryRuntime({ cwd: dir.path });
+    expect(await runValidate(options({ paths: ['envs'] }), runtime)).toEqual({ exitCode: 1 });
+    expect(runtime.err()).toMatch(/^error: envs:1:1: the directory holds no \*\.yaml or \*\.yml file, only subdirectories \(prod\)/);
+    expect(runtime.err()).not.toContain('no such file');
+  });
+
+  it('one key typo gives exactly one error, the did-you-mean', async () => {
+    dir = tempDir({ 'a.yaml': 'appId: 5\nsettings:\n  url: https://a.example\n  isready: true\n' });
+    const runtime = memoryRuntime({ cwd: dir.path });
+    expect(await runValidate(options({ paths: ['a.yaml'] }), runtime)).toEqual({ exitCode: 1 });
+    expect(runtime.out()).toBe('Configuration invalid: 1 error.\n');
+    expect(runtime.err()).toMatch(/^error: a\.yaml:4:3 settings\.isready: unknown key `isready`; did you mean `isReady`\?\n/);
+  });
+
   it('reads variables from the runtime environment', async () => {
     dir = tempDir({ 'a.yaml': 'appId: ${APP}\nensure: absent\n' });
     const missing = memoryRuntime({ cwd: dir.path, env: {} });

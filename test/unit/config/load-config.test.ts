@@ -1,3 +1,4 @@
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -129,10 +130,88 @@ describe('loadConfig', () => {
   it('loads the two-apps fixture', async () => {
     const loaded = await load(FIXTURES, ['two-apps.yaml']);
     expect(loaded.errors).toEqual([]);
-    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.ensure])).toEqual([
+    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.resources['channel-connection']?.ensure])).toEqual([
       [111, 'v3', 'present'],
       [222, '2026-03', 'absent'],
     ]);
+  });
+});
+
+describe('loadConfig: links, directories and sizes', () => {
+  it('a tree of symbolic-link loops under a glob finishes quickly and reads every file once', async () => {
+    const d = dir({ 'envs/a/one.yaml': app(1), 'envs/b/two.yaml': app(2) });
+    // Each directory links back to both ancestors and to its sibling: without
+    // a visited set the walk is exponential and never ends.
+    for (const sub of ['a', 'b']) {
+      symlinkSync('..', d.file(`envs/${sub}/up`));
+      symlinkSync('../..', d.file(`envs/${sub}/top`));
+      symlinkSync(sub === 'a' ? '../b' : '../a', d.file(`envs/${sub}/sibling`));
+    }
+    symlinkSync('one.yaml', d.file('envs/a/again.yaml'));
+    const started = performance.now();
+    const loaded = await load(d.path, ['envs/**/*.yaml', 'envs/a/one.yaml']);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.files).toHaveLength(2);
+    expect(loaded.apps.map((a) => a.appId)).toEqual([1, 2]);
+  });
+
+  it('a symbolic link to itself is a clear error, literally or under a glob', async () => {
+    const d = dir({ 'ok.yaml': app(1) });
+    symlinkSync('self.yaml', d.file('self.yaml'));
+    for (const pattern of ['self.yaml', '*.yaml']) {
+      const loaded = await load(d.path, [pattern]);
+      expect(loaded.errors).toEqual([
+        expect.objectContaining({ code: 'symlink-loop', file: 'self.yaml', line: 1, column: 1, path: '', message: expect.stringContaining('symbolic link') }),
+      ]);
+    }
+  });
+
+  it('a dangling link under a glob is an error, not silently skipped', async () => {
+    const d = dir({ 'ok.yaml': app(1) });
+    symlinkSync('gone.yaml', d.file('dangling.yaml'));
+    expect((await load(d.path, ['*.yaml'])).errors.map((e) => [e.code, e.file])).toEqual([['read-failed', 'dangling.yaml']]);
+  });
+
+  it('a directory holding only subdirectories says so, and how to load them', async () => {
+    const d = dir({ 'envs/prod/a.yaml': app(1), 'envs/staging/b.yaml': app(2) });
+    const loaded = await load(d.path, ['envs']);
+    expect(loaded.errors).toEqual([expect.objectContaining({ code: 'no-match', file: 'envs', line: 1, column: 1, path: '' })]);
+    expect(loaded.errors[0]?.message).toContain('only subdirectories (prod, staging)');
+    expect(loaded.errors[0]?.hint).toContain("'envs/**/*.yaml'");
+    mkdirSync(d.file('empty'));
+    expect((await load(d.path, ['empty'])).errors[0]?.message).toBe('the directory holds no *.yaml or *.yml file');
+  });
+
+  it('a 50 MB config is one file-too-large error without reading it', async () => {
+    const d = dir({ 'ok.yaml': app(1) });
+    writeFileSync(d.file('huge.yaml'), '');
+    truncateSync(d.file('huge.yaml'), 50 * 1024 * 1024);
+    const started = performance.now();
+    const loaded = await load(d.path, ['*.yaml']);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ code: 'file-too-large', file: 'huge.yaml', line: 1, column: 1, path: '', message: expect.stringContaining('50.0 MiB') }),
+    ]);
+  });
+});
+
+describe('the calling-extension fixture', () => {
+  it('loads every resource, the portals and the auth of each app, strictly valid', async () => {
+    const loaded = await load(FIXTURES, ['calling-extension.yaml'], { strict: true, env: { CALLING_READY: 'false' } });
+    expect([...loaded.errors, ...loaded.warnings]).toEqual([]);
+    expect(loaded.apps.map((a) => [a.appId, a.apiVersion, a.auth, Object.keys(a.resources).sort()])).toEqual([
+      [3000001, '2026-03', 'access-token', ['calling-settings', 'channel-connection', 'recording-settings']],
+      [3000002, 'v3', 'access-token', ['calling-settings']],
+    ]);
+    const [full, callingOnly] = loaded.apps;
+    const calling = full?.resources['calling-settings'];
+    expect(calling?.ensure === 'present' ? calling.fields.isReady : undefined).toBe(false);
+    expect(full?.portals).toEqual([
+      { portalId: 4242, phoneNumbers: [{ e164PhoneNumber: '+442079460958', friendlyName: 'London support' }], users: [{ userId: 77, phoneNumbers: [] }] },
+    ]);
+    expect(callingOnly?.resources).toEqual({ 'calling-settings': { ensure: 'absent' } });
+    expect(callingOnly?.phoneNumbers).toEqual([]);
   });
 });
 

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, type ParseConfigOptions } from '../../../src/config/parse-config.js';
+import type { AppConfig } from '../../../src/config/model.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
+
+/** The channel connection an app declares, as the old `settings` read: its fields, or null. */
+const settingsOf = (app: AppConfig | undefined) => {
+  const desired = app?.resources['channel-connection'];
+  return desired?.ensure === 'present' ? desired.fields : null;
+};
 
 const GOOD_APP = lines(
   'appId: 1234567',
@@ -35,9 +42,10 @@ describe('parseConfigText: a valid document', () => {
       {
         appId: 1234567,
         apiVersion: 'v3',
-        ensure: 'present',
-        settings: { url: 'https://calls.example.com/hook', isReady: true },
+        auth: 'developer-api-key',
+        resources: { 'channel-connection': { ensure: 'present', fields: { url: 'https://calls.example.com/hook', isReady: true } } },
         phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Support' }],
+        portals: [],
         source: { file: 'c.yaml', line: 2, column: 8 },
       },
     ]);
@@ -47,15 +55,15 @@ describe('parseConfigText: a valid document', () => {
     const text = lines('---', 'appId: 1', 'ensure: absent', '---', 'appId: 2', 'apiVersion: "2026-03"', 'ensure: absent', '---', '# trailing');
     const result = await parse(text);
     expect(result.diagnostics).toEqual([]);
-    expect(result.apps.map((a) => [a.appId, a.apiVersion, a.ensure, a.settings, a.source.line])).toEqual([
-      [1, 'v3', 'absent', null, 2],
-      [2, '2026-03', 'absent', null, 5],
+    expect(result.apps.map((a) => [a.appId, a.apiVersion, a.auth, a.resources, a.source.line])).toEqual([
+      [1, 'v3', 'developer-api-key', { 'channel-connection': { ensure: 'absent' } }, 2],
+      [2, '2026-03', 'access-token', { 'channel-connection': { ensure: 'absent' } }, 5],
     ]);
   });
 
   it('drops settings when ensure is absent', async () => {
     const result = await parse(lines('appId: 5', 'ensure: absent', 'settings:', '  url: https://x.example', '  isReady: true'));
-    expect(result.apps[0]?.settings).toBeNull();
+    expect(result.apps[0]?.resources).toEqual({ 'channel-connection': { ensure: 'absent' } });
   });
 
   it('keeps the valid documents of a file whose other documents have errors', async () => {
@@ -69,7 +77,7 @@ describe('parseConfigText: a valid document', () => {
     const text = lines('appId: 1', 'settings:', '  url: ${URL}', '  isReady: false');
     const first = await parse(text, { env });
     expect(await parse(text, { env })).toEqual(first);
-    expect(first.apps[0]?.settings?.url).toBe('https://a.example');
+    expect(settingsOf(first.apps[0])?.url).toBe('https://a.example');
   });
 });
 
@@ -214,25 +222,25 @@ describe('parseConfigText: ${VAR} expansion', () => {
 
   it('expands ${VAR} from the environment', async () => {
     const result = await parse(doc('${HOOK}'), { env: { HOOK: 'https://env.example/x' } });
-    expect(result.apps[0]?.settings?.url).toBe('https://env.example/x');
+    expect(settingsOf(result.apps[0])?.url).toBe('https://env.example/x');
   });
 
   it('uses the default when the variable is unset or empty, and the value when set', async () => {
     const text = doc('${HOOK:-https://default.example}');
-    expect((await parse(text)).apps[0]?.settings?.url).toBe('https://default.example');
-    expect((await parse(text, { env: { HOOK: '' } })).apps[0]?.settings?.url).toBe('https://default.example');
-    expect((await parse(text, { env: { HOOK: 'https://set.example' } })).apps[0]?.settings?.url).toBe('https://set.example');
+    expect(settingsOf((await parse(text)).apps[0])?.url).toBe('https://default.example');
+    expect(settingsOf((await parse(text, { env: { HOOK: '' } })).apps[0])?.url).toBe('https://default.example');
+    expect(settingsOf((await parse(text, { env: { HOOK: 'https://set.example' } })).apps[0])?.url).toBe('https://set.example');
   });
 
   it('expands several references inside one string', async () => {
     const result = await parse(doc('https://${HOST}/${PATH_PART:-hook}'), { env: { HOST: 'h.example' } });
-    expect(result.apps[0]?.settings?.url).toBe('https://h.example/hook');
+    expect(settingsOf(result.apps[0])?.url).toBe('https://h.example/hook');
   });
 
   it('writes a literal ${ for $${, expanding nothing after it', async () => {
     const result = await parse(doc('https://h.example/$${HOOK}/${PART}/$$x'), { env: { HOOK: 'expanded', PART: 'p' } });
     expect(result.diagnostics).toEqual([]);
-    expect(result.apps[0]?.settings?.url).toBe('https://h.example/${HOOK}/p/$$x');
+    expect(settingsOf(result.apps[0])?.url).toBe('https://h.example/${HOOK}/p/$$x');
   });
 
   it('undefined-variable at the value, naming the variable, and no other finding there', async () => {

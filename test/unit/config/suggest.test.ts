@@ -8,6 +8,8 @@ describe('editDistance', () => {
     ['abc', '', 3],
     ['kitten', 'sitting', 3],
     ['isReady', 'isready', 1],
+    ['wdith', 'width', 1],
+    ['ca', 'abc', 3],
   ])('%s → %s is %i', (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
   });
@@ -18,6 +20,7 @@ describe('closestName', () => {
     expect(closestName('isready', ['url', 'isReady'])).toBe('isReady');
     expect(closestName('phoneNumber', ['appId', 'phoneNumbers'])).toBe('phoneNumbers');
     expect(closestName('colour', ['url', 'isReady'])).toBeUndefined();
+    expect(closestName('wdith', ['name', 'width', 'height'])).toBe('width');
   });
 });
 
