@@ -18,10 +18,10 @@ export function defaultAuthFor(apiVersion: ApiVersion): AuthMode {
 export type Ensure = 'present' | 'absent';
 
 /** The managed fields of the channel-connection settings (its `settings` block). */
-export interface ManagedSettings {
+export type ManagedSettings = {
   url: string;
   isReady: boolean;
-}
+};
 
 export interface PhoneNumberConfig {
   e164PhoneNumber: string;

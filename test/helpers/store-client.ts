@@ -47,7 +47,9 @@ const HTTP_METHOD: Record<StoreClientMethod, HttpMethod> = { get: 'GET', create:
 export function hubSpotError(call: Pick<StoreClientCall, 'method' | 'target'>, status: number, category: string, message?: string): HubSpotError {
   const title = resourceNamed(call.target.resource).title;
   const text = message ?? `HubSpot answered ${status} ${category} to ${HTTP_METHOD[call.method]} ${title} of app ${call.target.appId}.`;
-  return new HubSpotError(text, { appId: call.target.appId, method: HTTP_METHOD[call.method], status, category, attempts: 1 });
+  // As the real client: a 5xx or 429 may pass on a rerun, a 4xx refusal will not.
+  const rerunnable = status >= 500 || status === 429;
+  return new HubSpotError(text, { appId: call.target.appId, resource: call.target.resource, method: HTTP_METHOD[call.method], status, category, attempts: 1, rerunnable });
 }
 
 /**
