@@ -1,28 +1,130 @@
-// Bundles the CLI into dist/bundle/, one chunk graph split per command.
-// Node 20 spends most of `hscc validate`'s start-up resolving and compiling
-// hundreds of small ESM files (yaml, libphonenumber-js, commander); a bundle
-// loads in about half the time. Commands stay lazily loaded chunks, so
-// `validate` still never loads got.
+// Bundles the CLI into dist/bundle/ and records V8 code caches for it.
+// - hscc.cjs: the whole CLI as one CommonJS script. Node 20 spends most of a
+//   short command's start-up resolving and compiling modules; one script
+//   needs no resolution, and esbuild keeps each command's modules unevaluated
+//   until its lazy import runs (so `validate` never initialises got).
+// - start.cjs (src/cli/start.cts): runs hscc.cjs through vm.Script with the
+//   cache of the command at hand.
+// - code-cache/<command>.bin: recorded by running each command once against
+//   the emulator (see recordCodeCaches below).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
+// Work that dependencies do when imported, for features hscc never uses,
+// deferred to first use. Each patch names the exact line it replaces, so a
+// dependency update that changes it fails the build instead of the run.
+const deferredImportWork = [
+  {
+    // http2-wrapper (imported by got) finds Node's JSStreamSocket class by
+    // creating a TLSSocket, which builds a TLS context with every root
+    // certificate: 10-50 ms of every `plan`, for proxy code hscc never runs.
+    file: /http2-wrapper[\\/]source[\\/]utils[\\/]js-stream-socket\.js$/,
+    line: 'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;',
+    lazy: [
+      'let NodeJSStreamSocket;',
+      'function JSStreamSocket(...args) {',
+      '  NodeJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;',
+      '  return new NodeJSStreamSocket(...args);',
+      '}',
+    ],
+  },
+  {
+    // commander needs child_process only for executable subcommands, which
+    // hscc does not have; loading it (with net and stream) costs every command.
+    file: /commander[\\/]lib[\\/]command\.js$/,
+    line: "const childProcess = require('node:child_process');",
+    lazy: ["const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"],
+  },
+];
+
+const deferImportWork = {
+  name: 'defer-import-work',
+  setup(build) {
+    for (const { file, line, lazy } of deferredImportWork) {
+      build.onLoad({ filter: file }, ({ path }) => {
+        const original = readFileSync(path, 'utf8');
+        if (!original.includes(line)) throw new Error(`${path} changed; review deferredImportWork in scripts/bundle.mjs`);
+        return { contents: original.replace(line, lazy.join('\n')), loader: 'js' };
+      });
+    }
+  },
+};
+
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
+
 await build({
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  ...common,
+  plugins: [deferImportWork],
+  entryPoints: { hscc: join(root, 'src', 'cli', 'main.ts') },
   outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  chunkNames: 'chunk-[hash]',
-  // CommonJS dependencies (commander, got's helpers) call require().
-  banner: { js: "import { createRequire as __hsccCreateRequire } from 'node:module'; const require = __hsccCreateRequire(import.meta.url);" },
+  outExtension: { '.js': '.cjs' },
+  // Only phone-number.ts reads import.meta (to resolve libphonenumber's JSON).
+  define: { 'import.meta.url': '__hsccImportMetaUrl' },
+  banner: { js: "const __hsccImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: 'linked',
-  logLevel: 'warning',
 });
+await build({ ...common, entryPoints: { start: join(root, 'src', 'cli', 'start.cts') }, outdir, outExtension: { '.js': '.cjs' } });
+
+await recordCodeCaches();
+
+/**
+ * Runs each cached command once with HSCC_RECORD_CODE_CACHE=1, against the
+ * emulator and in a temporary directory, so that start.cjs writes the V8
+ * code cache of what that command compiled. A command that cannot run here
+ * only goes without a cache (a warning, not a failed build).
+ */
+async function recordCodeCaches() {
+  const cli = join(root, 'bin', 'hscc.js');
+  const work = mkdtempSync(join(tmpdir(), 'hscc-code-cache-'));
+  mkdirSync(join(outdir, 'code-cache'), { recursive: true });
+  const apiKey = 'code-cache-developer-key';
+  const accessToken = 'code-cache-access-token';
+  const emulator = spawn(process.execPath, [cli, 'emulator', '--port', '0', '--api-key', apiKey, '--access-token', accessToken, '--rate-limit', '1000000/1000'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      emulator.once('exit', (code) => reject(new Error(`emulator exited (${code}) before listening`)));
+      createInterface({ input: emulator.stdout }).once('line', (line) => resolve(line.trim()));
+    });
+    copyFileSync(join(root, 'channel-connection.yaml'), join(work, 'channel-connection.yaml'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HSCC_RECORD_CODE_CACHE: '1',
+      HUBSPOT_API_BASE_URL: url,
+      HUBSPOT_DEVELOPER_API_KEY: apiKey,
+      HUBSPOT_ACCESS_TOKEN: accessToken,
+    };
+    const firstAppId = /^appId:\s*(\d+)/m.exec(readFileSync(join(work, 'channel-connection.yaml'), 'utf8'))?.[1] ?? '1234567';
+    const runs = [
+      ['--help'],
+      ['validate'],
+      ['plan'],
+      ['drift'],
+      ['apply', '--auto-approve'],
+      ['import', '--app-id', firstAppId],
+      ['fixtures', '--out-dir', join(work, 'fixtures')],
+    ];
+    for (const args of runs) {
+      const run = spawnSync(process.execPath, [cli, ...args], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+      if (run.error !== undefined || run.signal !== null) {
+        process.stderr.write(`bundle: no code cache for \`hscc ${args[0]}\`: ${run.error?.message ?? run.signal}\n`);
+      }
+    }
+  } finally {
+    emulator.removeAllListeners('exit');
+    emulator.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,25 +1,20 @@
 // The one file that touches `process`: it builds the Runtime, wires argv to
-// commands (loaded lazily, so `validate` never loads got), and turns results
-// and errors into an exit code.
+// commands (loaded lazily by dispatch.ts, so `validate` never loads got), and
+// turns results and errors into an exit code. bin/hscc.js answers `--version`
+// itself, before this module loads.
 import { isUserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
-import { VERSION } from '../generated/version.js';
+import { buildProgram } from './program.js';
+import { createDispatch } from './dispatch.js';
 
 /** Entry point used by bin/hscc.js. */
 export async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
-  // Fast path: CI jobs call `--version` often; skip loading commander.
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-
   const extraSecrets: string[] = [];
   const runtime = createProcessRuntime(extraSecrets);
   const jsonRequested = args.includes('--json') || args.includes('--format=json');
   try {
-    const [{ buildProgram }, { createDispatch }] = await Promise.all([import('./program.js'), import('./dispatch.js')]);
     let result: CommandResult = { exitCode: 0 };
     const program = buildProgram(runtime, {
       dispatch: createDispatch(runtime),
