@@ -2,6 +2,7 @@
 // commands (loaded lazily by dispatch.ts, so `validate` never loads got), and
 // turns results and errors into an exit code. bin/hscc.js answers `--version`
 // itself, before this module loads.
+import { isatty } from 'node:tty';
 import { isUserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
@@ -77,15 +78,18 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     }
     return scrub(text);
   };
-  const stream = (target: NodeJS.WriteStream): OutputStream => ({
-    write: (text) => void target.write(scrubbed(text)),
-    isTTY: target.isTTY === true,
-    color: colorAllowed(target.isTTY === true),
+  // isatty() instead of process.stdout/stderr/stdin: Node builds those
+  // streams on first access, a few milliseconds each, so only a stream that
+  // is written to is built (and stdin never, unless a prompt reads it).
+  const stream = (fd: 1 | 2, target: () => NodeJS.WriteStream): OutputStream => ({
+    write: (text) => void target().write(scrubbed(text)),
+    isTTY: isatty(fd),
+    color: colorAllowed(isatty(fd)),
   });
   return {
-    stdout: stream(process.stdout),
-    stderr: stream(process.stderr),
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdout: stream(1, () => process.stdout),
+    stderr: stream(2, () => process.stderr),
+    stdinIsTTY: isatty(0),
     env: process.env,
     cwd: process.cwd(),
     now: () => Date.now(),
