@@ -43,8 +43,9 @@ export function start(argv: readonly string[], bundle = join(__dirname, 'hscc.cj
       // No cache for this command (or not built): compile as usual.
     }
   }
-  // The CommonJS wrapper on the first line keeps every other line number.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+  // The bundle is ASCII (scripts/bundle.mjs checks), so latin1 reads it
+  // exactly and skips UTF-8 decoding.
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`;
   const script = new Script(source, {
     filename: bundle,
     cachedData,
