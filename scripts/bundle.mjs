@@ -24,20 +24,6 @@ rmSync(outdir, { recursive: true, force: true });
 // dependency update that changes it fails the build instead of the run.
 const deferredImportWork = [
   {
-    // http2-wrapper (imported by got) finds Node's JSStreamSocket class by
-    // creating a TLSSocket, which builds a TLS context with every root
-    // certificate: 10-50 ms of every `plan`, for proxy code hscc never runs.
-    file: /http2-wrapper[\\/]source[\\/]utils[\\/]js-stream-socket\.js$/,
-    line: 'const JSStreamSocket = (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;',
-    lazy: [
-      'let NodeJSStreamSocket;',
-      'function JSStreamSocket(...args) {',
-      '  NodeJSStreamSocket ??= (new tls.TLSSocket(new stream.PassThrough()))._handle._parentWrap.constructor;',
-      '  return new NodeJSStreamSocket(...args);',
-      '}',
-    ],
-  },
-  {
     // commander needs child_process only for executable subcommands, which
     // hscc does not have; loading it (with net and stream) costs every command.
     file: /commander[\\/]lib[\\/]command\.js$/,
@@ -59,11 +45,41 @@ const deferImportWork = {
   },
 };
 
+// got imports http2-wrapper at load, which loads node:http2 and builds a TLS
+// context with every root certificate (to find Node's JSStreamSocket class):
+// 15-40 ms of every `plan`. got reads it only for `http2: true`, which hscc
+// never sets; this gives got a stand-in that loads the real module on first use.
+const lazyHttp2Wrapper = {
+  name: 'lazy-http2-wrapper',
+  setup(build) {
+    build.onResolve({ filter: /^http2-wrapper$/ }, ({ importer, resolveDir }) =>
+      /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/.test(importer)
+        ? { path: 'http2-wrapper', namespace: 'lazy-http2-wrapper', pluginData: { resolveDir } }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-http2-wrapper' }, ({ pluginData }) => {
+      const used = readFileSync(join(root, 'node_modules', 'got', 'dist', 'source', 'core', 'options.js'), 'utf8').match(/(?<!`)http2wrapper\.\w+/g) ?? [];
+      // Fail the build, not the run, if got starts using another member (doc comments quote it in backticks).
+      const unknown = used.filter((member) => member !== 'http2wrapper.auto' && member !== 'http2wrapper.globalAgent');
+      if (unknown.length > 0) throw new Error(`got uses ${unknown.join(', ')}; extend lazyHttp2Wrapper in scripts/bundle.mjs`);
+      return {
+        contents: [
+          'let real;',
+          "const load = () => (real ??= require('http2-wrapper'));",
+          'module.exports = { get auto() { return load().auto; }, get globalAgent() { return load().globalAgent; } };',
+        ].join('\n'),
+        resolveDir: pluginData.resolveDir,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
 
 await build({
   ...common,
-  plugins: [deferImportWork],
+  plugins: [deferImportWork, lazyHttp2Wrapper],
   entryPoints: { hscc: join(root, 'src', 'cli', 'main.ts') },
   outdir,
   outExtension: { '.js': '.cjs' },
@@ -78,9 +94,11 @@ await build({
   charset: 'ascii',
   sourcemap: 'linked',
 });
-if (!/^[\x00-\x7f]*$/.test(readFileSync(join(outdir, 'hscc.cjs'), 'latin1'))) {
-  throw new Error('dist/bundle/hscc.cjs is not plain ASCII; start.cts reads it as latin1');
-}
+const bundled = readFileSync(join(outdir, 'hscc.cjs'), 'latin1');
+if (!/^[\x00-\x7f]*$/.test(bundled)) throw new Error('dist/bundle/hscc.cjs is not plain ASCII; start.cts reads it as latin1');
+// vm.Script runs import() only through an experimental hook: use require.
+const dynamicImport = /(?<![\w$.])import\(/.exec(bundled);
+if (dynamicImport !== null) throw new Error(`dist/bundle/hscc.cjs has an import() at offset ${dynamicImport.index}; start.cts cannot run it`);
 await build({ ...common, entryPoints: { start: join(root, 'src', 'cli', 'start.cts') }, outdir, outExtension: { '.js': '.cjs' } });
 
 await recordCodeCaches();

@@ -2,6 +2,8 @@
 // commands (loaded lazily by dispatch.ts, so `validate` never loads got), and
 // turns results and errors into an exit code. bin/hscc.js answers `--version`
 // itself, before this module loads.
+import { createRequire } from 'node:module';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { isatty } from 'node:tty';
 import { isUserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
@@ -93,13 +95,12 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     env: process.env,
     cwd: process.cwd(),
     now: () => Date.now(),
-    sleep: (ms, signal) =>
-      import('node:timers/promises').then(({ setTimeout }) =>
-        setTimeout(ms, undefined, signal === undefined ? {} : { signal }),
-      ),
+    sleep: (ms, signal) => sleepFor(ms, undefined, signal === undefined ? {} : { signal }),
     random: () => Math.random(),
     confirm: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
+      // Loaded on demand, and by require: the bundle runs in vm.Script, where
+      // import() would need Node's experimental dynamic-import hook.
+      const { createInterface } = createRequire(import.meta.url)('node:readline/promises') as typeof import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await rl.question(question);

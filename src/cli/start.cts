@@ -9,7 +9,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** Commands with a recorded cache; a fixed list, since the name picks a file. */
 const CACHED = new Set(['help', 'validate', 'plan', 'apply', 'drift', 'import', 'fixtures', 'probe', 'serve', 'emulator']);
@@ -46,11 +46,8 @@ export function start(argv: readonly string[], bundle = join(__dirname, 'hscc.cj
   // The bundle is ASCII (scripts/bundle.mjs checks), so latin1 reads it
   // exactly and skips UTF-8 decoding.
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`;
-  const script = new Script(source, {
-    filename: bundle,
-    cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No importModuleDynamically: the bundle has no import() (scripts/bundle.mjs checks).
+  const script = new Script(source, { filename: bundle, cachedData });
   const module = { exports: {} as { main(argv: readonly string[]): Promise<void> } };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   const done = module.exports.main(argv);
