@@ -19,27 +19,48 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
-// Work that dependencies do when imported, for features hscc never uses,
-// deferred to first use. Each patch names the exact line it replaces, so a
-// dependency update that changes it fails the build instead of the run.
+// Work that dependencies do when imported, for features hscc never uses or
+// only on an error path, deferred to first use. Each patch names the exact
+// line it replaces, so a dependency update that changes it fails the build
+// instead of the run.
 const deferredImportWork = [
   {
     // commander needs child_process only for executable subcommands, which
     // hscc does not have; loading it (with net and stream) costs every command.
     file: /commander[\\/]lib[\\/]command\.js$/,
-    line: "const childProcess = require('node:child_process');",
-    lazy: ["const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"],
+    patches: [
+      [
+        "const childProcess = require('node:child_process');",
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      ],
+    ],
+  },
+  {
+    // @sindresorhus/is (got's argument checks) builds two Intl.ListFormat at
+    // import, ~12 ms of ICU set-up for the wording of an assertion message.
+    file: /@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/,
+    patches: ['conjunction', 'disjunction'].map((type) => {
+      const name = type === 'conjunction' ? 'andFormatter' : 'orFormatter';
+      const options = `{ style: 'long', type: '${type}' }`;
+      return [
+        `const ${name} = new Intl.ListFormat('en', ${options});`,
+        `let ${name}Real; const ${name} = { format: (list) => (${name}Real ??= new Intl.ListFormat('en', ${options})).format(list) };`,
+      ];
+    }),
   },
 ];
 
 const deferImportWork = {
   name: 'defer-import-work',
   setup(build) {
-    for (const { file, line, lazy } of deferredImportWork) {
+    for (const { file, patches } of deferredImportWork) {
       build.onLoad({ filter: file }, ({ path }) => {
-        const original = readFileSync(path, 'utf8');
-        if (!original.includes(line)) throw new Error(`${path} changed; review deferredImportWork in scripts/bundle.mjs`);
-        return { contents: original.replace(line, lazy.join('\n')), loader: 'js' };
+        let contents = readFileSync(path, 'utf8');
+        for (const [line, lazy] of patches) {
+          if (!contents.includes(line)) throw new Error(`${path} changed; review deferredImportWork in scripts/bundle.mjs`);
+          contents = contents.replace(line, lazy);
+        }
+        return { contents, loader: 'js' };
       });
     }
   },
