@@ -64,7 +64,13 @@ export const STARTUP_TARGETS = { version: 1.3, validate: 2.5, plan: 4 };
  * Returns, per command, the median and interquartile range (ms) over `runs`
  * interleaved runs, and the ratio of its median to `node -e 0`'s.
  */
-export async function benchStartup({ runs = Number(process.env.BENCH_STARTUP_RUNS ?? 41), warmup = 3 } = {}) {
+export async function benchStartup({
+  runs = Number(process.env.BENCH_STARTUP_RUNS ?? 41),
+  warmup = 3,
+  // Another build's bin/hscc.js (e.g. of the previous commit), measured in
+  // the same interleaved runs, for before/after figures from one run.
+  compareCli = process.env.BENCH_STARTUP_COMPARE,
+} = {}) {
   const emulator = await startEmulator();
   try {
     const planEnv = cleanEnv({
@@ -72,12 +78,15 @@ export async function benchStartup({ runs = Number(process.env.BENCH_STARTUP_RUN
       HUBSPOT_DEVELOPER_API_KEY: API_KEY,
       HUBSPOT_ACCESS_TOKEN: ACCESS_TOKEN,
     });
-    const commands = {
-      baseline: { args: ['-e', '0'], env: cleanEnv() },
-      version: { args: [cli, '--version'], env: cleanEnv() },
-      validate: { args: [cli, 'validate', CONFIG], env: cleanEnv() },
-      plan: { args: [cli, 'plan', CONFIG], env: planEnv },
-    };
+    const commandsOf = (bin) => ({
+      version: { args: [bin, '--version'], env: cleanEnv() },
+      validate: { args: [bin, 'validate', CONFIG], env: cleanEnv() },
+      plan: { args: [bin, 'plan', CONFIG], env: planEnv },
+    });
+    const commands = { baseline: { args: ['-e', '0'], env: cleanEnv() }, ...commandsOf(cli) };
+    if (compareCli !== undefined) {
+      for (const [name, command] of Object.entries(commandsOf(compareCli))) commands[`compare:${name}`] = command;
+    }
     const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
     // Warm the file cache (and any on-disk compile cache) before measuring.
     for (let i = 0; i < warmup; i += 1) for (const command of Object.values(commands)) timeOnce(command);
@@ -85,15 +94,19 @@ export async function benchStartup({ runs = Number(process.env.BENCH_STARTUP_RUN
       for (const [name, command] of Object.entries(commands)) samples[name].push(timeOnce(command));
     }
     const baselineMs = quantile(samples.baseline, 0.5);
-    const result = { runs, node: process.version, baselineMs: round(baselineMs) };
-    for (const name of Object.keys(STARTUP_TARGETS)) {
+    const figures = (name) => {
       const medianMs = quantile(samples[name], 0.5);
-      result[name] = {
+      return {
         medianMs: round(medianMs),
         iqrMs: [round(quantile(samples[name], 0.25)), round(quantile(samples[name], 0.75))],
         ratio: round(medianMs / baselineMs),
-        target: STARTUP_TARGETS[name],
       };
+    };
+    const result = { runs, node: process.version, baselineMs: round(baselineMs) };
+    for (const name of Object.keys(STARTUP_TARGETS)) result[name] = { ...figures(name), target: STARTUP_TARGETS[name] };
+    if (compareCli !== undefined) {
+      result.compare = { cli: compareCli };
+      for (const name of Object.keys(STARTUP_TARGETS)) result.compare[name] = figures(`compare:${name}`);
     }
     return result;
   } finally {

@@ -4,7 +4,6 @@
 // itself, before this module loads.
 import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { isatty } from 'node:tty';
 import { isUserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
@@ -80,18 +79,24 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     }
     return scrub(text);
   };
-  // isatty() instead of process.stdout/stderr/stdin: Node builds those
-  // streams on first access, a few milliseconds each, so only a stream that
-  // is written to is built (and stdin never, unless a prompt reads it).
-  const stream = (fd: 1 | 2, target: () => NodeJS.WriteStream): OutputStream => ({
+  // Getters: Node builds process.stdout/stderr/stdin on first access (a few
+  // milliseconds each, with node:net for a pipe or TTY), so a stream nothing
+  // writes to or asks about is never built; stdin only when a prompt needs it.
+  const stream = (target: () => NodeJS.WriteStream): OutputStream => ({
     write: (text) => void target().write(scrubbed(text)),
-    isTTY: isatty(fd),
-    color: colorAllowed(isatty(fd)),
+    get isTTY() {
+      return target().isTTY === true;
+    },
+    get color() {
+      return colorAllowed(target().isTTY === true);
+    },
   });
   return {
-    stdout: stream(1, () => process.stdout),
-    stderr: stream(2, () => process.stderr),
-    stdinIsTTY: isatty(0),
+    stdout: stream(() => process.stdout),
+    stderr: stream(() => process.stderr),
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: () => Date.now(),
