@@ -104,9 +104,12 @@ await build({
   entryPoints: { hscc: join(root, 'src', 'cli', 'main.ts') },
   outdir,
   outExtension: { '.js': '.cjs' },
-  // Only phone-number.ts reads import.meta (to resolve libphonenumber's JSON).
-  define: { 'import.meta.url': '__hsccImportMetaUrl' },
-  banner: { js: "const __hsccImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Only phone-number.ts reads import.meta (to resolve libphonenumber's JSON);
+  // a getter, so other commands skip building the URL.
+  define: { 'import.meta.url': '__hsccImportMeta.url' },
+  // The banner comes before esbuild's own "use strict", so it repeats it:
+  // the bundle's modules are ESM and must stay strict.
+  banner: { js: "'use strict'; const __hsccImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   // No comments or indentation: a fifth less to read at every start, and
   // plain ASCII (esbuild escapes the rest), which start.cts reads as latin1
   // without UTF-8 decoding. Names stay, so internal-error stacks still say
