@@ -3,7 +3,7 @@
 //   short command's start-up resolving and compiling modules; one script
 //   needs no resolution, and esbuild keeps each command's modules unevaluated
 //   until its lazy import runs (so `validate` never initialises got).
-// - start.cjs (src/cli/start.cts): runs hscc.cjs through vm.Script with the
+// - start.cjs (src/cli/start.ts): runs hscc.cjs through vm.Script with the
 //   cache of the command at hand.
 // - code-cache/<command>.bin: recorded by running each command once against
 //   the emulator (see recordCodeCaches below).
@@ -111,7 +111,7 @@ await build({
   // the bundle's modules are ESM and must stay strict.
   banner: { js: "'use strict'; const __hsccImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   // No comments or indentation: a fifth less to read at every start, and
-  // plain ASCII (esbuild escapes the rest), which start.cts reads as latin1
+  // plain ASCII (esbuild escapes the rest), which start.ts reads as latin1
   // without UTF-8 decoding. Names stay, so internal-error stacks still say
   // where; the source map has the rest.
   minifyWhitespace: true,
@@ -119,11 +119,11 @@ await build({
   sourcemap: 'linked',
 });
 const bundled = readFileSync(join(outdir, 'hscc.cjs'), 'latin1');
-if (!/^[\x00-\x7f]*$/.test(bundled)) throw new Error('dist/bundle/hscc.cjs is not plain ASCII; start.cts reads it as latin1');
+if (!/^[\x00-\x7f]*$/.test(bundled)) throw new Error('dist/bundle/hscc.cjs is not plain ASCII; start.ts reads it as latin1');
 // vm.Script runs import() only through an experimental hook: use require.
 const dynamicImport = /(?<![\w$.])import\(/.exec(bundled);
-if (dynamicImport !== null) throw new Error(`dist/bundle/hscc.cjs has an import() at offset ${dynamicImport.index}; start.cts cannot run it`);
-await build({ ...common, entryPoints: { start: join(root, 'src', 'cli', 'start.cts') }, outdir, outExtension: { '.js': '.cjs' } });
+if (dynamicImport !== null) throw new Error(`dist/bundle/hscc.cjs has an import() at offset ${dynamicImport.index}; start.ts cannot run it`);
+await build({ ...common, entryPoints: { start: join(root, 'src', 'cli', 'start.ts') }, outdir, outExtension: { '.js': '.cjs' } });
 
 await recordCodeCaches();
 

@@ -1,4 +1,5 @@
-// Starts the bundled CLI (dist/bundle/hscc.cjs) with V8's code cache.
+// Starts the bundled CLI (dist/bundle/hscc.cjs) with V8's code cache; built
+// by scripts/bundle.mjs into dist/bundle/start.cjs, which bin/hscc.js requires.
 // Node 20 has no compile cache for modules (module.enableCompileCache is
 // Node 22), and half of a short command's start-up is V8 compiling the
 // functions it runs. vm.Script accepts cached data for a script, including
@@ -30,8 +31,11 @@ export function cacheNameOf(args: readonly string[]): string | undefined {
   return 'help';
 }
 
-/** Loads the bundle, runs its `main`, and (when the build asks) records the cache. */
-export function start(argv: readonly string[], bundle = join(__dirname, 'hscc.cjs')): Promise<void> {
+/**
+ * Loads `bundle` (the path of hscc.cjs), runs its `main`, and (when the
+ * build asks) records the cache of the command at hand.
+ */
+export function start(argv: readonly string[], bundle: string): Promise<void> {
   const name = cacheNameOf(argv.slice(2));
   const cacheFile = name === undefined ? undefined : join(dirname(bundle), 'code-cache', `${name}.bin`);
   const record = process.env.HSCC_RECORD_CODE_CACHE === '1' && cacheFile !== undefined;
