@@ -172,6 +172,24 @@ async function recordCodeCaches() {
         process.stderr.write(`bundle: no code cache for \`hscc ${args[0]}\`: ${run.error?.message ?? run.signal}\n`);
       }
     }
+    // Servers record when stopped, once they have printed their first line.
+    for (const args of [['emulator', '--port', '0'], ['serve', '--port', '0', '--insecure-skip-verify']]) {
+      const server = spawn(process.execPath, [cli, ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'ignore'] });
+      const started = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), 15_000);
+        server.once('exit', () => resolve(false));
+        createInterface({ input: server.stdout }).once('line', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      if (!started) process.stderr.write(`bundle: no code cache for \`hscc ${args[0]}\`: it did not start\n`);
+      await new Promise((resolve) => {
+        if (server.exitCode !== null || server.signalCode !== null) return resolve();
+        server.once('exit', resolve);
+        server.kill('SIGTERM');
+      });
+    }
   } finally {
     emulator.removeAllListeners('exit');
     emulator.kill('SIGTERM');

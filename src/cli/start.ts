@@ -16,7 +16,7 @@ import { Script } from 'node:vm';
  * Commands whose cache scripts/bundle.mjs records (long-running `serve` and
  * `emulator` have none); a fixed list, since the name picks a file.
  */
-const CACHED = new Set(['help', 'validate', 'plan', 'apply', 'drift', 'import', 'fixtures']);
+const CACHED = new Set(['help', 'validate', 'plan', 'apply', 'drift', 'import', 'fixtures', 'serve', 'emulator']);
 
 /** Program-level options that take a separate value (`--timeout 5s plan`). */
 const VALUE_OPTIONS = new Set(['--base-url', '--timeout']);
@@ -59,10 +59,16 @@ export function start(argv: readonly string[], bundle: string): Promise<void> {
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   const done = module.exports.main(argv);
   if (!record) return done;
-  return done.then(() => {
-    // After the run, so the cache holds every function the command compiled.
+  // After the run, so the cache holds every function the command compiled;
+  // `serve` and `emulator` run until SIGTERM, so that is when they record.
+  let saved = false;
+  const save = (): void => {
+    if (saved) return;
+    saved = true;
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, cacheFile as string);
-  });
+  };
+  process.prependOnceListener('SIGTERM', save);
+  return done.then(save);
 }
