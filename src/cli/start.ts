@@ -12,10 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
-/**
- * Commands whose cache scripts/bundle.mjs records (long-running `serve` and
- * `emulator` have none); a fixed list, since the name picks a file.
- */
+/** Commands whose cache scripts/bundle.mjs records; a fixed list, since the name picks a file. */
 const CACHED = new Set(['help', 'validate', 'plan', 'apply', 'drift', 'import', 'fixtures', 'serve', 'emulator']);
 
 /** Program-level options that take a separate value (`--timeout 5s plan`). */
