@@ -1,4 +1,14 @@
 #!/usr/bin/env node
-import { main } from '../dist/bundle/main.js';
+// CommonJS (bin/package.json): Node starts a CommonJS entry without its ESM
+// loader, so `--version`, which CI jobs call often, costs little more than
+// `node -e 0`. Everything else runs the bundled CLI (src/cli/start.ts).
+'use strict';
+const { join } = require('node:path');
 
-await main(process.argv);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else {
+  const bundle = join(__dirname, '..', 'dist', 'bundle');
+  require(join(bundle, 'start.cjs')).start(process.argv, join(bundle, 'hscc.cjs'));
+}

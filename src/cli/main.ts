@@ -1,25 +1,22 @@
 // The one file that touches `process`: it builds the Runtime, wires argv to
-// commands (loaded lazily, so `validate` never loads got), and turns results
-// and errors into an exit code.
+// commands (loaded lazily by dispatch.ts, so `validate` never loads got), and
+// turns results and errors into an exit code. bin/hscc.js answers `--version`
+// itself, before this module loads.
+import { createRequire } from 'node:module';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { isUserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
-import { VERSION } from '../generated/version.js';
+import { buildProgram } from './program.js';
+import { createDispatch } from './dispatch.js';
 
 /** Entry point used by bin/hscc.js. */
 export async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
-  // Fast path: CI jobs call `--version` often; skip loading commander.
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-
   const extraSecrets: string[] = [];
   const runtime = createProcessRuntime(extraSecrets);
   const jsonRequested = args.includes('--json') || args.includes('--format=json');
   try {
-    const [{ buildProgram }, { createDispatch }] = await Promise.all([import('./program.js'), import('./dispatch.js')]);
     let result: CommandResult = { exitCode: 0 };
     const program = buildProgram(runtime, {
       dispatch: createDispatch(runtime),
@@ -82,25 +79,33 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     }
     return scrub(text);
   };
-  const stream = (target: NodeJS.WriteStream): OutputStream => ({
-    write: (text) => void target.write(scrubbed(text)),
-    isTTY: target.isTTY === true,
-    color: colorAllowed(target.isTTY === true),
+  // Getters: Node builds process.stdout/stderr/stdin on first access (a few
+  // milliseconds each, with node:net for a pipe or TTY), so a stream nothing
+  // writes to or asks about is never built; stdin only when a prompt needs it.
+  const stream = (target: () => NodeJS.WriteStream): OutputStream => ({
+    write: (text) => void target().write(scrubbed(text)),
+    get isTTY() {
+      return target().isTTY === true;
+    },
+    get color() {
+      return colorAllowed(target().isTTY === true);
+    },
   });
   return {
-    stdout: stream(process.stdout),
-    stderr: stream(process.stderr),
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdout: stream(() => process.stdout),
+    stderr: stream(() => process.stderr),
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: () => Date.now(),
-    sleep: (ms, signal) =>
-      import('node:timers/promises').then(({ setTimeout }) =>
-        setTimeout(ms, undefined, signal === undefined ? {} : { signal }),
-      ),
+    sleep: (ms, signal) => sleepFor(ms, undefined, signal === undefined ? {} : { signal }),
     random: () => Math.random(),
     confirm: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
+      // Loaded on demand, and by require: the bundle runs in vm.Script, where
+      // import() would need Node's experimental dynamic-import hook.
+      const { createInterface } = createRequire(import.meta.url)('node:readline/promises') as typeof import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await rl.question(question);
