@@ -4,8 +4,9 @@
 // itself, before this module loads.
 import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { isUserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
+import { nodeDebugProblem } from '../runtime/node-debug.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { buildProgram } from './program.js';
 import { createDispatch } from './dispatch.js';
@@ -16,6 +17,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const extraSecrets: string[] = [];
   const runtime = createProcessRuntime(extraSecrets);
   const jsonRequested = args.includes('--json') || args.includes('--format=json');
+  const debugProblem = nodeDebugProblem(process.env);
+  if (debugProblem !== undefined) {
+    process.exitCode = reportFailure(new UserError(debugProblem), runtime, jsonRequested);
+    return;
+  }
   try {
     let result: CommandResult = { exitCode: 0 };
     const program = buildProgram(runtime, {
@@ -25,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
     await program.parseAsync([...args], { from: 'user' });
     process.exitCode = result.exitCode;
+    // Requests abandoned after a second interrupt must not keep the process alive.
+    if (result.exitNow === true) process.stdout.write('', () => process.exit(result.exitCode));
   } catch (error) {
     process.exitCode = reportFailure(error, runtime, jsonRequested);
   }
@@ -44,7 +52,7 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
     // Aggregated messages already name each app's correlationId.
     const id = error.correlationId === undefined || error.message.includes(error.correlationId) ? '' : ` (correlationId ${error.correlationId})`;
-    runtime.stderr.write(`Error: ${error.message}${id}${hint}\n`);
+    runtime.stderr.write(`error: ${error.message}${id}${hint}\n`);
     return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -82,15 +90,19 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
   // Getters: Node builds process.stdout/stderr/stdin on first access (a few
   // milliseconds each, with node:net for a pipe or TTY), so a stream nothing
   // writes to or asks about is never built; stdin only when a prompt needs it.
-  const stream = (target: () => NodeJS.WriteStream): OutputStream => ({
-    write: (text) => void target().write(scrubbed(text)),
-    get isTTY() {
-      return target().isTTY === true;
-    },
-    get color() {
-      return colorAllowed(target().isTTY === true);
-    },
-  });
+  const stream = (get: () => NodeJS.WriteStream): OutputStream => {
+    let guarded: NodeJS.WriteStream | undefined;
+    const target = () => (guarded ??= guardStream(get()));
+    return {
+      write: (text) => void target().write(scrubbed(text)),
+      get isTTY() {
+        return target().isTTY === true;
+      },
+      get color() {
+        return colorAllowed(target().isTTY === true);
+      },
+    };
+  };
   return {
     stdout: stream(() => process.stdout),
     stderr: stream(() => process.stderr),
@@ -105,14 +117,23 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     confirm: async (question) => {
       // Loaded on demand, and by require: the bundle runs in vm.Script, where
       // import() would need Node's experimental dynamic-import hook.
-      const { createInterface } = createRequire(import.meta.url)('node:readline/promises') as typeof import('node:readline/promises');
+      const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        const answer = await rl.question(question);
-        return answer.trim() === 'yes';
-      } finally {
-        rl.close();
-      }
+      // Ctrl-C (SIGINT on the line) and Ctrl-D (end of input) both close the prompt: a "no".
+      return new Promise<boolean>((resolve) => {
+        let answered = false;
+        rl.on('SIGINT', () => rl.close());
+        rl.on('close', () => {
+          if (answered) return;
+          process.stderr.write('\n');
+          resolve(false);
+        });
+        rl.question(question, (answer) => {
+          answered = true;
+          rl.close();
+          resolve(answer.trim() === 'yes');
+        });
+      });
     },
     onSignal: (signal: SignalName, handler: () => void) => {
       process.on(signal, handler);
@@ -121,3 +142,19 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
   };
 }
 
+
+/**
+ * Output-stream failures are not bugs: a reader that went away (`| head`)
+ * ends the command quietly, as other CLIs do; any other write error (a full
+ * disk) is one clear line on stderr and exit 1. Without a listener Node would
+ * crash with "Unhandled 'error' event".
+ */
+function guardStream(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    const name = stream === process.stdout ? 'standard output' : 'standard error';
+    if (stream !== process.stderr) process.stderr.write(`error: cannot write to ${name}: ${error.code ?? error.message}${error.code === 'ENOSPC' ? ' (no space left on device)' : ''}\n`);
+    process.exit(1);
+  });
+  return stream;
+}
