@@ -20,7 +20,7 @@ describe('expandEnv: where references expand', () => {
   });
 
   it('non-string values stay as they are', () => {
-    const input = { n: 1, t: true, z: null, list: [2, false, null] };
+    const input = { n: 1, t: true, z: null, u: undefined, list: [2, false, null, undefined] };
     expect(expandEnv(input, { A: '1' }).value).toEqual(input);
   });
 

@@ -154,6 +154,18 @@ describe('createPacer: the server’s Remaining', () => {
     expect((await pacer.acquire()).startedAt).toBe(1100 + 1050);
   });
 
+  it('a start a full window before the answered request is not among what its Remaining counts', async () => {
+    const clock = steppedClock();
+    const pacer = createPacer(clock);
+    const first = await pacer.acquire();
+    pacer.observe({ max: 3, remaining: 2, intervalMs: 1000 }, first.startedAt);
+    clock.set(1050);
+    const fresh = await pacer.acquire();
+    pacer.observe({ max: 3, remaining: 0, intervalMs: 1000 }, fresh.startedAt);
+    // The server counted 3 in its window, and our start at 0 is not one of them.
+    expect((await pacer.acquire()).startedAt).toBe(2100);
+  });
+
   it('an answer older than a window says nothing about the current one', async () => {
     const clock = steppedClock();
     const pacer = createPacer(clock);
