@@ -1,0 +1,84 @@
+// The rules for the URL HubSpot calls (DESIGN.md: an absolute https: URL;
+// http: only on loopback), through checkUrl only.
+import { describe, expect, it } from 'vitest';
+import { checkUrl } from '../../../src/config/rules.js';
+
+const codeOf = (url: string) => checkUrl(url)?.code;
+
+describe('checkUrl', () => {
+  it('any absolute https: URL is fine', () => {
+    for (const url of ['https://calls.example.com/hubspot', 'https://1.2.3.4:8443/x?y=1', 'https://[2001:db8::1]/', 'https://localhost']) {
+      expect(checkUrl(url), url).toBeUndefined();
+    }
+  });
+
+  it('http: is fine on loopback: localhost, 127.0.0.0/8 and [::1]', () => {
+    for (const url of [
+      'http://localhost:8080/hook',
+      'http://LOCALHOST/hook',
+      'http://127.0.0.1:3000/',
+      'http://127.255.254.9/',
+      'http://127.1/',
+      'http://0x7f.0.0.1/',
+      'http://[::1]:9000/hook',
+    ]) {
+      expect(checkUrl(url), url).toBeUndefined();
+    }
+  });
+
+  it('http://127.0.0.1.evil.example is not loopback, nor is any name merely starting or ending like one', () => {
+    for (const url of [
+      'http://127.0.0.1.evil.example/',
+      'http://localhost.evil.example/',
+      'http://evil-localhost/',
+      'http://evil.example/127.0.0.1',
+      'http://x127.0.0.1.nip.io/',
+      'http://[::2]/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://128.0.0.1/',
+      'http://10.0.0.1/',
+      'http://0.0.0.0/',
+      'http://calls.example.com/',
+    ]) {
+      expect(codeOf(url), url).toBe('insecure-url');
+    }
+  });
+
+  it('an insecure URL gets a hint with the https: spelling of the same URL', () => {
+    const problem = checkUrl('http://calls.example.com/hook?a=1');
+    expect(problem?.hint).toContain('https://calls.example.com/hook?a=1');
+    expect(problem?.message).toContain('http://calls.example.com/hook?a=1');
+  });
+
+  it('a relative URL, a bare host or junk is not an absolute URL; the message quotes it, the hint shows a full one', () => {
+    for (const url of ['/hubspot/hook', 'calls.example.com/hook', '', 'http://', 'https://exa mple.com/']) {
+      const problem = checkUrl(url);
+      expect(problem?.code, url).toBe('invalid-url');
+      expect(problem?.message, url).toContain(`"${url}"`);
+      expect(problem?.hint, url).toMatch(/https:\/\/\S+/);
+    }
+  });
+
+  it('every problem comes with a message', () => {
+    for (const url of [' https://x.test', 'nope', 'http://x.test', 'ftp://x.test']) {
+      expect(checkUrl(url)?.message.trim(), url).not.toBe('');
+    }
+  });
+
+  it('other schemes are refused, naming the scheme', () => {
+    for (const url of ['ftp://calls.example.com/x', 'ws://127.0.0.1/x', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      const problem = checkUrl(url);
+      expect(problem?.code, url).toBe('invalid-url');
+      expect(problem?.message, url).toContain(`"${url}"`);
+      expect(problem?.message, url).toContain(new URL(url).protocol);
+    }
+  });
+
+  it('leading or trailing whitespace is an error whose hint is the trimmed URL', () => {
+    for (const url of [' https://calls.example.com/x', 'https://calls.example.com/x\n', '\thttps://calls.example.com/x ']) {
+      const problem = checkUrl(url);
+      expect(problem?.code, JSON.stringify(url)).toBe('invalid-url');
+      expect(problem?.hint).toContain('"https://calls.example.com/x"');
+    }
+  });
+});

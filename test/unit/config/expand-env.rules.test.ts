@@ -1,0 +1,108 @@
+// Rules of `${VAR}` expansion in config values, through expandEnv only.
+import { describe, expect, it } from 'vitest';
+import { expandEnv } from '../../../src/config/expand-env.js';
+
+describe('expandEnv: where references expand', () => {
+  it('${VAR} inside a list item expands', () => {
+    const { value, findings } = expandEnv({ phoneNumbers: [{ e164PhoneNumber: '${NUMBER}' }, '${NAME}'] }, { NUMBER: '+15551230000', NAME: 'n' });
+    expect(value).toEqual({ phoneNumbers: [{ e164PhoneNumber: '+15551230000' }, 'n'] });
+    expect(findings).toEqual([]);
+  });
+
+  it('in nested mappings and lists at any depth, several per string', () => {
+    const { value } = expandEnv({ a: { b: [[{ c: 'x${A}y${B}z' }]] } }, { A: '1', B: '2' });
+    expect(value).toEqual({ a: { b: [[{ c: 'x1y2z' }]] } });
+  });
+
+  it('never in keys', () => {
+    const { value } = expandEnv({ '${KEY}': 'v' }, { KEY: 'k' });
+    expect(value).toEqual({ '${KEY}': 'v' });
+  });
+
+  it('non-string values stay as they are', () => {
+    const input = { n: 1, t: true, z: null, u: undefined, list: [2, false, null, undefined] };
+    expect(expandEnv(input, { A: '1' }).value).toEqual(input);
+  });
+
+  it('the value of a variable is not expanded again', () => {
+    expect(expandEnv({ a: '${A}' }, { A: '${B}', B: 'no' }).value).toEqual({ a: '${B}' });
+  });
+
+  it('a top-level string expands', () => {
+    expect(expandEnv('${A}', { A: 'top' }).value).toBe('top');
+  });
+});
+
+describe('expandEnv: defaults and literals', () => {
+  it('${VAR:-default} uses the default when VAR is unset or empty, VAR otherwise', () => {
+    const input = { a: '${A:-fallback}' };
+    expect(expandEnv(input, {}).value).toEqual({ a: 'fallback' });
+    expect(expandEnv(input, { A: '' }).value).toEqual({ a: 'fallback' });
+    expect(expandEnv(input, { A: 'set' }).value).toEqual({ a: 'set' });
+    expect(expandEnv({ a: '${A:-}' }, {}).value).toEqual({ a: '' });
+    expect(expandEnv(input, {}).findings).toEqual([]);
+  });
+
+  it('${VAR} set to the empty string expands to nothing, without an error', () => {
+    const result = expandEnv({ a: 'x${A}y' }, { A: '' });
+    expect(result.value).toEqual({ a: 'xy' });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('$${ writes a literal ${', () => {
+    const result = expandEnv({ a: 'cost: $${A} and ${A}' }, { A: '5' });
+    expect(result.value).toEqual({ a: 'cost: ${A} and 5' });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('text that only looks like a reference is left alone', () => {
+    const input = { a: '${1X} ${} $A ${A', b: 'plain +15551230000' };
+    const result = expandEnv(input, { A: 'no', '1X': 'no' });
+    expect(result.value).toEqual(input);
+    expect(result.findings).toEqual([]);
+    expect([...result.expandedPaths]).toEqual([]);
+  });
+});
+
+describe('expandEnv: an unset variable', () => {
+  it('is one undefined-variable error per variable, at the string’s path, naming it', () => {
+    const result = expandEnv({ phoneNumbers: [{ e164PhoneNumber: '${MISSING_ONE}-${MISSING_TWO}' }] }, {});
+    expect(result.findings.map((f) => [f.code, f.severity, f.at, f.segments])).toEqual([
+      ['undefined-variable', 'error', 'value', ['phoneNumbers', 0, 'e164PhoneNumber']],
+      ['undefined-variable', 'error', 'value', ['phoneNumbers', 0, 'e164PhoneNumber']],
+    ]);
+    expect(result.findings[0]?.message).toContain('MISSING_ONE');
+    expect(result.findings[1]?.message).toContain('MISSING_TWO');
+    expect(result.findings[0]?.hint).toContain('MISSING_ONE');
+  });
+
+  it('leaves the whole string as written, even its expandable parts', () => {
+    const result = expandEnv({ a: '${SET}/${UNSET}' }, { SET: 'yes' });
+    expect(result.value).toEqual({ a: '${SET}/${UNSET}' });
+  });
+
+  it('marks its path failed; every string holding a reference is marked expanded', () => {
+    const result = expandEnv({ settings: { url: '${UNSET}', name: '${SET}', plain: 'x' }, list: ['${SET}'] }, { SET: 'yes' });
+    expect([...result.failedPaths]).toEqual(['settings.url']);
+    expect([...result.expandedPaths].sort()).toEqual(['list[0]', 'settings.name', 'settings.url']);
+  });
+});
+
+describe('expandEnv: never mutates its input', () => {
+  it('returns new objects along changed paths and shares untouched subtrees', () => {
+    const untouched = { deep: ['a', { b: 'c' }] };
+    const input = { changed: { list: ['keep', '${A}'] }, untouched };
+    const snapshot = structuredClone(input);
+    const { value } = expandEnv(input, { A: 'new' }) as { value: typeof input };
+    expect(input).toEqual(snapshot);
+    expect(value.changed.list).toEqual(['keep', 'new']);
+    expect(value).not.toBe(input);
+    expect(value.changed.list).not.toBe(input.changed.list);
+    expect(value.untouched).toBe(untouched);
+  });
+
+  it('returns the very input when nothing expands', () => {
+    const input = { a: ['x', { b: 'y' }], c: 'z' };
+    expect(expandEnv(input, { A: '1' }).value).toBe(input);
+  });
+});
