@@ -12,6 +12,7 @@ import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { compareFixtureFiles, diffFixtureFile, type FixtureFileComparison } from '../webhook/fixture-files.js';
 import { renderAppFixtures } from '../webhook/fixture.js';
 import { readConfigForCommand } from './config-input.js';
+import type { LoadApps } from '../webhook/load-apps.js';
 import type { FixturesOptions } from './options.js';
 
 /** Per-file outcome: write mode gives written/unchanged/deleted; --check the rest. */
@@ -47,8 +48,8 @@ export type FixturesCommandOptions = Omit<FixturesOptions, 'prune'> & { prune?: 
  * apps not declared in this run are left alone unless --prune. Every
  * filesystem failure is a UserError naming the path and the errno.
  */
-export async function runFixtures(options: FixturesCommandOptions, runtime: Runtime): Promise<CommandResult> {
-  const loaded = await readConfigForCommand(options, runtime);
+export async function runFixtures(options: FixturesCommandOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
+  const loaded = await loadApps(options, runtime);
   const prune = options.prune === true;
   const expected = new Map<string, string>();
   const invalid: string[] = [];

@@ -10,6 +10,7 @@ import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.
 import { webhookUrlOf } from '../webhook/numbers.js';
 import { probeDeclaredLevels, probeWebhook } from '../webhook/probe.js';
 import { readConfigForCommand } from './config-input.js';
+import type { LoadApps } from '../webhook/load-apps.js';
 import type { ProbeOptions } from './options.js';
 
 /** Webhooks called at once. */
@@ -40,11 +41,11 @@ export type ProbeCommandOptions = Omit<ProbeOptions, 'portalId' | 'userId'> & { 
  * numbers, 2 when some answer validly with other numbers (and none failed),
  * 1 on any failure. Every app's secret is checked before the first request.
  */
-export async function runProbe(options: ProbeCommandOptions, runtime: Runtime): Promise<CommandResult> {
+export async function runProbe(options: ProbeCommandOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
   if (options.userId !== undefined && options.portalId === undefined) {
     throw new UserError('--user-id needs --portal-id: a user is declared within a portal.');
   }
-  const loaded = await readConfigForCommand(options, runtime);
+  const loaded = await loadApps(options, runtime);
   const apps = loaded.apps.filter((app: AppConfig) => webhookUrlOf(app) !== undefined);
   const withoutSecret = apps.filter((app) => clientSecretFor(app.appId, runtime.env) === undefined).map((app) => app.appId);
   if (withoutSecret.length > 0) throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret)}`);

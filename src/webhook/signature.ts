@@ -188,11 +188,15 @@ function readHeader(headers: HeadersLike, lowerName: string): string | undefined
   return undefined;
 }
 
-/** Headers HubSpot would send with a request, keyed as HubSpot spells them. */
-export interface SignedHeadersV3 {
+/**
+ * Headers HubSpot would send with a request, keyed as HubSpot spells them.
+ * A type alias, not an interface, so it can be passed wherever a headers
+ * record is expected (verifySignatureV3, fetch, node:http).
+ */
+export type SignedHeadersV3 = {
   'X-HubSpot-Signature-v3': string;
   'X-HubSpot-Request-Timestamp': string;
-}
+};
 
 /** Arguments of {@link signRequestV3}. */
 export interface SignRequestV3Options {
