@@ -188,6 +188,11 @@ async function benchConfig({ name, apps, mode, rounds, duration, connections, pi
     };
     const vsBare = runs.map((r) => round2(r.hscc.rps / r.bare.rps));
     const vsWork = runs.map((r) => round2(r.hscc.rps / r.work.rps));
+    // Requests per CPU-second relative to (b): how much work a request costs,
+    // whatever share of the shared CPUs each server got during its run.
+    const cpuVsWork = runs.every((r) => r.hscc.cpuUsPerRequest > 0 && r.work.cpuUsPerRequest > 0)
+      ? runs.map((r) => round2(r.work.cpuUsPerRequest / r.hscc.cpuUsPerRequest))
+      : undefined;
     return {
       apps: apps.length,
       portals: apps.reduce((n, a) => n + a.portals.length, 0),
@@ -198,6 +203,7 @@ async function benchConfig({ name, apps, mode, rounds, duration, connections, pi
       work: summary('work'),
       vsBare: { median: round2(median(vsBare)), rounds: vsBare },
       vsRequiredWork: { median: round2(median(vsWork)), rounds: vsWork, target: 0.9 },
+      ...(cpuVsWork === undefined ? {} : { requestsPerCpuVsRequiredWork: { median: round2(median(cpuVsWork)), rounds: cpuVsWork } }),
     };
   } finally {
     for (const server of servers) await server.stop();

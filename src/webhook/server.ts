@@ -109,7 +109,8 @@ export function buildServeTable(apps: readonly AppConfig[], options: ServeTableO
       const fixture = renderFixture(numbers);
       if (!fixture.ok) {
         invalid.push(`app ${app.appId}${where}: the fixture does not match the webhook response schema: ${fixture.errors.join('; ')}`);
-        return HEALTHY;
+        // Never served: an app with an invalid fixture is left out of the table below.
+        return UNSERVABLE;
       }
       const known = replies.get(fixture.text);
       if (known !== undefined) return known;
@@ -478,6 +479,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
 const LISTEN_BACKLOG = 4096;
 
+const UNSERVABLE = errorReply(500, 'invalid-fixture', 'The configured numbers do not match the webhook response schema.');
 const INVALID_JSON = errorReply(400, 'invalid-json', 'The request body is not JSON.');
 const INVALID_APP_ID = errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.');
 const INVALID_PORTAL_ID = errorReply(400, 'invalid-portal-id', 'The request body\'s portalId must be a positive integer.');
