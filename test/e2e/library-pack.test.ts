@@ -5,11 +5,12 @@
 // takes every dependency from the npm cache that `npm ci` here filled
 // (`npm install --offline ./x.tgz` would need registry metadata the cache
 // does not hold).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -128,6 +129,33 @@ void answer; void title;
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer)).toBe('');
+  });
+
+  it('runs the README’s node:http handler as written: 200 with the numbers when signed, 401 otherwise', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /### The library[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (block === undefined) throw new Error('no js block under "The library" in README.md');
+    expect(block.trim().split('\n')).toHaveLength(15);
+    // The provider's own lookup, and a free port instead of 8080; nothing else changes.
+    const program = `const numbersFromYourService = async (portalId, userId) => [{ e164PhoneNumber: '+14155552671', friendlyName: 'Portal ' + portalId + ' user ' + userId + ' with a long name' }];\n${block.replace('.listen(8080);', '.listen(0, "127.0.0.1", function () { console.log(this.address().port); });')}`;
+    writeFileSync(join(consumer, 'handler.mjs'), program);
+    const child = spawn(process.execPath, ['handler.mjs'], { cwd: consumer, env: { ...process.env, HUBSPOT_CLIENT_SECRET: 'readme-secret' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`the handler exited ${code}`)));
+        createInterface({ input: child.stdout }).once('line', resolve);
+      });
+      const { signRequestV3 } = (await import(join(consumer, 'node_modules/hubspot-channel-connection/dist/index.js'))) as typeof import('../../src/index.js');
+      const body = JSON.stringify({ appId: 1, portalId: 42, userId: 7 });
+      const headers = signRequestV3({ method: 'POST', url: 'https://hooks.example.com/hubspot/numbers', body, clientSecret: 'readme-secret' });
+      const signed = await fetch(`http://127.0.0.1:${port}/hubspot/numbers`, { method: 'POST', headers, body });
+      expect([signed.status, await signed.json()]).toEqual([200, { phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Portal 42 user 7 with a ' }] }]);
+      const unsigned = await fetch(`http://127.0.0.1:${port}/hubspot/numbers`, { method: 'POST', body });
+      expect([unsigned.status, await unsigned.json()]).toEqual([401, { error: 'missing-headers' }]);
+    } finally {
+      child.removeAllListeners('exit');
+      child.kill();
+    }
   });
 
   it('loads no CLI code, no got and no commander', () => {
