@@ -403,6 +403,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       requestTimeout: timeouts.requestMs,
       keepAliveTimeout: timeouts.keepAliveMs,
       connectionsCheckingInterval: timeouts.checkIntervalMs,
+      // HubSpot's headers are well under 2 KiB; half of Node's 16 KiB default
+      // halves what a flood of unfinished headers can hold (431 beyond it).
+      maxHeaderSize: MAX_HEADER_BYTES,
     },
     handle,
   );
@@ -478,6 +481,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 }
 
 const LISTEN_BACKLOG = 4096;
+/** Largest request head accepted, bytes. */
+const MAX_HEADER_BYTES = 8 * 1024;
 
 const UNSERVABLE = errorReply(500, 'invalid-fixture', 'The configured numbers do not match the webhook response schema.');
 const INVALID_JSON = errorReply(400, 'invalid-json', 'The request body is not JSON.');

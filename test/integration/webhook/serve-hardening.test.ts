@@ -135,6 +135,12 @@ describe('serve bounds connections, time and memory', () => {
     expect(keptAlive.data.startsWith('HTTP/1.1 200 OK')).toBe(true);
   });
 
+  it('answers 431 to a request head over 8 KiB', async () => {
+    const where = await start();
+    const result = await rawExchange(where, (socket) => socket.write(`POST /numbers HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(9_000)}\r\n\r\n`));
+    expect(result.data).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  });
+
   it('refuses with 503 the body that would exceed the shared budget, keeps answering small requests, and frees the budget', async () => {
     const where = await start({ bodyBudgetBytes: 64 * 1024, timeouts: { requestMs: 60_000 } });
     const big = (length: number) => `POST /numbers HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`;
