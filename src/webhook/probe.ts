@@ -109,6 +109,7 @@ export async function probeWebhook(app: AppConfig, options: ProbeWebhookOptions)
  * gives one error finding.
  */
 export async function probeDeclaredLevels(app: AppConfig, options: ProbeLevelsOptions): Promise<WebhookFinding[]> {
+  if (webhookUrlOf(app) === undefined) return [noWebhook(app)];
   const findings: WebhookFinding[] = [];
   for (const level of declaredLevels(app)) findings.push(await probeLevel(app, level, options));
   return findings;
@@ -120,11 +121,15 @@ async function probeLevel(app: AppConfig, level: DeclaredLevel, options: ProbeLe
     ...(level.userId === undefined ? {} : { userId: level.userId }),
   };
   const url = webhookUrlOf(app);
-  if (url === undefined) return { ...errorFinding('', `app ${app.appId} has no channel connection declared present`), ...named };
+  if (url === undefined) return { ...noWebhook(app), ...named };
   const answer = await fetchWebhookNumbers(url, app.appId, { ...options, ...level.request });
   if (!answer.ok) return { ...errorFinding(url, answer.error), ...named };
   const comparison = compareNumbers(fixtureNumbers(level.numbers), answer.numbers);
   return { status: numbersMatch(comparison) ? 'match' : 'mismatch', url, ...named, ...comparison };
+}
+
+function noWebhook(app: AppConfig): WebhookFinding {
+  return errorFinding('', `app ${app.appId} has no channel connection declared present`);
 }
 
 function errorFinding(url: string, error: string): WebhookFinding {

@@ -195,8 +195,9 @@ describe('probeDeclaredLevels', () => {
     expect(findings[1]?.missing).toEqual([{ e164PhoneNumber: '+14155550002', friendlyName: 'portal 5' }]);
   });
 
-  it('gives an app without a present channel connection one error finding per level', async () => {
-    const findings = await probeDeclaredLevels(buildApp({ appId: 9, url: null }), { secret: SECRET, timeoutMs: 200, now: () => NOW });
+  it('gives an app without a present channel connection one error finding, whatever it declares', async () => {
+    const app = buildApp({ appId: 9, url: null, portals: [portal(1, A, { 2: U })] });
+    const findings = await probeDeclaredLevels(app, { secret: SECRET, timeoutMs: 200, now: () => NOW });
     expect(findings).toEqual([expect.objectContaining({ status: 'error', error: 'app 9 has no channel connection declared present' })]);
   });
 });
