@@ -27,7 +27,7 @@ export function fleetConfig() {
     const portals = Array.from({ length: 20 }, (_, p) => ({
       portalId: 500 + p,
       phoneNumbers: [number(a * 1000 + p, `App ${a} portal`)],
-      users: Array.from({ length: 5 }, (_, u) => ({ userId: 70 + u, phoneNumbers: [number(a * 1000 + p * 10 + u, `User ${u}`), number(u, 'Shared')] })),
+      users: Array.from({ length: 5 }, (_, u) => ({ userId: 70 + u, phoneNumbers: [number(a * 1000 + p * 10 + u, `User ${u}`), number(200_000 + u, 'Shared')] })),
     }));
     return appConfig(appId, Array.from({ length: 3 }, (_, i) => number(a * 10 + i, `App ${a}`)), portals);
   });
@@ -48,7 +48,7 @@ function appConfig(appId, phoneNumbers, portals) {
 export const hookUrl = (appId) => `https://example.com/hooks/${appId}`;
 
 /** The same apps as a config file for `hscc serve` (DESIGN.md's format). */
-function toYaml(apps) {
+export function toYaml(apps) {
   const list = (numbers, indent) =>
     numbers.length === 0 ? ' []\n' : `\n${numbers.map((n) => `${indent}- e164PhoneNumber: "${n.e164PhoneNumber}"\n${indent}  friendlyName: ${n.friendlyName}\n`).join('')}`;
   return apps
