@@ -1,14 +1,18 @@
-// `hscc fixtures`: write (or, with --check, verify) DIR/<appId>.json for
-// every app with ensure: present. Rendering and comparison are pure
-// (webhook/); this file only reads and writes the directory.
+// `hscc fixtures`: write (or, with --check, verify) the webhook response
+// fixtures of every app whose channel connection is present:
+// DIR/<appId>.json, DIR/<appId>/portals/<portalId>.json and
+// DIR/<appId>/portals/<portalId>/users/<userId>.json. Rendering and
+// comparison are pure (webhook/); this file only reads and writes DIR.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { compareFixtureFiles, diffFixtureFile, type FixtureFileComparison } from '../webhook/fixture-files.js';
-import { FIXTURE_FILE_PATTERN, fixtureFileName, renderFixture } from '../webhook/fixture.js';
+import { renderAppFixtures } from '../webhook/fixture.js';
 import { readConfigForCommand } from './config-input.js';
+import type { LoadApps } from '../webhook/load-apps.js';
 import type { FixturesOptions } from './options.js';
 
 /** Per-file outcome: write mode gives written/unchanged/deleted; --check the rest. */
@@ -17,7 +21,9 @@ export type FixtureFileStatus = 'written' | 'unchanged' | 'deleted' | 'stale' | 
 /** One entry of `fixtures --json`. */
 export interface FixtureFileJson {
   appId: number;
-  /** As shown to the user: --out-dir joined with the file name. */
+  portalId?: number;
+  userId?: number;
+  /** As shown to the user: --out-dir joined with the file's relative path. */
   path: string;
   status: FixtureFileStatus;
   /** --check only: the unified diff from disk to config. */
@@ -28,36 +34,46 @@ export interface FixtureFileJson {
 export interface FixturesJson {
   outDir: string;
   check: boolean;
+  prune: boolean;
   files: FixtureFileJson[];
   /** False when --check found a stale, missing or unexpected file. */
   ok: boolean;
 }
 
-/** Runs `hscc fixtures`; exit 1 when --check finds a difference. */
-export async function runFixtures(options: FixturesOptions, runtime: Runtime): Promise<CommandResult> {
-  const loaded = await readConfigForCommand(options, runtime);
+/** `--prune` is optional here so the command runs with wiring that predates it. */
+export type FixturesCommandOptions = Omit<FixturesOptions, 'prune'> & { prune?: boolean };
+
+/**
+ * Runs `hscc fixtures`; exit 1 when --check finds a difference. Files of
+ * apps not declared in this run are left alone unless --prune. Every
+ * filesystem failure is a UserError naming the path and the errno.
+ */
+export async function runFixtures(options: FixturesCommandOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
+  const loaded = await loadApps(options, runtime);
+  const prune = options.prune === true;
   const expected = new Map<string, string>();
   const invalid: string[] = [];
   for (const app of loaded.apps) {
-    if (app.ensure !== 'present') continue;
-    const rendered = renderFixture(app);
-    if (rendered.ok) expected.set(fixtureFileName(app.appId), rendered.text);
-    else invalid.push(`app ${app.appId}: ${rendered.errors.join('; ')}`);
+    const rendered = renderAppFixtures(app);
+    if (!rendered.ok) invalid.push(...rendered.errors);
+    else for (const file of rendered.files) expected.set(file.path, file.text);
   }
   if (invalid.length > 0) {
     throw new UserError(`fixtures do not match the webhook response schema:\n${invalid.join('\n')}`);
   }
+  const declaredAppIds = new Set(loaded.apps.map((app) => app.appId));
 
   const dir = resolve(runtime.cwd, options.outDir);
-  const comparisons = compareFixtureFiles(expected, await readFixtureDir(dir, options.outDir));
-  const shown = (c: FixtureFileComparison): string => join(options.outDir, c.name);
+  const shown = (relative: string): string => join(options.outDir, relative);
+  const onDisk = await readFixtureTree(dir, shown, (appId) => prune || declaredAppIds.has(appId));
+  const comparisons = compareFixtureFiles(expected, onDisk, { declaredAppIds, prune });
   const files: FixtureFileJson[] = options.check
-    ? comparisons.map((c) => checkEntry(c, shown(c)))
+    ? comparisons.map((c) => checkEntry(c, shown(c.path)))
     : await writeFixtures(dir, comparisons, shown);
   const ok = files.every((f) => f.status === 'unchanged' || f.status === 'written' || f.status === 'deleted');
 
   if (options.json) {
-    const document: FixturesJson = { outDir: options.outDir, check: options.check, files, ok };
+    const document: FixturesJson = { outDir: options.outDir, check: options.check, prune, files, ok };
     runtime.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {
     runtime.stdout.write(options.check ? renderCheckText(files, options.outDir) : renderWriteText(files, options.outDir));
@@ -65,58 +81,149 @@ export async function runFixtures(options: FixturesOptions, runtime: Runtime): P
   return { exitCode: ok ? 0 : 1 };
 }
 
-function checkEntry(c: FixtureFileComparison, path: string): FixtureFileJson {
-  if (c.state === 'up-to-date') return { appId: c.appId, path, status: 'unchanged' };
-  return { appId: c.appId, path, status: c.state, diff: diffFixtureFile(path, c) };
+function ids(c: FixtureFileComparison): Pick<FixtureFileJson, 'appId' | 'portalId' | 'userId'> {
+  return {
+    appId: c.appId,
+    ...(c.portalId === undefined ? {} : { portalId: c.portalId }),
+    ...(c.userId === undefined ? {} : { userId: c.userId }),
+  };
 }
 
-/** Writes only what changed (atomically: temp file, then rename) and removes fixtures of undeclared apps. */
+function checkEntry(c: FixtureFileComparison, path: string): FixtureFileJson {
+  if (c.state === 'up-to-date') return { ...ids(c), path, status: 'unchanged' };
+  return { ...ids(c), path, status: c.state, diff: diffFixtureFile(path, c) };
+}
+
+/** What an errno means, for messages like "cannot write fixtures/1.json: it is a directory (EISDIR)." */
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOENT: 'no such file or directory',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'a file is in the way',
+  ELOOP: 'too many symbolic links',
+};
+
+/** Runs one filesystem step; an errno becomes a UserError naming what failed and where. */
+async function fsStep<T>(what: string, shownPath: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    const text = ERRNO_TEXT[code];
+    throw new UserError(`cannot ${what} ${shownPath}: ${text === undefined ? code : `${text} (${code})`}.`, {
+      hint: 'check --out-dir and the permissions of the fixtures directory',
+      cause: error,
+    });
+  }
+}
+
+/** Writes only what changed (atomically: temp file, then rename) and removes unexpected files. */
 async function writeFixtures(
   dir: string,
   comparisons: readonly FixtureFileComparison[],
-  shown: (c: FixtureFileComparison) => string,
+  shown: (relative: string) => string,
 ): Promise<FixtureFileJson[]> {
-  if (comparisons.some((c) => c.state === 'missing' || c.state === 'stale')) await mkdir(dir, { recursive: true });
   const files: FixtureFileJson[] = [];
+  const emptied = new Set<string>();
   for (const c of comparisons) {
-    const target = join(dir, c.name);
-    const entry = { appId: c.appId, path: shown(c) };
+    const target = join(dir, c.path);
+    const entry = { ...ids(c), path: shown(c.path) };
     if (c.state === 'up-to-date') {
       files.push({ ...entry, status: 'unchanged' });
     } else if (c.state === 'unexpected') {
-      // `fixtures` then `fixtures --check` must pass, so a fixture for an
-      // app no longer declared (or now ensure: absent) goes.
-      await unlink(target);
+      // `fixtures` then `fixtures --check` must pass, so a fixture the
+      // config no longer calls for (of an app declared here, or with --prune) goes.
+      await fsStep('remove', entry.path, () => unlink(target));
+      emptied.add(dirname(target));
       files.push({ ...entry, status: 'deleted' });
     } else {
-      const temp = join(dir, `.${c.name}.${randomBytes(6).toString('hex')}.tmp`);
-      await writeFile(temp, c.expected ?? '');
-      await rename(temp, target);
+      await fsStep('create the directory for', entry.path, () => mkdir(dirname(target), { recursive: true }));
+      const temp = join(dirname(target), `.${c.path.replaceAll('/', '_')}.${randomBytes(6).toString('hex')}.tmp`);
+      await fsStep('write', entry.path, () => writeFile(temp, c.expected ?? ''));
+      try {
+        await fsStep('write', entry.path, () => rename(temp, target));
+      } catch (error) {
+        await unlink(temp).catch(() => undefined);
+        throw error;
+      }
       files.push({ ...entry, status: 'written' });
+    }
+  }
+  await removeEmptyDirs(dir, emptied);
+  return files;
+}
+
+/** Removes directories that deleting fixtures left empty, up to (not including) `root`. */
+async function removeEmptyDirs(root: string, dirs: ReadonlySet<string>): Promise<void> {
+  // Deepest first, so a users/ directory goes before its portal's.
+  const queue = [...dirs].sort((a, b) => b.length - a.length);
+  const done = new Set<string>();
+  for (let current of queue) {
+    while (current !== root && current.startsWith(root) && !done.has(current)) {
+      done.add(current);
+      try {
+        await rmdir(current);
+      } catch {
+        break; // not empty (someone else's files) or already gone: leave it
+      }
+      current = dirname(current);
+    }
+  }
+}
+
+const APP_FILE = /^(\d+)\.json$/;
+const ID_DIR = /^\d+$/;
+const ID_FILE = /^\d+\.json$/;
+
+/**
+ * The fixture-named files under `dir` (relative path → content): `<appId>.json`
+ * and the portal and user files under `<appId>/portals/`, for the apps
+ * `owns` accepts; none when `dir` does not exist. Other entries are ignored.
+ */
+async function readFixtureTree(
+  dir: string,
+  shown: (relative: string) => string,
+  owns: (appId: number) => boolean,
+): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const top = await listDir(dir, shown('.'));
+  const read = async (relative: string): Promise<void> => {
+    files.set(relative, await fsStep('read', shown(relative), () => readFile(join(dir, relative), 'utf8')));
+  };
+  for (const entry of top) {
+    const appFile = APP_FILE.exec(entry.name);
+    if (appFile !== null && entry.isFile() && owns(Number(appFile[1]))) await read(entry.name);
+    if (!(ID_DIR.test(entry.name) && entry.isDirectory() && owns(Number(entry.name)))) continue;
+    const portalsDir = `${entry.name}/portals`;
+    for (const portal of await listDir(join(dir, portalsDir), shown(portalsDir))) {
+      if (ID_FILE.test(portal.name) && portal.isFile()) await read(`${portalsDir}/${portal.name}`);
+      if (!(ID_DIR.test(portal.name) && portal.isDirectory())) continue;
+      const usersDir = `${portalsDir}/${portal.name}/users`;
+      for (const user of await listDir(join(dir, usersDir), shown(usersDir))) {
+        if (ID_FILE.test(user.name) && user.isFile()) await read(`${usersDir}/${user.name}`);
+      }
     }
   }
   return files;
 }
 
-/** The fixture-named files in `dir` (name → content); none when it does not exist. */
-async function readFixtureDir(dir: string, shown: string): Promise<Map<string, string>> {
-  let names: string[];
+/** A directory's entries sorted by name; none when it does not exist. */
+async function listDir(path: string, shownPath: string): Promise<Dirent[]> {
   try {
-    names = await readdir(dir);
+    return (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return new Map();
-    throw new UserError(`cannot read the fixtures directory ${shown}: ${code ?? String(error)}.`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    return fsStep('read the fixtures directory', shownPath, () => Promise.reject(error));
   }
-  const files = new Map<string, string>();
-  for (const name of names.filter((n) => FIXTURE_FILE_PATTERN.test(n)).sort()) {
-    files.set(name, await readFile(join(dir, name), 'utf8'));
-  }
-  return files;
 }
 
 function renderWriteText(files: readonly FixtureFileJson[], outDir: string): string {
-  if (files.length === 0) return `No apps with ensure: present; no fixtures in ${outDir}.\n`;
+  if (files.length === 0) return `No apps with a channel connection; no fixtures in ${outDir}.\n`;
   const lines = files.map((f) => `${f.status.padEnd(9)} ${f.path}`);
   const count = (status: FixtureFileStatus): number => files.filter((f) => f.status === status).length;
   lines.push(`Fixtures in ${outDir}: ${count('written')} written, ${count('unchanged')} unchanged, ${count('deleted')} deleted.`);

@@ -1,50 +1,64 @@
 // `hscc probe`: call each app's live webhook as HubSpot would and report,
-// per app, whether its numbers match the config.
+// per app and declared level (default, portal, user), whether its numbers
+// match the config.
 import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
-import { probeWebhook } from '../webhook/probe.js';
+import { webhookUrlOf } from '../webhook/numbers.js';
+import { probeDeclaredLevels, probeWebhook } from '../webhook/probe.js';
 import { readConfigForCommand } from './config-input.js';
+import type { LoadApps } from '../webhook/load-apps.js';
 import type { ProbeOptions } from './options.js';
 
 /** Webhooks called at once. */
 const PROBE_PARALLELISM = 8;
 
-/** One app in `probe --json`. */
-export interface ProbeAppJson extends WebhookFinding {
+/** One probed level of one app in `probe --json` (`portalId`/`userId` absent for the app's default). */
+export interface ProbeWebhookJson extends WebhookFinding {
   appId: number;
 }
 
-/** The `probe --json` document. */
+/** The `probe --json` document (DESIGN.md: formatVersion, kind, webhooks). */
 export interface ProbeJson {
-  apps: ProbeAppJson[];
+  formatVersion: 1;
+  kind: 'probe';
+  webhooks: ProbeWebhookJson[];
   summary: { match: number; mismatch: number; error: number };
 }
+
+/**
+ * `--portal-id` / `--user-id` are optional: without `--portal-id` every
+ * declared level is probed; with it, that portal (and `--user-id`, else a
+ * user the portal does not declare).
+ */
+export type ProbeCommandOptions = Omit<ProbeOptions, 'portalId' | 'userId'> & { portalId?: number | undefined; userId?: number | undefined };
 
 /**
  * Runs `hscc probe`. Exit 0 when every webhook answers the configured
  * numbers, 2 when some answer validly with other numbers (and none failed),
  * 1 on any failure. Every app's secret is checked before the first request.
  */
-export async function runProbe(options: ProbeOptions, runtime: Runtime): Promise<CommandResult> {
-  const loaded = await readConfigForCommand(options, runtime);
-  const apps = loaded.apps.filter((app: AppConfig) => app.ensure === 'present' && app.settings !== null);
+export async function runProbe(options: ProbeCommandOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
+  if (options.userId !== undefined && options.portalId === undefined) {
+    throw new UserError('--user-id needs --portal-id: a user is declared within a portal.');
+  }
+  const loaded = await loadApps(options, runtime);
+  const apps = loaded.apps.filter((app: AppConfig) => webhookUrlOf(app) !== undefined);
   const withoutSecret = apps.filter((app) => clientSecretFor(app.appId, runtime.env) === undefined).map((app) => app.appId);
   if (withoutSecret.length > 0) throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret)}`);
 
-  const results = await mapConcurrent(apps, PROBE_PARALLELISM, async (app): Promise<ProbeAppJson> => {
-    const finding = await probeWebhook(app, {
-      portalId: options.portalId,
-      userId: options.userId,
-      secret: clientSecretFor(app.appId, runtime.env) ?? '',
-      timeoutMs: options.timeoutMs,
-      now: () => runtime.now(),
-    });
-    return { appId: app.appId, ...finding };
+  const perApp = await mapConcurrent(apps, PROBE_PARALLELISM, async (app): Promise<ProbeWebhookJson[]> => {
+    const common = { secret: clientSecretFor(app.appId, runtime.env) ?? '', timeoutMs: options.timeoutMs, now: () => runtime.now() };
+    const findings =
+      options.portalId === undefined
+        ? await probeDeclaredLevels(app, common)
+        : [await probeWebhook(app, { ...common, portalId: options.portalId, userId: options.userId ?? undeclaredUser(app, options.portalId) })];
+    return findings.map((finding) => ({ appId: app.appId, ...finding }));
   });
+  const results = perApp.flat();
   const summary = {
     match: results.filter((r) => r.status === 'match').length,
     mismatch: results.filter((r) => r.status === 'mismatch').length,
@@ -52,7 +66,7 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime): Promise
   };
 
   if (options.json) {
-    const document: ProbeJson = { apps: results, summary };
+    const document: ProbeJson = { formatVersion: 1, kind: 'probe', webhooks: results, summary };
     runtime.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {
     runtime.stdout.write(renderProbeText(results, summary));
@@ -60,17 +74,26 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime): Promise
   return { exitCode: summary.error > 0 ? 1 : summary.mismatch > 0 ? 2 : 0 };
 }
 
+/** The smallest userId the portal does not declare: what a request for "the portal's numbers" sends. */
+function undeclaredUser(app: AppConfig, portalId: number): number {
+  const taken = new Set(app.portals.find((p) => p.portalId === portalId)?.users.map((u) => u.userId) ?? []);
+  let userId = 1;
+  while (taken.has(userId)) userId++;
+  return userId;
+}
+
 /** The human report: one block per app, then a summary line. */
-export function renderProbeText(results: readonly ProbeAppJson[], summary: ProbeJson['summary']): string {
-  if (results.length === 0) return 'No apps with ensure: present; nothing to probe.\n';
+export function renderProbeText(results: readonly ProbeWebhookJson[], summary: ProbeJson['summary']): string {
+  if (results.length === 0) return 'No apps with a channel connection; nothing to probe.\n';
   const lines: string[] = [];
   for (const r of results) {
+    const who = `app ${r.appId}${r.portalId === undefined ? '' : ` portal ${r.portalId}`}${r.userId === undefined ? '' : ` user ${r.userId}`}`;
     if (r.status === 'match') {
-      lines.push(`✓ app ${r.appId} ${r.url}: numbers match the config`);
+      lines.push(`✓ ${who} ${r.url}: numbers match the config`);
     } else if (r.status === 'error') {
-      lines.push(`✗ app ${r.appId} ${r.url}: ${r.error ?? 'probe failed'}`);
+      lines.push(`✗ ${who} ${r.url}: ${r.error ?? 'probe failed'}`);
     } else {
-      lines.push(`✗ app ${r.appId} ${r.url}: numbers differ from the config`);
+      lines.push(`✗ ${who} ${r.url}: numbers differ from the config`);
       for (const n of r.missing) lines.push(`    - missing     ${describeNumber(n)}`);
       for (const n of r.unexpected) lines.push(`    + unexpected  ${describeNumber(n)}`);
       for (const c of r.changedFriendlyName) {

@@ -5,6 +5,7 @@ import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { createLineBuffer } from '../webhook/line-buffer.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { readConfigForCommand } from './config-input.js';
+import type { LoadApps } from '../webhook/load-apps.js';
 import type { ServeOptions } from './options.js';
 
 const INSECURE_WARNING = [
@@ -19,9 +20,9 @@ const INSECURE_WARNING = [
  * Serves until SIGTERM or SIGINT, then finishes in-flight requests and
  * resolves with exit 0. The base URL is the first line on stdout.
  */
-export async function runServe(options: ServeOptions, runtime: Runtime): Promise<CommandResult> {
+export async function runServe(options: ServeOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
   const publicUrl = options.publicUrl === undefined ? undefined : checkPublicUrl(options.publicUrl);
-  const loaded = await readConfigForCommand(options, runtime);
+  const loaded = await loadApps(options, runtime);
   // One access-log line per request, written in batches (see createLineBuffer).
   const lines = createLineBuffer((text) => runtime.stderr.write(text));
   const log = lines.log;
@@ -47,7 +48,7 @@ export async function runServe(options: ServeOptions, runtime: Runtime): Promise
       // The loader writes its diagnostics straight to stderr: keep lines in order.
       lines.flush();
       try {
-        const next = await readConfigForCommand(options, runtime);
+        const next = await loadApps(options, runtime);
         if (stopping) return;
         const result = server.reload(next.apps);
         if (result.ok) log(`reloaded the config: serving ${result.appCount} app(s)`);

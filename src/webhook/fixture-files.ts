@@ -1,14 +1,15 @@
 // Pure comparison of the fixtures a config calls for with those on disk.
 import { createTwoFilesPatch } from 'diff';
-import { FIXTURE_FILE_PATTERN } from './fixture.js';
 
 /** How one fixture file relates to the config. */
 export type FixtureFileState = 'up-to-date' | 'stale' | 'missing' | 'unexpected';
 
 export interface FixtureFileComparison {
-  /** `<appId>.json`. */
-  name: string;
+  /** Relative to the fixtures directory, `/`-separated (see fixturePath). */
+  path: string;
   appId: number;
+  portalId?: number;
+  userId?: number;
   state: FixtureFileState;
   /** What the config calls for; null for an unexpected file. */
   expected: string | null;
@@ -16,31 +17,57 @@ export interface FixtureFileComparison {
   actual: string | null;
 }
 
+const FIXTURE_PATH = /^(\d+)(?:\.json|\/portals\/(\d+)(?:\.json|\/users\/(\d+)\.json))$/;
+
+/** The ids a fixture path names, or undefined when the path is not one of ours. */
+export function parseFixturePath(path: string): { appId: number; portalId?: number; userId?: number } | undefined {
+  const match = FIXTURE_PATH.exec(path);
+  if (match === null) return undefined;
+  const [, app, portal, user] = match;
+  return {
+    appId: Number(app),
+    ...(portal === undefined ? {} : { portalId: Number(portal) }),
+    ...(user === undefined ? {} : { userId: Number(user) }),
+  };
+}
+
+export interface CompareFixtureFilesOptions {
+  /** Every appId declared in this run (whatever its channel connection): their files are ours. */
+  declaredAppIds: ReadonlySet<number>;
+  /** Also report files of apps not declared in this run (else they are left alone). */
+  prune: boolean;
+}
+
 /**
- * Pairs the expected fixtures (file name → content) with the fixture-named
- * files on disk (file name → content), sorted by appId. Files on disk whose
- * names are not `<digits>.json` are ignored: they are not ours.
+ * Pairs the expected fixtures (path → content) with the fixture-named files
+ * on disk (path → content), sorted by appId, portalId, userId (the app's own
+ * file first). A file on disk that the config does not call for is
+ * `unexpected` when its app is declared in this run, or with `prune`;
+ * otherwise it belongs to another environment sharing the directory and is
+ * not listed. Paths that are not fixture paths are ignored.
  */
 export function compareFixtureFiles(
   expected: ReadonlyMap<string, string>,
   onDisk: ReadonlyMap<string, string>,
+  options: CompareFixtureFilesOptions,
 ): FixtureFileComparison[] {
   const result: FixtureFileComparison[] = [];
-  for (const [name, content] of expected) {
-    const actual = onDisk.get(name);
+  for (const [path, content] of expected) {
+    const ids = parseFixturePath(path);
+    if (ids === undefined) continue;
+    const actual = onDisk.get(path);
     const state: FixtureFileState = actual === undefined ? 'missing' : actual === content ? 'up-to-date' : 'stale';
-    result.push({ name, appId: appIdOf(name), state, expected: content, actual: actual ?? null });
+    result.push({ path, ...ids, state, expected: content, actual: actual ?? null });
   }
-  for (const [name, content] of onDisk) {
-    if (!expected.has(name) && FIXTURE_FILE_PATTERN.test(name)) {
-      result.push({ name, appId: appIdOf(name), state: 'unexpected', expected: null, actual: content });
-    }
+  for (const [path, content] of onDisk) {
+    const ids = parseFixturePath(path);
+    if (ids === undefined || expected.has(path)) continue;
+    if (!options.prune && !options.declaredAppIds.has(ids.appId)) continue;
+    result.push({ path, ...ids, state: 'unexpected', expected: null, actual: content });
   }
-  return result.sort((a, b) => a.appId - b.appId || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-function appIdOf(name: string): number {
-  return Number.parseInt(name, 10);
+  return result.sort(
+    (a, b) => a.appId - b.appId || (a.portalId ?? -1) - (b.portalId ?? -1) || (a.userId ?? -1) - (b.userId ?? -1),
+  );
 }
 
 /**

@@ -5,23 +5,28 @@ import type { AppConfig } from '../config/model.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { compareNumbers, numbersMatch } from './compare.js';
 import { fixtureNumbers } from './fixture.js';
+import { declaredLevels, declaredNumbersFor, webhookUrlOf, type DeclaredLevel } from './numbers.js';
 import { validateWebhookResponse } from './response-schema.js';
 import { signRequestV3 } from './signature.js';
 
-/** Answers larger than this are cut off as an error (bytes). */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** Answers larger than this are an error, and no more of them is read (bytes; DESIGN.md: 1 MiB). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
 
-export interface ProbeWebhookOptions {
-  /** portalId sent in the request body. */
-  portalId: number;
-  /** userId sent in the request body. */
-  userId: number;
+/** What every probe of an app needs, whatever the level. */
+export interface ProbeLevelsOptions {
   /** The app's client secret (see clientSecretFor). */
   secret: string;
   /** Whole-request timeout, milliseconds. */
   timeoutMs: number;
   /** Epoch milliseconds; the signature's timestamp. */
   now: () => number;
+}
+
+export interface ProbeWebhookOptions extends ProbeLevelsOptions {
+  /** portalId sent in the request body. */
+  portalId: number;
+  /** userId sent in the request body. */
+  userId: number;
 }
 
 /** What a webhook answered: its numbers, or why there is no valid answer. */
@@ -34,7 +39,12 @@ export type WebhookAnswer = { ok: true; numbers: WebhookNumber[] } | { ok: false
  */
 export async function fetchWebhookNumbers(url: string, appId: number, options: ProbeWebhookOptions): Promise<WebhookAnswer> {
   const body = JSON.stringify({ appId, portalId: options.portalId, userId: options.userId });
-  const signed = signRequestV3({ secret: options.secret, method: 'POST', uri: url, body, now: options.now() });
+  let signed: ReturnType<typeof signRequestV3>;
+  try {
+    signed = signRequestV3({ clientSecret: options.secret, method: 'POST', url, body, timestamp: options.now() });
+  } catch (error) {
+    return { ok: false, error: `cannot sign the request: ${(error as Error).message}` };
+  }
   let response: Response<Buffer>;
   try {
     const request = got.post(url, {
@@ -47,8 +57,9 @@ export async function fetchWebhookNumbers(url: string, appId: number, options: P
       retry: { limit: 0 },
       timeout: { request: options.timeoutMs },
     });
-    request.on('downloadProgress', (progress: { transferred: number }) => {
-      if (progress.transferred > MAX_ANSWER_BYTES) request.cancel();
+    // A declared length over the limit stops at once; an undeclared one as soon as the limit is passed.
+    request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+      if (progress.transferred > MAX_ANSWER_BYTES || (progress.total ?? 0) > MAX_ANSWER_BYTES) request.cancel();
     });
     response = await request;
   } catch (error) {
@@ -73,18 +84,52 @@ export async function fetchWebhookNumbers(url: string, appId: number, options: P
 }
 
 /**
- * Probes an app's webhook (`settings.url`) and compares the numbers with the
- * app's fixture (after the 24-code-point truncation). Precondition: the app
- * has `ensure: present` (settings set). With no numbers declared, every
+ * Asks an app's webhook (its channel connection's `url`) for one portal and
+ * user and compares the answer with what the config declares for them (the
+ * most specific declaration, after the 24-code-point truncation). The
+ * finding names the portal and user sent. With no numbers declared, every
  * number answered is `unexpected`, in answer order.
  */
 export async function probeWebhook(app: AppConfig, options: ProbeWebhookOptions): Promise<WebhookFinding> {
-  if (app.settings === null) return errorFinding('', `app ${app.appId} has no settings (ensure: absent)`);
-  const url = app.settings.url;
-  const answer = await fetchWebhookNumbers(url, app.appId, options);
-  if (!answer.ok) return errorFinding(url, answer.error);
-  const comparison = compareNumbers(fixtureNumbers(app), answer.numbers);
-  return { status: numbersMatch(comparison) ? 'match' : 'mismatch', url, ...comparison };
+  const level: DeclaredLevel = {
+    portalId: options.portalId,
+    userId: options.userId,
+    request: { portalId: options.portalId, userId: options.userId },
+    numbers: declaredNumbersFor(app, options.portalId, options.userId),
+  };
+  return probeLevel(app, level, options);
+}
+
+/**
+ * Probes every level the config declares for an app (see declaredLevels):
+ * the default (asked with an undeclared portal), each declared portal (asked
+ * with a user it does not declare) and each declared user, in that order,
+ * one request at a time. Findings name the portal and user of the level
+ * (neither for the default). An app without a present channel connection
+ * gives one error finding.
+ */
+export async function probeDeclaredLevels(app: AppConfig, options: ProbeLevelsOptions): Promise<WebhookFinding[]> {
+  if (webhookUrlOf(app) === undefined) return [noWebhook(app)];
+  const findings: WebhookFinding[] = [];
+  for (const level of declaredLevels(app)) findings.push(await probeLevel(app, level, options));
+  return findings;
+}
+
+async function probeLevel(app: AppConfig, level: DeclaredLevel, options: ProbeLevelsOptions): Promise<WebhookFinding> {
+  const named = {
+    ...(level.portalId === undefined ? {} : { portalId: level.portalId }),
+    ...(level.userId === undefined ? {} : { userId: level.userId }),
+  };
+  const url = webhookUrlOf(app);
+  if (url === undefined) return { ...noWebhook(app), ...named };
+  const answer = await fetchWebhookNumbers(url, app.appId, { ...options, ...level.request });
+  if (!answer.ok) return { ...errorFinding(url, answer.error), ...named };
+  const comparison = compareNumbers(fixtureNumbers(level.numbers), answer.numbers);
+  return { status: numbersMatch(comparison) ? 'match' : 'mismatch', url, ...named, ...comparison };
+}
+
+function noWebhook(app: AppConfig): WebhookFinding {
+  return errorFinding('', `app ${app.appId} has no channel connection declared present`);
 }
 
 function errorFinding(url: string, error: string): WebhookFinding {

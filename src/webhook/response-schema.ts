@@ -1,20 +1,31 @@
 import type { ErrorObject } from 'ajv';
 import validateResponse from '../generated/webhook-response-validator.js';
-import type { WebhookNumber } from '../plan/model.js';
+
+/**
+ * A number as the webhook answers it (after HubSpot's truncation rule).
+ * The same shape as the plan model's WebhookNumber, declared here so the
+ * library's types stand alone.
+ */
+export interface WebhookPhoneNumber {
+  e164PhoneNumber: string;
+  extension?: string;
+  friendlyName: string;
+}
 
 /** The body a channel-connection webhook answers (schemas/webhook-response.schema.json). */
 export interface WebhookResponseJson {
-  phoneNumbers: WebhookNumber[];
+  phoneNumbers: WebhookPhoneNumber[];
 }
 
-export type ResponseValidation = { ok: true; value: WebhookResponseJson } | { ok: false; errors: string[] };
+/** `firstIndex`: the position in `phoneNumbers` of the first refused number, when the error is in one. */
+export type ResponseValidation = { ok: true; value: WebhookResponseJson } | { ok: false; errors: string[]; firstIndex?: number };
 
 /** At most this many schema errors are reported; the rest are counted. */
 const MAX_REPORTED_ERRORS = 5;
 
 /**
  * Checks a parsed body against the webhook response schema (compiled ahead
- * of time by scripts/build-validators.mjs). Errors read like
+ * of time by scripts/generate.mjs). Errors read like
  * `phoneNumbers[2].friendlyName: must NOT have more than 24 characters`.
  */
 export function validateWebhookResponse(data: unknown): ResponseValidation {
@@ -22,7 +33,8 @@ export function validateWebhookResponse(data: unknown): ResponseValidation {
   const all = validateResponse.errors ?? [];
   const errors = all.slice(0, MAX_REPORTED_ERRORS).map(describeError);
   if (all.length > MAX_REPORTED_ERRORS) errors.push(`… and ${all.length - MAX_REPORTED_ERRORS} more`);
-  return { ok: false, errors };
+  const item = /^\/phoneNumbers\/(\d+)/.exec(all[0]?.instancePath ?? '');
+  return item === null ? { ok: false, errors } : { ok: false, errors, firstIndex: Number(item[1]) };
 }
 
 function describeError(error: ErrorObject): string {

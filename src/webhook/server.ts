@@ -1,6 +1,7 @@
-// The webhook HubSpot calls: answers each app's pre-rendered fixture after
-// checking HubSpot's v3 signature. Fixtures are built in memory from the
-// config, so no request ever reads a file.
+// The webhook HubSpot calls: answers the pre-rendered fixture of the
+// request's app, portal and user after checking HubSpot's v3 signature.
+// Fixtures are built in memory from the config, so no request ever reads a
+// file, and finding a portal's or user's answer is two Map lookups.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -10,26 +11,71 @@ import { UserError } from '../errors.js';
 import { clientSecretFor, missingSecretMessage } from './client-secret.js';
 import { createAccessLogFormatter, pathOf } from './access-log.js';
 import { renderFixture } from './fixture.js';
+import { webhookUrlOf } from './numbers.js';
 import { createSignatureVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignatureFailure, type SignatureVerdict, type SignedRequest } from './signature.js';
 
 /** Largest request body accepted, bytes; larger ones get 413 (DESIGN.md). */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** How long `close()` waits for in-flight requests before cutting them off, ms. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * Open connections at most; more are closed on accept (the client sees it).
+ * Above the 10,000-connection flood the bench holds, below the usual
+ * 20,000-descriptor limit, so accept never fails with EMFILE.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 16_384;
+/** Body bytes per request that never count against the shared budget: HubSpot's bodies are ~60 bytes. */
+export const FREE_BODY_BYTES = 4 * 1024;
+/**
+ * Body bytes beyond FREE_BODY_BYTES that all unfinished requests may hold
+ * together. Past it, the request that would exceed it gets 503 and its
+ * connection closes: 10,000 connections holding 64 KiB bodies cannot take
+ * 640 MB, and small (HubSpot-sized) requests are never refused for it.
+ */
+export const DEFAULT_BODY_BUDGET_BYTES = 32 * 1024 * 1024;
+
+/** Time limits of a connection, ms (see startWebhookServer). */
+export interface ConnectionTimeouts {
+  /** Until a request's headers are complete, counted from its first byte (or the connection's start). */
+  headersMs: number;
+  /** Until the whole request (headers and body) is in. */
+  requestMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveMs: number;
+  /** How often the headers/request limits are checked. */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
 
 type HeaderList = [string, string][];
 
 const JSON_TYPE: [string, string] = ['Content-Type', 'application/json'];
 
+/** A declared portal as served: its answer, and its users' answers by userId. */
+export interface ServedPortal {
+  reply: Reply;
+  users: ReadonlyMap<number, Reply>;
+}
+
 /** One app as served: everything a request needs, computed once per (re)load. */
 export interface ServedApp {
   appId: number;
-  /** The URL HubSpot signs: --public-url, else the app's settings.url. */
+  /** The URL HubSpot signs: --public-url, else the channel connection's url. */
   signedUri: string;
   /** The signature check for this app; undefined only with insecureSkipVerify. */
   verify: ((request: SignedRequest) => SignatureVerdict) | undefined;
-  /** The 200 answer: the validated fixture, as the bytes of `hscc fixtures` output. */
+  /** The 200 answer for a portal the config does not declare: the app's fixture, as `hscc fixtures` writes it. */
   reply: Reply;
+  /** Declared portals by portalId. */
+  portals: ReadonlyMap<number, ServedPortal>;
+}
+
+/** The answer for a request's portal and user: the most specific declaration wins. */
+export function replyFor(app: ServedApp, portalId: number | undefined, userId: number | undefined): Reply {
+  const portal = portalId === undefined ? undefined : app.portals.get(portalId);
+  if (portal === undefined) return app.reply;
+  return (userId === undefined ? undefined : portal.users.get(userId)) ?? portal.reply;
 }
 
 export interface ServeTableOptions {
@@ -41,31 +87,57 @@ export interface ServeTableOptions {
 export type ServeTableResult = { ok: true; apps: ReadonlyMap<number, ServedApp> } | { ok: false; errors: string[] };
 
 /**
- * Builds what `serve` answers from the config: one entry per app with
- * `ensure: present`, its fixture rendered and schema-checked, its secret
- * resolved. Fails (as a value) when a fixture is invalid or, unless
- * verification is skipped, an app has no client secret.
+ * Builds what `serve` answers from the config: one entry per app whose
+ * channel connection is present, with the fixture of every declared level
+ * rendered and schema-checked, and its secret resolved. Fails (as a value)
+ * when a fixture is invalid or, unless verification is skipped, an app has
+ * no client secret.
  */
 export function buildServeTable(apps: readonly AppConfig[], options: ServeTableOptions): ServeTableResult {
   const table = new Map<number, ServedApp>();
   const errors: string[] = [];
   const withoutSecret: number[] = [];
   for (const app of apps) {
-    if (app.ensure !== 'present' || app.settings === null) continue;
+    const url = webhookUrlOf(app);
+    if (url === undefined) continue;
     const secret = clientSecretFor(app.appId, options.env);
     if (secret === undefined && options.insecureSkipVerify !== true) withoutSecret.push(app.appId);
-    const fixture = renderFixture(app);
-    if (!fixture.ok) {
-      errors.push(`app ${app.appId}: the fixture does not match the webhook response schema: ${fixture.errors.join('; ')}`);
+    const invalid: string[] = [];
+    // Equal declarations share one buffer: many portals often list the same numbers.
+    const replies = new Map<string, Reply>();
+    const replyOf = (numbers: AppConfig['phoneNumbers'], where: string): Reply => {
+      const fixture = renderFixture(numbers);
+      if (!fixture.ok) {
+        invalid.push(`app ${app.appId}${where}: the fixture does not match the webhook response schema: ${fixture.errors.join('; ')}`);
+        // Never served: an app with an invalid fixture is left out of the table below.
+        return UNSERVABLE;
+      }
+      const known = replies.get(fixture.text);
+      if (known !== undefined) return known;
+      const body = Buffer.from(fixture.text, 'utf8');
+      const reply: Reply = { status: 200, body, headers: jsonHeaders(body) };
+      replies.set(fixture.text, reply);
+      return reply;
+    };
+    const reply = replyOf(app.phoneNumbers, '');
+    const portals = new Map<number, ServedPortal>();
+    for (const portal of app.portals) {
+      const portalReply = portal.phoneNumbers === undefined ? reply : replyOf(portal.phoneNumbers, ` portal ${portal.portalId}`);
+      const users = new Map<number, Reply>();
+      for (const user of portal.users) users.set(user.userId, replyOf(user.phoneNumbers, ` portal ${portal.portalId} user ${user.userId}`));
+      portals.set(portal.portalId, { reply: portalReply, users });
+    }
+    if (invalid.length > 0) {
+      errors.push(...invalid);
       continue;
     }
-    const body = Buffer.from(fixture.text, 'utf8');
-    const signedUri = options.publicUrl ?? app.settings.url;
+    const signedUri = options.publicUrl ?? url;
     table.set(app.appId, {
       appId: app.appId,
       signedUri,
       verify: secret === undefined ? undefined : createSignatureVerifier({ secret, method: 'POST', uri: signedUri }),
-      reply: { status: 200, body, headers: jsonHeaders(body) },
+      reply,
+      portals,
     });
   }
   if (withoutSecret.length > 0) errors.unshift(missingSecretMessage(withoutSecret));
@@ -84,6 +156,12 @@ export interface WebhookServerOptions extends ServeTableOptions {
   log?: (line: string) => void;
   /** Default MAX_BODY_BYTES. */
   maxBodyBytes?: number;
+  /** Default DEFAULT_MAX_CONNECTIONS. */
+  maxConnections?: number;
+  /** Default DEFAULT_BODY_BUDGET_BYTES. */
+  bodyBudgetBytes?: number;
+  /** Default DEFAULT_TIMEOUTS; a partial object overrides some. */
+  timeouts?: Partial<ConnectionTimeouts>;
 }
 
 /** A request waiting for the end of the event-loop turn to be answered. */
@@ -97,6 +175,8 @@ interface Pending {
   refusal: Reply | undefined;
   /** The body's appId once read, for the access log. */
   appId: number | undefined;
+  /** Bytes of the shared body budget this request held (released when its body is complete). */
+  reserved: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -117,7 +197,8 @@ export interface WebhookServer {
   close(graceMs?: number): Promise<void>;
 }
 
-interface Reply {
+/** One prepared answer: status, every header, body bytes. */
+export interface Reply {
   status: number;
   body: Buffer;
   /** Every header of the answer (content type and length included). */
@@ -150,6 +231,12 @@ const NOT_ALLOWED_HEALTHZ = errorReply(405, 'method-not-allowed', 'Use GET, HEAD
 /**
  * Starts the webhook server. Throws UserError when the config cannot be
  * served (see buildServeTable) or the port cannot be bound.
+ *
+ * Every complete request is answered, also from a client that half-closes
+ * its side right after sending; the access log gets a line only once an
+ * answer has been handed to the socket. Connections are capped
+ * (maxConnections), slow headers, slow bodies and idle keep-alives time out,
+ * and unfinished bodies share a memory budget (see DEFAULT_BODY_BUDGET_BYTES).
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const tableOptions: ServeTableOptions = {
@@ -168,14 +255,25 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const log = options.log;
   const formatLine = createAccessLogFormatter(options.now);
   const tooLarge = errorReply(413, 'body-too-large', `The request body is over ${maxBody} bytes.`);
+  const busy = errorReply(503, 'busy', 'Too many unfinished request bodies; retry shortly.', [['Retry-After', '1']]);
+  const timeouts: ConnectionTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  let budgetLeft = options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES;
 
-  const deliver = ({ req, res, started, appId }: Pending, reply: Reply): void => {
+  const deliver = (pending: Pending, reply: Reply): void => {
+    const { req, res } = pending;
+    // A client that reset the connection meanwhile gets nothing, and nothing is logged.
+    if (res.destroyed) return;
     const closing = stopping && !reply.headers.some(([name]) => name === 'Connection');
     res.writeHead(reply.status, closing ? [...reply.headers, ['Connection', 'close']] : reply.headers);
-    res.end(req.method === 'HEAD' ? undefined : reply.body);
-    if (log === undefined) return;
-    const durationMs = performance.now() - started;
-    log(formatLine({ method: req.method, url: req.url, status: reply.status, durationMs, code: reply.code, appId }));
+    if (log === undefined) {
+      res.end(req.method === 'HEAD' ? undefined : reply.body);
+      return;
+    }
+    // 'finish': the answer went to the socket. A reset before that logs nothing.
+    res.end(req.method === 'HEAD' ? undefined : reply.body, () => {
+      const durationMs = performance.now() - pending.started;
+      log(formatLine({ method: req.method, url: req.url, status: reply.status, durationMs, code: reply.code, appId: pending.appId }));
+    });
   };
 
   /** The answer to a request with its whole body; records the appId on `pending`. */
@@ -185,12 +283,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      return errorReply(400, 'invalid-json', 'The request body is not JSON.');
+      return INVALID_JSON;
     }
-    const appId = typeof parsed === 'object' && parsed !== null ? (parsed as { appId?: unknown }).appId : undefined;
-    if (typeof appId !== 'number' || !Number.isSafeInteger(appId) || appId <= 0) {
-      return errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.');
-    }
+    if (typeof parsed !== 'object' || parsed === null) return INVALID_APP_ID;
+    const { appId, portalId, userId } = parsed as { appId?: unknown; portalId?: unknown; userId?: unknown };
+    if (!isPositiveId(appId)) return INVALID_APP_ID;
     pending.appId = appId;
     const app = table.get(appId);
     if (app === undefined) return errorReply(404, 'unknown-app', `No webhook is configured for appId ${appId}.`);
@@ -207,7 +304,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
             });
       if (!verdict.ok) return SIGNATURE_REPLIES[verdict.reason];
     }
-    return app.reply;
+    // HubSpot always sends both; a body without them gets the app's default numbers.
+    if (portalId !== undefined && !isPositiveId(portalId)) return INVALID_PORTAL_ID;
+    if (userId !== undefined && !isPositiveId(userId)) return INVALID_USER_ID;
+    return replyFor(app, portalId, userId);
   };
 
   // Requests are answered together at the end of the event-loop turn rather
@@ -242,7 +342,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const refuse = (req: IncomingMessage, res: ServerResponse, started: number, reply: Reply): void => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     const refusal = hasBody ? { ...reply, headers: [...reply.headers, ['Connection', 'close']] satisfies HeaderList } : reply;
-    enqueue({ req, res, started, body: EMPTY, refusal, appId: undefined });
+    enqueue({ req, res, started, body: EMPTY, refusal, appId: undefined, reserved: 0 });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -253,34 +353,67 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return refuse(req, res, started, path === '/healthz' ? NOT_ALLOWED_HEALTHZ : NOT_ALLOWED);
     }
     if (Number(req.headers['content-length'] ?? 0) > maxBody) return refuse(req, res, started, tooLarge);
+    const pending: Pending = { req, res, started, body: EMPTY, refusal: undefined, appId: undefined, reserved: 0 };
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const release = (): void => {
+      budgetLeft += pending.reserved;
+      pending.reserved = 0;
+    };
+    const stop = (reply: Reply): void => {
+      // Stop buffering; the connection closes after the reply.
+      done = true;
+      chunks.length = 0;
+      release();
+      refuse(req, res, started, reply);
+    };
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
-      if (size > maxBody) {
-        // Stop buffering at the limit; the connection closes after the reply.
-        done = true;
-        chunks.length = 0;
-        refuse(req, res, started, tooLarge);
-        return;
+      if (size > maxBody) return stop(tooLarge);
+      const over = size - FREE_BODY_BYTES - pending.reserved;
+      if (over > 0) {
+        if (over > budgetLeft) return stop(busy);
+        budgetLeft -= over;
+        pending.reserved += over;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
       if (done) return;
       done = true;
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      enqueue({ req, res, started, body, refusal: undefined, appId: undefined });
+      release();
+      pending.body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      enqueue(pending);
     });
-    // A client that goes away mid-body is simply forgotten.
-    req.on('error', () => {
+    // A client that goes away mid-body (or times out) is forgotten, and its budget returned.
+    req.on('close', () => {
+      if (done) return;
       done = true;
+      chunks.length = 0;
+      release();
     });
+    req.on('error', () => undefined);
   };
 
-  const server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000 }, handle);
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+      // HubSpot's headers are well under 2 KiB; half of Node's 16 KiB default
+      // halves what a flood of unfinished headers can hold (431 beyond it).
+      maxHeaderSize: MAX_HEADER_BYTES,
+    },
+    handle,
+  );
+  // Node ends a connection (and drops unanswered requests) when the client
+  // half-closes; with this it answers what it read first, then ends. The
+  // property is older than the options bag and not in @types/node.
+  (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // Malformed HTTP, over-long headers, or a timed-out request: answer in
     // JSON when the socket still can, then drop the connection.
@@ -297,8 +430,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const body = JSON.stringify({ error: { code: 'bad-http', message: reason } });
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => log?.(`${new Date(options.now()).toISOString()} - - ${status} 0.0ms bad-http ${error.code ?? ''}`.trimEnd()),
     );
-    log?.(`${new Date(options.now()).toISOString()} - - ${status} 0.0ms bad-http ${error.code ?? ''}`.trimEnd());
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -311,7 +444,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       );
     };
     server.once('error', onError);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset (the kernel caps it at somaxconn).
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve();
     });
@@ -344,6 +478,20 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         server.closeIdleConnections();
       }),
   };
+}
+
+const LISTEN_BACKLOG = 4096;
+/** Largest request head accepted, bytes. */
+const MAX_HEADER_BYTES = 8 * 1024;
+
+const UNSERVABLE = errorReply(500, 'invalid-fixture', 'The configured numbers do not match the webhook response schema.');
+const INVALID_JSON = errorReply(400, 'invalid-json', 'The request body is not JSON.');
+const INVALID_APP_ID = errorReply(400, 'invalid-app-id', 'The request body needs a positive integer appId.');
+const INVALID_PORTAL_ID = errorReply(400, 'invalid-portal-id', 'The request body\'s portalId must be a positive integer.');
+const INVALID_USER_ID = errorReply(400, 'invalid-user-id', 'The request body\'s userId must be a positive integer.');
+
+function isPositiveId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,7 +1,8 @@
 // HubSpot request signatures, version 3 ("Validating requests from HubSpot"):
 // base64(HMAC-SHA256(clientSecret, method + uri + body + timestamp)).
-// Pure: the clock is a parameter, failures are values.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Pure: the clock is a parameter, failures are values. This is the one
+// implementation behind `serve`, `probe` and the library entry.
+import { timingSafeEqual } from 'node:crypto';
 import { createPrefixedHmacSha256 } from './prefixed-hmac.js';
 
 /** Header carrying the base64 signature (Node lower-cases incoming names). */
@@ -37,57 +38,15 @@ export function decodeSignedUri(uri: string): string {
   return uri.replace(ESCAPE_PATTERN, (match, hex: string) => DECODED_ESCAPES[hex.toUpperCase()] ?? match);
 }
 
-export interface SignatureInput {
-  /** The app's client secret. */
-  secret: string;
-  /** HTTP method, upper case (HubSpot calls with POST). */
-  method: string;
-  /** The full URL HubSpot calls; decoded here per HubSpot's table. */
-  uri: string;
-  /** The raw request body; bytes are signed as sent (UTF-8 for strings). */
-  body: string | Uint8Array;
-  /** The X-HubSpot-Request-Timestamp value, verbatim. */
-  timestamp: string;
-}
-
-/** base64(HMAC-SHA256(secret, method + decodedUri + body + timestamp)). */
-export function computeSignatureV3(input: SignatureInput): string {
-  // Updating in parts equals hashing the concatenated UTF-8 string, and keeps
-  // a body that is not valid UTF-8 byte-exact.
-  return createHmac('sha256', input.secret)
-    .update(input.method + decodeSignedUri(input.uri))
-    .update(input.body)
-    .update(input.timestamp)
-    .digest('base64');
-}
-
-/** Headers HubSpot would send with a request, keyed as HubSpot spells them. */
-export interface SignedHeadersV3 {
-  'X-HubSpot-Signature-v3': string;
-  'X-HubSpot-Request-Timestamp': string;
-}
-
-export interface SignRequestOptions {
-  secret: string;
-  method: string;
-  uri: string;
-  body: string | Uint8Array;
-  /** Signing time, epoch milliseconds. */
-  now: number;
-}
-
-/** Signs a request exactly as HubSpot does (used by `probe` and tests). */
-export function signRequestV3(options: SignRequestOptions): SignedHeadersV3 {
-  const timestamp = String(Math.trunc(options.now));
-  return {
-    'X-HubSpot-Signature-v3': computeSignatureV3({ ...options, timestamp }),
-    'X-HubSpot-Request-Timestamp': timestamp,
-  };
-}
-
+/** Why a request's signature was not accepted (the codes `serve` answers with). */
 export type SignatureFailure = 'missing-headers' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature';
 
-export type SignatureVerdict = { ok: true } | { ok: false; reason: SignatureFailure };
+/**
+ * The verdict on one request. `detail` says which argument was unusable when
+ * the caller passed something that is not a request (a body that is not a
+ * string or bytes, a relative URL…); it never contains the secret.
+ */
+export type SignatureVerdict = { ok: true } | { ok: false; reason: SignatureFailure; detail?: string };
 
 // Shared verdicts: `serve` checks every request, and these never change.
 const VALID: SignatureVerdict = Object.freeze({ ok: true });
@@ -98,37 +57,31 @@ const INVALID: Readonly<Record<SignatureFailure, SignatureVerdict>> = Object.fre
   'bad-signature': Object.freeze({ ok: false, reason: 'bad-signature' }),
 });
 
-export interface VerifyOptions {
-  secret: string;
-  method: string;
-  /** The URL HubSpot called (`--public-url` or the app's settings.url). */
-  uri: string;
-  body: string | Uint8Array;
+function unusable(reason: SignatureFailure, detail: string): SignatureVerdict {
+  return { ok: false, reason, detail };
+}
+
+const TIMESTAMP_FORMAT = /^\d{1,15}$/;
+// A SHA-256 digest in canonical base64: 43 characters and one '=' pad.
+const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{43}=$/;
+const ABSOLUTE_HTTP_URL = /^https?:\/\/[^/?#]/i;
+
+/** What changes per request once the secret, method and URI are fixed. */
+export interface SignedRequest {
+  /** The raw body, as received. */
+  body: Uint8Array;
   /** X-HubSpot-Signature-v3 as received; undefined when absent. */
   signature: string | undefined;
   /** X-HubSpot-Request-Timestamp as received; undefined when absent. */
   timestamp: string | undefined;
   /** Current time, epoch milliseconds. */
   now: number;
-  /** Allowed clock difference either way, ms (default 5 minutes). */
-  maxSkewMs?: number;
-}
-
-const TIMESTAMP_FORMAT = /^\d{1,15}$/;
-// A SHA-256 digest in canonical base64: 43 characters and one '=' pad.
-const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{43}=$/;
-
-/** What changes per request once the secret, method and URI are fixed. */
-export interface SignedRequest {
-  body: string | Uint8Array;
-  signature: string | undefined;
-  timestamp: string | undefined;
-  /** Current time, epoch milliseconds. */
-  now: number;
 }
 
 export interface VerifierOptions {
+  /** The app's client secret (non-empty). */
   secret: string;
+  /** HTTP method, upper case (HubSpot calls with POST). */
   method: string;
   /** The URL HubSpot called; decoded once here per HubSpot's table. */
   uri: string;
@@ -139,7 +92,10 @@ export interface VerifierOptions {
 /**
  * A verifier for one (secret, method, URI): the key and the signed prefix are
  * prepared once, so `serve` does only the HMAC of body + timestamp per
- * request. Compares raw digest bytes in constant time; never throws.
+ * request. Checks, in order: both headers present, the timestamp is epoch
+ * ms digits, it is within the skew either way, the signature is canonical
+ * base64 of 32 bytes and equals the expected digest (constant-time compare
+ * of raw bytes). Never throws for any request.
  */
 export function createSignatureVerifier(options: VerifierOptions): (request: SignedRequest) => SignatureVerdict {
   const hmac = createPrefixedHmacSha256(Buffer.from(options.secret, 'utf8'), Buffer.from(options.method + decodeSignedUri(options.uri), 'utf8'));
@@ -150,16 +106,126 @@ export function createSignatureVerifier(options: VerifierOptions): (request: Sig
       return INVALID['missing-headers'];
     }
     if (!TIMESTAMP_FORMAT.test(timestamp)) return INVALID['bad-timestamp'];
-    if (Math.abs(now - Number(timestamp)) > maxSkewMs) return INVALID['stale-timestamp'];
+    // Not `>` alone: a NaN clock must fail closed too.
+    if (!(Math.abs(now - Number(timestamp)) <= maxSkewMs)) return INVALID['stale-timestamp'];
     if (!SIGNATURE_FORMAT.test(signature)) return INVALID['bad-signature'];
     // SIGNATURE_FORMAT admits exactly 32 bytes of base64.
     received.write(signature, 'base64');
-    const expected = hmac(typeof body === 'string' ? Buffer.from(body, 'utf8') : body, timestamp);
-    return timingSafeEqual(received, expected) ? VALID : INVALID['bad-signature'];
+    return timingSafeEqual(received, hmac(body, timestamp)) ? VALID : INVALID['bad-signature'];
   };
 }
 
-/** Checks a v3 signature and its timestamp; never throws for bad input. */
-export function verifySignatureV3(options: VerifyOptions): SignatureVerdict {
-  return createSignatureVerifier(options)(options);
+/** A Node-style headers object (`req.headers`), or anything with `get(name)` such as fetch's `Headers`. */
+export type HeadersLike =
+  | Readonly<Record<string, string | readonly string[] | number | undefined>>
+  | { get(name: string): string | null | undefined };
+
+/** Arguments of {@link verifySignatureV3}. */
+export interface VerifySignatureV3Options {
+  /** The request's method (HubSpot calls with `POST`). */
+  method: string;
+  /** The full public URL HubSpot called (behind a proxy: the URL before it), absolute. */
+  url: string;
+  /** The raw body exactly as received: a string (UTF-8) or bytes. Not re-serialised JSON. */
+  body: string | Uint8Array;
+  /** The request headers; names in any case. */
+  headers: HeadersLike;
+  /** The app's client secret. */
+  clientSecret: string;
+  /** Current time, epoch milliseconds (default `Date.now()`). */
+  now?: number;
+}
+
+/**
+ * Verifies HubSpot's v3 signature of a request: the 12-escape decode table
+ * on the URL, timestamps more than 5 minutes old or ahead rejected, a
+ * constant-time compare. Never throws: an unusable argument gives
+ * `{ ok: false, reason, detail }`.
+ */
+export function verifySignatureV3(options: VerifySignatureV3Options): SignatureVerdict {
+  try {
+    if (typeof options !== 'object' || options === null) return unusable('bad-signature', 'the options must be an object');
+    const { method, url, body, headers, clientSecret } = options;
+    const now = options.now === undefined ? Date.now() : options.now;
+    if (typeof headers !== 'object' || headers === null) return unusable('missing-headers', 'headers must be an object');
+    const signature = readHeader(headers, SIGNATURE_HEADER);
+    const timestamp = readHeader(headers, TIMESTAMP_HEADER);
+    if (typeof now !== 'number' || !Number.isFinite(now)) return unusable('stale-timestamp', 'now must be epoch milliseconds');
+    if (typeof method !== 'string' || method === '') return unusable('bad-signature', 'method must be a non-empty string');
+    if (typeof url !== 'string' || !ABSOLUTE_HTTP_URL.test(url) || !URL.canParse(url)) {
+      return unusable('bad-signature', 'url must be the absolute http(s) URL HubSpot called');
+    }
+    if (typeof clientSecret !== 'string' || clientSecret === '') return unusable('bad-signature', 'clientSecret must be a non-empty string');
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof Uint8Array ? body : undefined;
+    if (bytes === undefined) return unusable('bad-signature', 'body must be the raw body as a string or Buffer');
+    return createSignatureVerifier({ secret: clientSecret, method, uri: url })({ body: bytes, signature, timestamp, now });
+  } catch {
+    // A getter or Proxy in the arguments that throws: still a verdict, never an exception.
+    return unusable('bad-signature', 'the arguments could not be read');
+  }
+}
+
+/** A header's value by case-insensitive name; repeated headers are joined as Node joins them. */
+function readHeader(headers: HeadersLike, lowerName: string): string | undefined {
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    const value = (headers as { get(name: string): unknown }).get(lowerName);
+    return typeof value === 'string' ? value : undefined;
+  }
+  const record = headers as Readonly<Record<string, unknown>>;
+  // Node lower-cases incoming names: the common case needs no scan.
+  let value = Object.hasOwn(record, lowerName) ? record[lowerName] : undefined;
+  if (value === undefined) {
+    for (const name of Object.keys(record)) {
+      if (name.toLowerCase() === lowerName) {
+        value = record[name];
+        break;
+      }
+    }
+  }
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  return undefined;
+}
+
+/**
+ * Headers HubSpot would send with a request, keyed as HubSpot spells them.
+ * A type alias, not an interface, so it can be passed wherever a headers
+ * record is expected (verifySignatureV3, fetch, node:http).
+ */
+export type SignedHeadersV3 = {
+  'X-HubSpot-Signature-v3': string;
+  'X-HubSpot-Request-Timestamp': string;
+};
+
+/** Arguments of {@link signRequestV3}. */
+export interface SignRequestV3Options {
+  method: string;
+  /** The full URL the request goes to (what HubSpot would call). */
+  url: string;
+  /** The exact body bytes that will be sent (string: UTF-8). */
+  body: string | Uint8Array;
+  clientSecret: string;
+  /** Signing time, epoch milliseconds (default `Date.now()`). */
+  timestamp?: number;
+}
+
+/**
+ * Signs a request exactly as HubSpot does, for tests and probes.
+ * @throws TypeError when an argument is not usable (signing is never done on untrusted input).
+ */
+export function signRequestV3(options: SignRequestV3Options): SignedHeadersV3 {
+  const { method, url, body, clientSecret } = options;
+  const time = options.timestamp ?? Date.now();
+  if (typeof method !== 'string' || method === '') throw new TypeError('signRequestV3: method must be a non-empty string');
+  if (typeof url !== 'string' || !ABSOLUTE_HTTP_URL.test(url)) throw new TypeError('signRequestV3: url must be an absolute http(s) URL');
+  if (typeof clientSecret !== 'string' || clientSecret === '') throw new TypeError('signRequestV3: clientSecret must be a non-empty string');
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) throw new TypeError('signRequestV3: body must be a string or Buffer');
+  if (typeof time !== 'number' || !Number.isSafeInteger(Math.trunc(time)) || time < 0) {
+    throw new TypeError('signRequestV3: timestamp must be epoch milliseconds');
+  }
+  const timestamp = String(Math.trunc(time));
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const digest = createPrefixedHmacSha256(Buffer.from(clientSecret, 'utf8'), Buffer.from(method + decodeSignedUri(url), 'utf8'))(bytes, timestamp);
+  return { 'X-HubSpot-Signature-v3': digest.toString('base64'), 'X-HubSpot-Request-Timestamp': timestamp };
 }

@@ -1,30 +1,36 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// The webhook commands end to end over real sockets and a real directory,
+// with the apps injected as AppConfig values (the YAML side is the config
+// module's; the built CLI is covered by test/e2e).
+import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runFixtures } from '../../../src/commands/fixtures.js';
-import type { FixturesOptions, ProbeOptions, ServeOptions } from '../../../src/commands/options.js';
-import { runProbe } from '../../../src/commands/probe.js';
+import { runFixtures, type FixturesCommandOptions } from '../../../src/commands/fixtures.js';
+import type { ServeOptions } from '../../../src/commands/options.js';
+import { runProbe, type ProbeCommandOptions } from '../../../src/commands/probe.js';
 import { runServe } from '../../../src/commands/serve.js';
-import { signRequestV3 } from '../../../src/webhook/signature.js';
+import type { AppConfig } from '../../../src/config/model.js';
+import { UserError } from '../../../src/errors.js';
 import { startWebhookServer, type WebhookServer } from '../../../src/webhook/server.js';
+import { signRequestV3 } from '../../../src/webhook/signature.js';
 import { memoryRuntime } from '../../helpers/memory-runtime.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
-import { buildApp, phone } from '../../unit/webhook/build-app.js';
+import { buildApp, phone, portal } from '../../unit/webhook/build-app.js';
 import { send } from './http-client.js';
 import { waitFor } from './wait-for.js';
 
 const SECRET = 'command-test-secret';
 const globals = { json: false, baseUrl: undefined, timeoutMs: 2_000, strict: false };
 
-function config(url: string, numbers: [string, string][], appId = 1234567): string {
-  const list = numbers.map(([e164, name]) => `  - e164PhoneNumber: "${e164}"\n    friendlyName: ${name}\n`).join('');
-  return `appId: ${appId}\nsettings:\n  url: ${url}\n  isReady: true\nphoneNumbers:${list === '' ? ' []\n' : `\n${list}`}`;
-}
+/** A loader that hands the command these apps (as readConfigForCommand would after a clean load). */
+const appsOf = (...apps: AppConfig[]) => async () => ({ apps });
 
 const dirs: TempDir[] = [];
 const servers: WebhookServer[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close(100);
-  for (const dir of dirs.splice(0)) dir.remove();
+  for (const dir of dirs.splice(0)) {
+    chmodSync(dir.path, 0o755);
+    dir.remove();
+  }
 });
 
 function workspace(files: Record<string, string>): TempDir {
@@ -33,89 +39,165 @@ function workspace(files: Record<string, string>): TempDir {
   return dir;
 }
 
-describe('hscc fixtures', () => {
-  const yaml = `${config('https://example.com/hook', [['+14155552671', 'Support line with a very long name'], ['+442071838750', 'London']])}---\nappId: 42\nensure: absent\n`;
-  const options = (extra: Partial<FixturesOptions> = {}): FixturesOptions => ({ ...globals, paths: ['hscc.yaml'], outDir: 'fixtures', check: false, ...extra });
+const LONG = phone('+14155552671', 'Support line with a very long name');
+const LONDON = phone('+442071838750', 'London');
+const app = buildApp({ appId: 1234567, url: 'https://example.com/hook', phoneNumbers: [LONG, LONDON], portals: [portal(42, [LONDON], { 7: [LONG] })] });
+const absent = buildApp({ appId: 42, url: null });
 
-  it('writes DIR/<appId>.json for present apps only, deterministically, and --check then passes', async () => {
-    const dir = workspace({ 'hscc.yaml': yaml });
+describe('hscc fixtures', () => {
+  const options = (extra: Partial<FixturesCommandOptions> = {}): FixturesCommandOptions => ({ ...globals, paths: [], outDir: 'fixtures', check: false, ...extra });
+  const tree = (dir: TempDir): string[] => readdirSync(dir.file('fixtures'), { recursive: true, encoding: 'utf8' }).sort();
+
+  it('writes the app, portal and user files of present apps only, deterministically, and --check then passes', async () => {
+    const dir = workspace({ 'keep.txt': '' });
     const first = memoryRuntime({ cwd: dir.path });
-    expect(await runFixtures(options(), first)).toEqual({ exitCode: 0 });
-    expect(readdirSync(dir.file('fixtures'))).toEqual(['1234567.json']);
+    expect(await runFixtures(options(), first, appsOf(app, absent))).toEqual({ exitCode: 0 });
+    expect(tree(dir)).toEqual(['1234567', '1234567.json', '1234567/portals', '1234567/portals/42', '1234567/portals/42.json', '1234567/portals/42/users', '1234567/portals/42/users/7.json']);
     const text = readFileSync(dir.file('fixtures/1234567.json'), 'utf8');
     expect(text).toBe(
       '{\n  "phoneNumbers": [\n    {\n      "e164PhoneNumber": "+14155552671",\n      "friendlyName": "Support line with a very"\n    },\n' +
         '    {\n      "e164PhoneNumber": "+442071838750",\n      "friendlyName": "London"\n    }\n  ]\n}\n',
     );
-    expect(first.out()).toContain('written   fixtures/1234567.json');
+    expect(JSON.parse(readFileSync(dir.file('fixtures/1234567/portals/42.json'), 'utf8'))).toEqual({ phoneNumbers: [{ e164PhoneNumber: '+442071838750', friendlyName: 'London' }] });
+    expect(JSON.parse(readFileSync(dir.file('fixtures/1234567/portals/42/users/7.json'), 'utf8'))).toEqual({
+      phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Support line with a very' }],
+    });
+    expect(first.out()).toContain('written   fixtures/1234567/portals/42/users/7.json');
 
     const second = memoryRuntime({ cwd: dir.path });
-    expect(await runFixtures(options(), second)).toEqual({ exitCode: 0 });
+    expect(await runFixtures(options(), second, appsOf(app, absent))).toEqual({ exitCode: 0 });
     expect(second.out()).toContain('unchanged fixtures/1234567.json');
     expect(readFileSync(dir.file('fixtures/1234567.json'), 'utf8')).toBe(text);
 
     const check = memoryRuntime({ cwd: dir.path });
-    expect(await runFixtures(options({ check: true }), check)).toEqual({ exitCode: 0 });
-    expect(check.out()).toBe('All 1 fixtures in fixtures are up to date.\n');
+    expect(await runFixtures(options({ check: true }), check, appsOf(app, absent))).toEqual({ exitCode: 0 });
+    expect(check.out()).toBe('All 3 fixtures in fixtures are up to date.\n');
   });
 
-  it('--check writes nothing and shows a diff for stale, missing and unexpected files', async () => {
+  it('--check writes nothing and shows a diff for stale, missing and unexpected files of declared apps', async () => {
+    const other = buildApp({ appId: 7 });
     const dir = workspace({
-      'hscc.yaml': `${yaml}---\n${config('https://example.com/other', [], 7)}`,
       'fixtures/1234567.json': '{\n  "phoneNumbers": []\n}\n',
+      'fixtures/1234567/portals/99.json': '{}\n',
+      'fixtures/42.json': '{}\n',
       'fixtures/99.json': '{}\n',
       'fixtures/README.md': 'not a fixture\n',
     });
     const runtime = memoryRuntime({ cwd: dir.path });
-    expect(await runFixtures(options({ check: true }), runtime)).toEqual({ exitCode: 1 });
+    expect(await runFixtures(options({ check: true }), runtime, appsOf(app, absent, other))).toEqual({ exitCode: 1 });
     const out = runtime.out();
     expect(out).toContain('--- /dev/null\ton disk\n+++ fixtures/7.json\tfrom config\n');
+    expect(out).toContain('--- /dev/null\ton disk\n+++ fixtures/1234567/portals/42/users/7.json\tfrom config\n');
     expect(out).toContain('--- fixtures/1234567.json\ton disk\n+++ fixtures/1234567.json\tfrom config\n');
     expect(out).toContain('+      "friendlyName": "Support line with a very"');
-    expect(out).toContain('--- fixtures/99.json\ton disk\n+++ /dev/null\tfrom config\n');
-    expect(out).toContain('(1 stale, 1 missing, 1 unexpected)');
-    expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['1234567.json', '99.json', 'README.md']);
+    // A removed portal of a declared app, and an app now absent: ours, so unexpected.
+    expect(out).toContain('--- fixtures/1234567/portals/99.json\ton disk\n+++ /dev/null\tfrom config\n');
+    expect(out).toContain('--- fixtures/42.json\ton disk\n+++ /dev/null\tfrom config\n');
+    // Another environment's app: not ours without --prune.
+    expect(out).not.toContain('fixtures/99.json');
+    expect(out).toContain('(1 stale, 3 missing, 2 unexpected)');
+    expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['1234567', '1234567.json', '42.json', '99.json', 'README.md']);
+
+    const pruning = memoryRuntime({ cwd: dir.path });
+    expect(await runFixtures(options({ check: true, prune: true }), pruning, appsOf(app, absent, other))).toEqual({ exitCode: 1 });
+    expect(pruning.out()).toContain('--- fixtures/99.json\ton disk\n+++ /dev/null\tfrom config\n');
+    expect(readdirSync(dir.file('fixtures'))).toContain('99.json');
   });
 
-  it('--json prints one document; writing removes fixtures of apps no longer declared', async () => {
-    const dir = workspace({ 'hscc.yaml': yaml, 'fixtures/99.json': '{}\n' });
+  it('leaves files of apps not declared in this run alone; --prune removes them; --json prints one document', async () => {
+    const dir = workspace({ 'fixtures/99.json': '{}\n', 'fixtures/99/portals/1.json': '{}\n', 'fixtures/1234567/portals/5/users/1.json': '{}\n' });
     const runtime = memoryRuntime({ cwd: dir.path });
-    expect(await runFixtures(options({ json: true }), runtime)).toEqual({ exitCode: 0 });
+    expect(await runFixtures(options({ json: true }), runtime, appsOf(app))).toEqual({ exitCode: 0 });
     expect(JSON.parse(runtime.out())).toEqual({
       outDir: 'fixtures',
       check: false,
+      prune: false,
       ok: true,
       files: [
-        { appId: 99, path: 'fixtures/99.json', status: 'deleted' },
         { appId: 1234567, path: 'fixtures/1234567.json', status: 'written' },
+        { appId: 1234567, portalId: 5, userId: 1, path: 'fixtures/1234567/portals/5/users/1.json', status: 'deleted' },
+        { appId: 1234567, portalId: 42, path: 'fixtures/1234567/portals/42.json', status: 'written' },
+        { appId: 1234567, portalId: 42, userId: 7, path: 'fixtures/1234567/portals/42/users/7.json', status: 'written' },
       ],
     });
-    expect(readdirSync(dir.file('fixtures'))).toEqual(['1234567.json']);
+    // The emptied directories of the removed portal went with it.
+    expect(readdirSync(dir.file('fixtures/1234567/portals')).sort()).toEqual(['42', '42.json']);
+    expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['1234567', '1234567.json', '99', '99.json']);
+
+    const pruned = memoryRuntime({ cwd: dir.path });
+    expect(await runFixtures(options({ prune: true }), pruned, appsOf(app))).toEqual({ exitCode: 0 });
+    expect(pruned.out()).toContain('deleted   fixtures/99.json');
+    expect(pruned.out()).toContain('deleted   fixtures/99/portals/1.json');
+    expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['1234567', '1234567.json']);
+  });
+
+  it('reports EISDIR, ENOTDIR/ENOENT and EACCES on its output as clear user errors', async () => {
+    const isDir = workspace({ 'fixtures/1234567.json/inside': 'x' });
+    const eisdir = runFixtures(options(), memoryRuntime({ cwd: isDir.path }), appsOf(app));
+    await expect(eisdir).rejects.toThrow(UserError);
+    await expect(eisdir).rejects.toThrow('cannot write fixtures/1234567.json: it is a directory (EISDIR).');
+
+    const fileInTheWay = workspace({ fixtures: 'a file, not a directory' });
+    await expect(runFixtures(options(), memoryRuntime({ cwd: fileInTheWay.path }), appsOf(app))).rejects.toThrow(
+      /^cannot read the fixtures directory fixtures\/?\.?: a part of the path is not a directory \(ENOTDIR\)\.$/,
+    );
+
+    const missingParent = workspace({ 'parent-file': 'x' });
+    await expect(runFixtures(options({ outDir: 'parent-file/sub' }), memoryRuntime({ cwd: missingParent.path }), appsOf(app))).rejects.toThrow(
+      /^cannot .* parent-file\/sub.*\((ENOTDIR|ENOENT)\)\.$/,
+    );
+
+    if (process.getuid?.() !== 0) {
+      const locked = workspace({ 'fixtures/.keep': '' });
+      chmodSync(locked.file('fixtures'), 0o555);
+      await expect(runFixtures(options(), memoryRuntime({ cwd: locked.path }), appsOf(app))).rejects.toThrow(/permission denied \(EACCES\)\.$/);
+      chmodSync(locked.file('fixtures'), 0o755);
+    } else {
+      // As root, permissions do not stop writes: simulate with a read-only bind of the path being a non-directory instead.
+      const rootCase = workspace({});
+      mkdirSync(rootCase.file('fixtures'));
+      writeFileSync(rootCase.file('fixtures/1234567'), 'a file where the portals directory goes');
+      await expect(runFixtures(options(), memoryRuntime({ cwd: rootCase.path }), appsOf(app))).rejects.toThrow(/\((ENOTDIR|EEXIST)\)\.$/);
+    }
+  });
+
+  it('writes nothing when a fixture breaks the schema, naming the level', async () => {
+    const dir = workspace({ 'keep.txt': '' });
+    const bad = buildApp({ appId: 5, portals: [portal(3, [phone('123', 'x')])] });
+    await expect(runFixtures(options(), memoryRuntime({ cwd: dir.path }), appsOf(bad))).rejects.toThrow(/app 5 portal 3: phoneNumbers\[0\]\.e164PhoneNumber/);
+    expect(readdirSync(dir.path)).toEqual(['keep.txt']);
   });
 });
 
 describe('hscc serve', () => {
-  const serveOptions: ServeOptions = { ...globals, paths: ['hscc.yaml'], port: 0, host: '127.0.0.1', publicUrl: undefined, insecureSkipVerify: false };
+  const serveOptions: ServeOptions = { ...globals, paths: [], port: 0, host: '127.0.0.1', publicUrl: undefined, insecureSkipVerify: false };
+  const served = (name: string) => buildApp({ appId: 1234567, url: 'https://example.com/hook', phoneNumbers: [phone('+14155552671', name)], portals: [portal(5, [phone('+14155552671', `${name} portal 5`)])] });
 
-  async function post(url: string, now = Date.now()): Promise<{ status: number; text: string }> {
-    const body = JSON.stringify({ appId: 1234567, portalId: 1, userId: 2 });
-    const headers = { 'Content-Type': 'application/json', ...signRequestV3({ secret: SECRET, method: 'POST', uri: 'https://example.com/hook', body, now }) };
+  async function post(url: string, now = Date.now(), portalId = 1): Promise<{ status: number; text: string }> {
+    const body = JSON.stringify({ appId: 1234567, portalId, userId: 2 });
+    const headers = { 'Content-Type': 'application/json', ...signRequestV3({ clientSecret: SECRET, method: 'POST', url: 'https://example.com/hook', body, timestamp: now }) };
     return send(`${url}/hook`, { body, headers });
   }
 
-  it('prints the base URL first, serves, reloads on SIGHUP (keeping the old config when the new one is bad), stops on SIGTERM', async () => {
-    const dir = workspace({ 'hscc.yaml': config('https://example.com/hook', [['+14155552671', 'Before']]) });
-    const runtime = memoryRuntime({ cwd: dir.path, env: { HUBSPOT_CLIENT_SECRET: SECRET }, realSleep: true });
-    const done = runServe(serveOptions, runtime);
+  it('prints the base URL first, serves per portal, reloads on SIGHUP (keeping the old config when the new one fails), stops on SIGTERM', async () => {
+    let current: AppConfig[] = [served('Before')];
+    let failNext = false;
+    const load = async () => {
+      if (failNext) throw new UserError('1 error in the configuration; nothing was sent to HubSpot.');
+      return { apps: current };
+    };
+    const runtime = memoryRuntime({ env: { HUBSPOT_CLIENT_SECRET: SECRET }, realSleep: true });
+    const done = runServe(serveOptions, runtime, load);
     const url = await waitFor(() => /^(http:\/\/127\.0\.0\.1:\d+)\n/.exec(runtime.out())?.[1], 'the base URL');
     expect((await post(url)).text).toContain('"Before"');
+    expect((await post(url, Date.now(), 5)).text).toContain('"Before portal 5"');
 
-    writeFileSync(dir.file('hscc.yaml'), config('https://example.com/hook', [['+14155552671', 'After']]));
+    current = [served('After')];
     runtime.emit('SIGHUP');
     await waitFor(() => (runtime.err().includes('reloaded the config') ? true : undefined), 'the reload');
     expect((await post(url)).text).toContain('"After"');
 
-    writeFileSync(dir.file('hscc.yaml'), 'appId: [not valid\n');
+    failNext = true;
     runtime.emit('SIGHUP');
     await waitFor(() => (runtime.err().includes('reload failed') ? true : undefined), 'the failed reload');
     expect((await post(url)).text).toContain('"After"');
@@ -132,10 +214,9 @@ describe('hscc serve', () => {
   });
 
   it('refuses to start without a client secret unless --insecure-skip-verify, which warns loudly', async () => {
-    const dir = workspace({ 'hscc.yaml': config('https://example.com/hook', []) });
-    await expect(runServe(serveOptions, memoryRuntime({ cwd: dir.path }))).rejects.toThrow(/HUBSPOT_CLIENT_SECRET_1234567 or HUBSPOT_CLIENT_SECRET/);
-    const runtime = memoryRuntime({ cwd: dir.path, realSleep: true });
-    const done = runServe({ ...serveOptions, insecureSkipVerify: true }, runtime);
+    await expect(runServe(serveOptions, memoryRuntime(), appsOf(served('x')))).rejects.toThrow(/HUBSPOT_CLIENT_SECRET_1234567 or HUBSPOT_CLIENT_SECRET/);
+    const runtime = memoryRuntime({ realSleep: true });
+    const done = runServe({ ...serveOptions, insecureSkipVerify: true }, runtime, appsOf(served('x')));
     await waitFor(() => (runtime.out().includes('\n') ? true : undefined), 'the base URL');
     expect(runtime.err()).toContain('WARNING: --insecure-skip-verify');
     runtime.emit('SIGINT');
@@ -144,48 +225,68 @@ describe('hscc serve', () => {
 
   it('rejects a --public-url that is not an absolute http(s) URL', async () => {
     const runtime = memoryRuntime({ env: { HUBSPOT_CLIENT_SECRET: SECRET } });
-    await expect(runServe({ ...serveOptions, publicUrl: 'example.com/hook' }, runtime)).rejects.toThrow(/--public-url must be an absolute URL/);
+    await expect(runServe({ ...serveOptions, publicUrl: 'example.com/hook' }, runtime, appsOf(served('x')))).rejects.toThrow(/--public-url must be an absolute URL/);
   });
 });
 
 describe('hscc probe', () => {
-  const probeOptions = (extra: Partial<ProbeOptions> = {}): ProbeOptions => ({ ...globals, paths: ['hscc.yaml'], portalId: 1, userId: 1, ...extra });
-  const declared: [string, string][] = [['+14155552671', 'Support'], ['+442071838750', 'London']];
+  const probeOptions = (extra: Partial<ProbeCommandOptions> = {}): ProbeCommandOptions => ({ ...globals, paths: [], ...extra });
+  const declared = [phone('+14155552671', 'Support'), phone('+442071838750', 'London')];
+  const env = { HUBSPOT_CLIENT_SECRET: SECRET };
 
-  /** A live webhook (hscc's own server) answering `answered` for app 1234567 at `${url}/hook`. */
-  async function liveWebhook(answered: [string, string][]): Promise<string> {
-    const server = await startWebhookServer({ apps: [], env: { HUBSPOT_CLIENT_SECRET: SECRET }, now: () => Date.now() });
+  /** A live webhook (hscc's own server) answering `answered` at `${url}/hook`; returns the config to probe it with. */
+  async function liveWebhook(answered: AppConfig['phoneNumbers'], portals: AppConfig['portals'] = []): Promise<{ url: string; declare: (numbers: AppConfig['phoneNumbers'], p?: AppConfig['portals']) => AppConfig }> {
+    const server = await startWebhookServer({ apps: [], env, now: () => Date.now() });
     servers.push(server);
-    const app = buildApp({ appId: 1234567, settings: { url: `${server.url}/hook`, isReady: true }, phoneNumbers: answered.map(([e, n]) => phone(e, n)) });
-    expect(server.reload([app]).ok).toBe(true);
-    return `${server.url}/hook`;
+    const url = `${server.url}/hook`;
+    expect(server.reload([buildApp({ appId: 1234567, url, phoneNumbers: answered, portals })]).ok).toBe(true);
+    return { url, declare: (numbers, p = []) => buildApp({ appId: 1234567, url, phoneNumbers: numbers, portals: p }) };
   }
 
-  it('exits 0 when the webhook answers the configured numbers', async () => {
-    const url = await liveWebhook(declared);
-    const dir = workspace({ 'hscc.yaml': config(url, declared) });
-    const runtime = memoryRuntime({ cwd: dir.path, env: { HUBSPOT_CLIENT_SECRET: SECRET }, realSleep: true });
-    expect(await runProbe(probeOptions(), runtime)).toEqual({ exitCode: 0 });
-    expect(runtime.out()).toBe(`✓ app 1234567 ${url}: numbers match the config\nProbed 1 webhook(s): 1 match, 0 differ, 0 failed.\n`);
+  it('exits 0 when every declared level answers its numbers', async () => {
+    const portals = [portal(42, [declared[1] as never], { 7: [declared[0] as never] })];
+    const hook = await liveWebhook(declared, portals);
+    const runtime = memoryRuntime({ env, realSleep: true });
+    expect(await runProbe(probeOptions(), runtime, appsOf(hook.declare(declared, portals)))).toEqual({ exitCode: 0 });
+    expect(runtime.out()).toBe(
+      `✓ app 1234567 ${hook.url}: numbers match the config\n` +
+        `✓ app 1234567 portal 42 ${hook.url}: numbers match the config\n` +
+        `✓ app 1234567 portal 42 user 7 ${hook.url}: numbers match the config\n` +
+        'Probed 3 webhook(s): 3 match, 0 differ, 0 failed.\n',
+    );
   });
 
-  it('exits 2 and says what differs when the webhook answers other numbers', async () => {
-    const url = await liveWebhook([['+14155552671', 'Sales'], ['+15550100999', 'Stranger']]);
-    const dir = workspace({ 'hscc.yaml': config(url, declared) });
-    const runtime = memoryRuntime({ cwd: dir.path, env: { HUBSPOT_CLIENT_SECRET: SECRET }, realSleep: true });
-    expect(await runProbe(probeOptions(), runtime)).toEqual({ exitCode: 2 });
+  it('--portal-id/--user-id probe one level against its own declaration', async () => {
+    const portals = [portal(42, [declared[1] as never], { 7: [declared[0] as never] })];
+    const hook = await liveWebhook(declared, portals);
+    const config = hook.declare(declared, portals);
+    const user = memoryRuntime({ env, realSleep: true, });
+    expect(await runProbe(probeOptions({ portalId: 42, userId: 7, json: true }), user, appsOf(config))).toEqual({ exitCode: 0 });
+    expect(JSON.parse(user.out()).webhooks).toEqual([expect.objectContaining({ appId: 1234567, portalId: 42, userId: 7, status: 'match' })]);
+    const portalOnly = memoryRuntime({ env, realSleep: true });
+    expect(await runProbe(probeOptions({ portalId: 42, json: true }), portalOnly, appsOf(config))).toEqual({ exitCode: 0 });
+    expect(JSON.parse(portalOnly.out()).webhooks).toEqual([expect.objectContaining({ portalId: 42, userId: 1, status: 'match' })]);
+    await expect(runProbe(probeOptions({ userId: 7 }), memoryRuntime({ env }), appsOf(config))).rejects.toThrow(/--user-id needs --portal-id/);
+  });
+
+  it('exits 2 and says what differs; --json has formatVersion, kind and webhooks', async () => {
+    const hook = await liveWebhook([phone('+14155552671', 'Sales'), phone('+15550100999', 'Stranger')]);
+    const runtime = memoryRuntime({ env, realSleep: true });
+    expect(await runProbe(probeOptions(), runtime, appsOf(hook.declare(declared)))).toEqual({ exitCode: 2 });
     expect(runtime.out()).toContain('    - missing     +442071838750 "London"\n');
     expect(runtime.out()).toContain('    + unexpected  +15550100999 "Stranger"\n');
     expect(runtime.out()).toContain('    ~ friendlyName +14155552671: "Support" -> "Sales"\n');
 
-    const json = memoryRuntime({ cwd: dir.path, env: { HUBSPOT_CLIENT_SECRET: SECRET }, realSleep: true });
-    expect(await runProbe(probeOptions({ json: true }), json)).toEqual({ exitCode: 2 });
+    const json = memoryRuntime({ env, realSleep: true });
+    expect(await runProbe(probeOptions({ json: true }), json, appsOf(hook.declare(declared)))).toEqual({ exitCode: 2 });
     expect(JSON.parse(json.out())).toEqual({
-      apps: [
+      formatVersion: 1,
+      kind: 'probe',
+      webhooks: [
         {
           appId: 1234567,
           status: 'mismatch',
-          url,
+          url: hook.url,
           missing: [{ e164PhoneNumber: '+442071838750', friendlyName: 'London' }],
           unexpected: [{ e164PhoneNumber: '+15550100999', friendlyName: 'Stranger' }],
           changedFriendlyName: [{ e164PhoneNumber: '+14155552671', expected: 'Support', actual: 'Sales' }],
@@ -196,12 +297,11 @@ describe('hscc probe', () => {
   });
 
   it('exits 1 when a webhook fails, and before any request when a secret is missing', async () => {
-    const url = await liveWebhook(declared);
-    const dir = workspace({ 'hscc.yaml': config(url, declared) });
+    const hook = await liveWebhook(declared);
     // A wrong secret: hscc serve answers 401, which probe reports as a failure.
-    const runtime = memoryRuntime({ cwd: dir.path, env: { HUBSPOT_CLIENT_SECRET: 'wrong' }, realSleep: true });
-    expect(await runProbe(probeOptions(), runtime)).toEqual({ exitCode: 1 });
-    expect(runtime.out()).toContain(`✗ app 1234567 ${url}: HTTP 401 (expected 200): {"error":{"code":"bad-signature"`);
-    await expect(runProbe(probeOptions(), memoryRuntime({ cwd: dir.path }))).rejects.toThrow(/cannot probe webhooks: no client secret for app 1234567/);
+    const runtime = memoryRuntime({ env: { HUBSPOT_CLIENT_SECRET: 'wrong' }, realSleep: true });
+    expect(await runProbe(probeOptions(), runtime, appsOf(hook.declare(declared)))).toEqual({ exitCode: 1 });
+    expect(runtime.out()).toContain(`✗ app 1234567 ${hook.url}: HTTP 401 (expected 200): {"error":{"code":"bad-signature"`);
+    await expect(runProbe(probeOptions(), memoryRuntime(), appsOf(hook.declare(declared)))).rejects.toThrow(/cannot probe webhooks: no client secret for app 1234567/);
   });
 });

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../src/config/model.js';
-import { probeWebhook } from '../../../src/webhook/probe.js';
+import { MAX_ANSWER_BYTES, probeDeclaredLevels, probeWebhook } from '../../../src/webhook/probe.js';
 import { startWebhookServer } from '../../../src/webhook/server.js';
 import { verifySignatureV3 } from '../../../src/webhook/signature.js';
-import { buildApp, phone } from '../../unit/webhook/build-app.js';
+import { buildApp, phone, portal } from '../../unit/webhook/build-app.js';
 
 const SECRET = 'probe-secret';
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -40,8 +40,8 @@ async function fakeWebhook(answer: (res: ServerResponse) => void): Promise<{ url
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-function appAt(url: string, phoneNumbers = numbers): AppConfig {
-  return buildApp({ appId: 1234567, settings: { url, isReady: true }, phoneNumbers });
+function appAt(url: string, phoneNumbers = numbers, portals: AppConfig['portals'] = []): AppConfig {
+  return buildApp({ appId: 1234567, url, phoneNumbers, portals });
 }
 
 const json = (status: number, body: unknown, type = 'application/json') => (res: ServerResponse) => {
@@ -60,10 +60,7 @@ describe('probeWebhook', () => {
     expect(request?.body).toBe('{"appId":1234567,"portalId":42,"userId":7}');
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['x-hubspot-request-timestamp']).toBe(String(NOW));
-    const verdict = verifySignatureV3({
-      secret: SECRET, method: 'POST', uri: url, body: request?.body ?? '', now: NOW,
-      signature: request?.headers['x-hubspot-signature-v3'] as string, timestamp: String(NOW),
-    });
+    const verdict = verifySignatureV3({ clientSecret: SECRET, method: 'POST', url, body: request?.body ?? '', now: NOW, headers: request?.headers ?? {} });
     expect(verdict).toEqual({ ok: true });
   });
 
@@ -74,7 +71,7 @@ describe('probeWebhook', () => {
     const app = appAt(`${served.url}/webhook`);
     expect(served.reload([app]).ok).toBe(true);
     const finding = await probeWebhook(app, options);
-    expect(finding).toEqual({ status: 'match', url: app.settings?.url, missing: [], unexpected: [], changedFriendlyName: [] });
+    expect(finding).toEqual({ status: 'match', url: `${served.url}/webhook`, portalId: 42, userId: 7, missing: [], unexpected: [], changedFriendlyName: [] });
   });
 
   it('reports precisely what differs', async () => {
@@ -90,6 +87,8 @@ describe('probeWebhook', () => {
     expect(finding).toEqual({
       status: 'mismatch',
       url: `${hook.url}/hook`,
+      portalId: 42,
+      userId: 7,
       missing: [{ e164PhoneNumber: '+18001231234', extension: '1', friendlyName: 'Desk' }],
       unexpected: [{ e164PhoneNumber: '+15550100999', friendlyName: 'Stranger' }],
       changedFriendlyName: [{ e164PhoneNumber: '+14155552671', expected: 'Support line with a very', actual: 'Support' }],
@@ -130,5 +129,75 @@ describe('probeWebhook', () => {
     const hook = await fakeWebhook(() => undefined);
     const finding = await probeWebhook(appAt(`${hook.url}/hook`), { ...options, timeoutMs: 200 });
     expect(finding).toMatchObject({ status: 'error', error: 'no answer within 200 ms' });
+  });
+});
+
+describe('probe answers are bounded', () => {
+  it.each([
+    ['with a Content-Length over 1 MiB', true],
+    ['chunked, without a length', false],
+  ])('stops reading an answer over 1 MiB (%s) and says so', async (_name, declared) => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const hook = await fakeWebhook((res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', ...(declared ? { 'Content-Length': String(64 * 1024 * 1024) } : {}) });
+      // Endless: only the client giving up ends it.
+      const pump = (): void => {
+        while (res.write(chunk)) if (res.destroyed) return;
+        res.once('drain', pump);
+      };
+      res.on('error', () => undefined);
+      pump();
+    });
+    const finding = await probeWebhook(appAt(`${hook.url}/hook`), options);
+    expect(finding).toMatchObject({ status: 'error', error: `the answer is larger than ${MAX_ANSWER_BYTES} bytes` });
+    expect(MAX_ANSWER_BYTES).toBe(1024 * 1024);
+  });
+});
+
+describe('probeDeclaredLevels', () => {
+  const A = [phone('+14155550001', 'app')];
+  const P = [phone('+14155550002', 'portal 5')];
+  const U = [phone('+14155550003', 'user 2 of 5')];
+
+  it('asks the default, each portal and each user, comparing each with its own declaration', async () => {
+    const served = await startWebhookServer({ apps: [], env: { HUBSPOT_CLIENT_SECRET: SECRET }, now: () => NOW });
+    cleanups.push(() => served.close(100));
+    const app = appAt(`${served.url}/webhook`, A, [portal(5, P, { 2: U }), portal(1, undefined, { 1: [] })]);
+    expect(served.reload([app]).ok).toBe(true);
+    const findings = await probeDeclaredLevels(app, { secret: SECRET, timeoutMs: 2_000, now: () => NOW });
+    expect(findings.map((f) => [f.status, f.portalId, f.userId])).toEqual([
+      ['match', undefined, undefined],
+      ['match', 1, undefined],
+      ['match', 1, 1],
+      ['match', 5, undefined],
+      ['match', 5, 2],
+    ]);
+    expect(findings[0]).not.toHaveProperty('portalId');
+  });
+
+  it('sends undeclared ids for fallback levels and reports the level that differs', async () => {
+    // A webhook that knows only the app's numbers: every portal and user level differs.
+    const hook = await fakeWebhook(json(200, { phoneNumbers: [{ e164PhoneNumber: '+14155550001', friendlyName: 'app' }] }));
+    const app = appAt(`${hook.url}/hook`, A, [portal(1, P, { 1: U, 2: U })]);
+    const findings = await probeDeclaredLevels(app, { secret: SECRET, timeoutMs: 2_000, now: () => NOW });
+    expect(hook.seen.map((r) => JSON.parse(r.body))).toEqual([
+      { appId: 1234567, portalId: 2, userId: 1 },
+      { appId: 1234567, portalId: 1, userId: 3 },
+      { appId: 1234567, portalId: 1, userId: 1 },
+      { appId: 1234567, portalId: 1, userId: 2 },
+    ]);
+    expect(findings.map((f) => [f.status, f.portalId, f.userId])).toEqual([
+      ['match', undefined, undefined],
+      ['mismatch', 1, undefined],
+      ['mismatch', 1, 1],
+      ['mismatch', 1, 2],
+    ]);
+    expect(findings[1]?.missing).toEqual([{ e164PhoneNumber: '+14155550002', friendlyName: 'portal 5' }]);
+  });
+
+  it('gives an app without a present channel connection one error finding, whatever it declares', async () => {
+    const app = buildApp({ appId: 9, url: null, portals: [portal(1, A, { 2: U })] });
+    const findings = await probeDeclaredLevels(app, { secret: SECRET, timeoutMs: 200, now: () => NOW });
+    expect(findings).toEqual([expect.objectContaining({ status: 'error', error: 'app 9 has no channel connection declared present' })]);
   });
 });

@@ -3,24 +3,28 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderFixture } from '../../../src/webhook/fixture.js';
 import { MAX_BODY_BYTES, buildServeTable, startWebhookServer, type WebhookServer } from '../../../src/webhook/server.js';
 import { signRequestV3 } from '../../../src/webhook/signature.js';
-import { buildApp, phone } from '../../unit/webhook/build-app.js';
+import { buildApp, phone, portal } from '../../unit/webhook/build-app.js';
 import { send, sendRaw } from './http-client.js';
+import { waitFor } from './wait-for.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const SECRET = 'shared-secret-value';
 const OWN_SECRET = 'own-secret-of-app-2';
 const env = { HUBSPOT_CLIENT_SECRET: SECRET, HUBSPOT_CLIENT_SECRET_2: OWN_SECRET };
 
+const APP1_URL = 'https://hooks.example.com/hubspot/numbers%3Fv%3D1';
+const APP2_URL = 'https://example.com/webhook/2';
 const app1 = buildApp({
   appId: 1,
-  settings: { url: 'https://hooks.example.com/hubspot/numbers%3Fv%3D1', isReady: true },
+  url: APP1_URL,
   phoneNumbers: [phone('+14155552671', 'Support line with a very long name'), phone('+18001231234', 'Desk', '1')],
 });
 const app2 = buildApp({ appId: 2, phoneNumbers: [phone('+442071838750', 'London')] });
-const absent = buildApp({ appId: 3, ensure: 'absent', settings: null });
+const absent = buildApp({ appId: 3, url: null });
+const unmanaged = buildApp({ appId: 4, unmanaged: true });
 
-function fixtureText(app: typeof app1): string {
-  const rendered = renderFixture(app);
+function fixtureText(app: typeof app1 | typeof app1.phoneNumbers): string {
+  const rendered = renderFixture(Array.isArray(app) ? app : app.phoneNumbers);
   if (!rendered.ok) throw new Error('bad fixture');
   return rendered.text;
 }
@@ -29,11 +33,11 @@ function signed(body: string, options: { secret?: string; uri?: string; now?: nu
   return {
     'Content-Type': 'application/json',
     ...signRequestV3({
-      secret: options.secret ?? SECRET,
+      clientSecret: options.secret ?? SECRET,
       method: 'POST',
-      uri: options.uri ?? app1.settings?.url ?? '',
+      url: options.uri ?? APP1_URL,
       body,
-      now: options.now ?? NOW,
+      timestamp: options.now ?? NOW,
     }),
   };
 }
@@ -44,7 +48,7 @@ let logs: string[] = [];
 
 async function start(options: Partial<Parameters<typeof startWebhookServer>[0]> = {}): Promise<WebhookServer> {
   logs = [];
-  server = await startWebhookServer({ apps: [app1, app2, absent], env, now: () => NOW, log: (line) => logs.push(line), ...options });
+  server = await startWebhookServer({ apps: [app1, app2, absent, unmanaged], env, now: () => NOW, log: (line) => logs.push(line), ...options });
   return server;
 }
 
@@ -81,7 +85,7 @@ describe('webhook server over a real socket', () => {
   it('uses the per-app secret when one is set', async () => {
     const { url } = await start();
     const body = JSON.stringify({ appId: 2, portalId: 1, userId: 1 });
-    const uri = app2.settings?.url ?? '';
+    const uri = APP2_URL;
     expect((await send(url, { body, headers: signed(body, { secret: OWN_SECRET, uri }) })).status).toBe(200);
     const shared = await send(url, { body, headers: signed(body, { secret: SECRET, uri }) });
     expect([shared.status, errorCode(shared.text)]).toEqual([401, 'bad-signature']);
@@ -131,9 +135,9 @@ describe('webhook server over a real socket', () => {
     expect([deleteHealth.status, deleteHealth.headers.allow]).toEqual([405, 'GET, HEAD, POST']);
   });
 
-  it('answers 404 for an unknown app and for an app with ensure: absent', async () => {
+  it('answers 404 for an unknown app and for an app whose channel connection is absent or not managed', async () => {
     const { url } = await start();
-    for (const appId of [999, 3]) {
+    for (const appId of [999, 3, 4]) {
       const body = JSON.stringify({ appId, portalId: 1, userId: 1 });
       const res = await send(url, { body, headers: signed(body) });
       expect([res.status, errorCode(res.text)]).toEqual([404, 'unknown-app']);
@@ -184,6 +188,7 @@ describe('webhook server over a real socket', () => {
     const { url } = await start();
     await send(`${url}/hook?token=abc`, { body: body1, headers: signed(body1) });
     await send(`${url}/hook`, { body: body1, headers: signed(body1, { now: 0 }) });
+    await waitFor(() => (logs.length >= 2 ? true : undefined), 'two log lines');
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z POST \/hook 200 \d+\.\dms app=1$/);
     expect(logs[1]).toMatch(/ POST \/hook 401 \d+\.\dms stale-timestamp app=1$/);
@@ -226,7 +231,7 @@ describe('webhook server over a real socket', () => {
   it('answers each of many requests that arrive together with its own answer, and logs each once', async () => {
     const srv = await start();
     const body2 = JSON.stringify({ appId: 2, portalId: 42, userId: 7 });
-    const headers2 = signed(body2, { secret: OWN_SECRET, uri: app2.settings?.url ?? '' });
+    const headers2 = signed(body2, { secret: OWN_SECRET, uri: APP2_URL });
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         i % 4 === 3
@@ -238,6 +243,7 @@ describe('webhook server over a real socket', () => {
       if (i % 4 === 3) expect([res.status, errorCode(res.text)]).toEqual([401, 'stale-timestamp']);
       else expect([res.status, res.text]).toEqual([200, fixtureText(i % 2 === 0 ? app1 : app2)]);
     });
+    await waitFor(() => (logs.length >= 40 ? true : undefined), 'forty log lines');
     expect(logs).toHaveLength(40);
     expect(logs.filter((line) => / 200 [\d.]+ms app=1$/.test(line))).toHaveLength(20);
     expect(logs.filter((line) => / 200 [\d.]+ms app=2$/.test(line))).toHaveLength(10);
