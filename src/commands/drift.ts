@@ -6,7 +6,7 @@ import { driftedApps } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { probeDeclaredLevels } from '../webhook/probe.js';
-import { webhookAppsOf } from '../plan/webhook-apps.js';
+import { webhookUrlOf } from '../webhook/numbers.js';
 import type { DriftOptions } from './options.js';
 import { emitReport, planFromConfig, withFailureSummary } from './remote-context.js';
 
@@ -17,7 +17,7 @@ import { emitReport, planFromConfig, withFailureSummary } from './remote-context
  */
 export async function runDrift(options: DriftOptions, runtime: Runtime): Promise<CommandResult> {
   return withFailureSummary('drift', options, runtime, async () => {
-    const probedOf = (apps: readonly AppConfig[]) => (options.probe ? webhookAppsOf(apps) : []);
+    const probedOf = (apps: readonly AppConfig[]) => (options.probe ? apps.filter((app) => webhookUrlOf(app) !== undefined) : []);
     const { apps, plan } = await planFromConfig(
       options,
       runtime,

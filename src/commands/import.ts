@@ -11,7 +11,7 @@ import { probeWebhook } from '../webhook/probe.js';
 import type { ImportOptions } from './options.js';
 import { connect, readRemote } from './remote-context.js';
 import { changeKey } from '../plan/model.js';
-import { webhookUrlOf } from '../plan/webhook-apps.js';
+import { webhookUrlOf } from '../webhook/numbers.js';
 
 const SCHEMA_COMMENT = ' yaml-language-server: $schema=./schemas/channel-connection.schema.json';
 

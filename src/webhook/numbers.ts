@@ -2,14 +2,19 @@
 // (DESIGN.md "Webhook side"): the most specific declaration wins,
 // portals.<p>.users.<u>.phoneNumbers, then portals.<p>.phoneNumbers, then
 // the app's phoneNumbers. Pure; shared by serve, fixtures and probe.
+import { RESOURCES } from '../resources/index.js';
 import type { AppConfig, PhoneNumberConfig } from '../config/model.js';
 
 /** The channel connection's webhook URL when the config declares it present; else undefined (absent or not managed). */
 export function webhookUrlOf(app: AppConfig): string | undefined {
-  const connection = app.resources['channel-connection'];
-  if (connection === undefined || connection.ensure !== 'present') return undefined;
-  const url = connection.fields.url;
-  return typeof url === 'string' ? url : undefined;
+  // The webhook resource is the one whose descriptor names a webhook URL field (the channel connection).
+  for (const resource of RESOURCES) {
+    const desired = app.resources[resource.name];
+    if (resource.webhookUrlField === undefined || desired?.ensure !== 'present') continue;
+    const url = desired.fields[resource.webhookUrlField];
+    if (typeof url === 'string') return url;
+  }
+  return undefined;
 }
 
 /** The numbers declared for `portalId` / `userId` (either may be unknown to the config). */
