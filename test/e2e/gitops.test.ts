@@ -56,19 +56,19 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
     expect(plan.stdout).toContain('Saved the plan to plan.json');
     const saved = JSON.parse(readFileSync(dir.file('plan.json'), 'utf8'));
     expect(saved.formatVersion).toBe(1);
-    expect(saved.savedPlan.observed).toEqual({ '11': { present: false }, '12': { present: false } });
+    expect(saved.savedPlan.observed).toEqual({ '11/channel-connection': { present: false }, '12/channel-connection': { present: false } });
 
     // Later config edits are ignored: the plan was the review.
     writeConfig(app(11, { isReady: false }));
     const apply = await hscc(['apply', 'plan.json']);
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('Apply complete! Apps: 2 created');
+    expect(apply.stdout).toContain('Apply complete! Resources: 2 created');
     expect((await channelConnections(emulator))['11']?.isReady).toBe(true);
 
     const again = await hscc(['apply', 'plan.json']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/stale/);
-    expect(again.stderr).toMatch(/app 11: planned against absent/);
+    // Remote state equals the plan's result: said as such, not as "changed".
+    expect(again.stderr).toMatch(/was already applied/);
   });
 
   it('refuses a stale plan when remote state changed between plan and apply, writing nothing', async () => {
@@ -147,7 +147,7 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
 
     const missing = await hscc(['import', '--app-id', '63']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/no channel-connection settings/);
+    expect(missing.stderr).toMatch(/has no calling settings, recording settings or channel connection/);
   });
 });
 

@@ -55,8 +55,8 @@ describe('plan and apply against the emulator (real CLI)', () => {
   it('plans creations with detailed exit code 2 and writes nothing', async () => {
     const result = await hscc(['plan', '--detailed-exitcode']);
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain(`# app ${V3_APP} will be created`);
-    expect(result.stdout).toContain(`# app ${NEW_APP} will be created`);
+    expect(result.stdout).toContain(`# app ${V3_APP} channel-connection will be created`);
+    expect(result.stdout).toContain(`# app ${NEW_APP} channel-connection will be created`);
     expect(result.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete.');
     expect(await channelConnections(emulator)).toEqual({});
   });
@@ -72,7 +72,7 @@ describe('plan and apply against the emulator (real CLI)', () => {
   it('creates through both API flavours, then plans no changes', async () => {
     const apply = await hscc(['apply', '--auto-approve']);
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('Apply complete! Apps: 3 created, 0 updated, 0 deleted.');
+    expect(apply.stdout).toContain('Apply complete! Resources: 3 created, 0 updated, 0 deleted.');
     const state = await channelConnections(emulator);
     expect(state[String(V3_APP)]).toMatchObject({ url: 'https://calls.example.com/hubspot', isReady: true });
     expect(state[String(NEW_APP)]).toMatchObject({ url: 'https://calls.example.com/new', isReady: false });

@@ -52,15 +52,15 @@ describe('faults in the middle of a run (real CLI, emulator faults)', () => {
     await controlEmulator(emulator, 'POST', 'faults', { method: 'POST', count: 6, kind: '503+retry-after=0' });
     const first = await hscc(['apply', '--auto-approve', '--parallelism', '1']);
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain('✗ app 101: create failed');
+    expect(first.stdout).toContain('✗ app 101 channel-connection: create failed');
     expect(first.stdout).toMatch(/after 6 attempts/);
-    expect(first.stdout).toContain('✓ app 102: created');
-    expect(first.stdout).toContain('✓ app 103: created');
+    expect(first.stdout).toContain('✓ app 102 channel-connection: created');
+    expect(first.stdout).toContain('✓ app 103 channel-connection: created');
     expect(Object.keys(await emulatorState(emulator)).sort()).toEqual(['102', '103']);
 
     const second = await hscc(['apply', '--auto-approve']);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('✓ app 101: created');
+    expect(second.stdout).toContain('✓ app 101 channel-connection: created');
     expect(second.stdout).not.toContain('app 102');
     expect((await hscc(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
@@ -109,7 +109,7 @@ describe('a 429 storm under a tight rate limit (real CLI)', () => {
     const apply = await runCli(['apply', 'fleet.yaml', '--auto-approve', '--parallelism', '10'], { env: envFor(emulator), cwd: dir.path });
     outputs.push(apply);
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('Apply complete! Apps: 20 created, 0 updated, 0 deleted.');
+    expect(apply.stdout).toContain('Apply complete! Resources: 20 created, 0 updated, 0 deleted.');
     expect(Object.keys(await emulatorState(emulator))).toHaveLength(20);
     expect((await requests(emulator)).rateLimited).toBeGreaterThanOrEqual(5);
 

@@ -180,11 +180,11 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-    // Wait for the API to have seen the writes (bounded), then interrupt.
-    for (let i = 0; i < 400; i++) {
-      const log = await requestLog(emulator);
-      if (log.filter((entry) => entry.method !== 'GET').length >= writes) break;
-      await new Promise((resolve) => setImmediate(resolve));
+    // Wait (bounded) until the API has received the writes, then interrupt.
+    const deadline = Date.now() + 30_000;
+    while ((await requestLog(emulator)).filter((entry) => entry.method !== 'GET').length < writes) {
+      if (Date.now() > deadline) throw new Error(`no ${writes} writes reached the emulator: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     child.kill(signal);
     const code = await closed;
