@@ -1,0 +1,148 @@
+// The CLI against servers it does not control and outputs that fail: every
+// fault ends in exit 1 with a clear message, bounded in time and memory, and
+// no secret reaches any output or any file hscc writes.
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHostileServer, type HostileMode, type HostileServer } from '../helpers/hostile-server.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import { API_KEY, appDocument, CLI, envFor, leaksSecret, runCli, type CliResult, type Service } from './harness.js';
+
+const outputs: CliResult[] = [];
+const encodings = (secret: string) => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+
+describe('a hostile API (real CLI, hostile stub server)', () => {
+  let hostile: HostileServer;
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    hostile = await startHostileServer('html-404');
+    dir = tempDir({ 'channel-connection.yaml': appDocument(71) });
+  });
+  afterAll(async () => {
+    await hostile?.close();
+    dir?.remove();
+  });
+
+  it.each<[HostileMode, RegExp]>([
+    ['huge-body', /larger than 1 MiB|1 MiB/],
+    ['endless-chunked', /larger than 1 MiB|1 MiB/],
+    ['cut-off', /cut off/],
+    ['html-404', /base URL/],
+    ['html-502', /502/],
+    ['hang-after-headers', /timed out/],
+    ['trickle', /timed out|1 MiB/],
+    ['echo-secrets', /401/],
+  ])('%s: exit 1 with a clear message, no secret anywhere', async (mode, message) => {
+    hostile.setMode(mode);
+    const summary = dir.file(`summary-${mode}.md`);
+    writeFileSync(summary, '');
+    const result = await runCli(['plan', '--json', '--timeout', '1s', '--out', `plan-${mode}.json`], {
+      env: envFor({ url: hostile.url } as Service, { GITHUB_STEP_SUMMARY: summary }),
+      cwd: dir.path,
+    });
+    outputs.push(result);
+    expect(result.code).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(document.error.message).toMatch(message);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    // A failed plan writes no plan file, and a step summary that says what failed.
+    expect(existsSync(dir.file(`plan-${mode}.json`))).toBe(false);
+    const written = readFileSync(summary, 'utf8');
+    expect(written).toMatch(/failed/);
+    for (const text of [result.stdout, result.stderr, written]) {
+      for (const form of encodings(API_KEY)) expect(text).not.toContain(form);
+    }
+  });
+});
+
+describe('a server that echoes the key into a value (real CLI)', () => {
+  let server: Server;
+  let url: string;
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    // A 200 whose url field carries the hapikey it was sent, percent-encoded and raw.
+    server = createServer((req, res) => {
+      const key = new URL(req.url ?? '/', 'http://x').searchParams.get('hapikey') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json', 'x-echo': key });
+      res.end(JSON.stringify({ url: `https://calls.example.com/hook?k=${encodeURIComponent(key)}&raw=${key}`, isReady: true, updatedAt: '2024-04-30 12:01' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    dir = tempDir({ 'channel-connection.yaml': appDocument(72) });
+  });
+  afterAll(() => {
+    server?.close();
+    dir?.remove();
+  });
+
+  it('scrubs it from stdout, the saved plan and the step summary', async () => {
+    const summary = dir.file('summary.md');
+    writeFileSync(summary, '');
+    const env = envFor({ url } as Service, { GITHUB_STEP_SUMMARY: summary });
+    const results = [
+      await runCli(['plan', '--out', 'plan.json'], { env, cwd: dir.path }),
+      await runCli(['plan', '--json'], { env, cwd: dir.path }),
+      await runCli(['plan', '--format', 'markdown'], { env, cwd: dir.path }),
+    ];
+    outputs.push(...results);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    const files = [readFileSync(dir.file('plan.json'), 'utf8'), readFileSync(summary, 'utf8')];
+    expect(files[0]).toContain('[REDACTED]');
+    for (const text of [...results.flatMap((r) => [r.stdout, r.stderr]), ...files]) {
+      for (const form of encodings(API_KEY)) expect(text).not.toContain(form);
+    }
+  });
+});
+
+describe('outputs that fail and debug output that would leak (real CLI)', () => {
+  let dir: TempDir;
+  beforeAll(() => {
+    // 3,000 warnings (numbers with extensions): output far larger than a pipe's buffer.
+    const numbers = Array.from({ length: 3000 }, (_, i) => `  - e164PhoneNumber: "+1415555${String(1000 + i).padStart(4, '0')}"\n    extension: "1"\n    friendlyName: Line ${i}`);
+    dir = tempDir({ 'channel-connection.yaml': `appId: 81\nsettings:\n  url: https://calls.example.com/81\n  isReady: true\nphoneNumbers:\n${numbers.join('\n')}\n` });
+  });
+  afterAll(() => dir?.remove());
+
+  it('a reader that goes away early ends the command quietly', async () => {
+    const child = spawn(process.execPath, [CLI, 'validate', '--json'], { cwd: dir.path, env: envFor({ url: 'http://127.0.0.1:9' } as Service), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read ten bytes, then close the pipe, as `| head -c10` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toMatch(/Unhandled 'error' event|EPIPE|\n\s+at /);
+    expect([0, 1]).toContain(code);
+  });
+
+  it.runIf(existsSync('/dev/full'))('a full disk is one clear error, exit 1', async () => {
+    const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(`${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} validate --json > /dev/full`, { cwd: dir.path, shell: true, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('close', (code) => resolve({ code, stderr }));
+    });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/cannot write to standard output: ENOSPC/);
+    expect(out.stderr).not.toMatch(/Unhandled 'error' event|\n\s+at /);
+  });
+
+  it('refuses NODE_DEBUG=http, which would print the key past the scrubber', async () => {
+    const result = await runCli(['plan'], { env: envFor({ url: 'http://127.0.0.1:9' } as Service, { NODE_DEBUG: 'http,net' }), cwd: dir.path });
+    outputs.push(result);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/NODE_DEBUG=http,net/);
+    expect(leaksSecret(result.stderr)).toBe(false);
+  });
+});
+
+describe('secrets', () => {
+  it('no credential appears in any output of these runs', () => {
+    expect(outputs.length).toBeGreaterThan(8);
+    for (const output of outputs) expect(leaksSecret(output.stdout + output.stderr)).toBe(false);
+  });
+});
