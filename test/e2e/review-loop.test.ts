@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
   appDocument as app,
+  channelConnections,
   CLI,
   controlEmulator,
   emulatorState,
@@ -253,5 +254,59 @@ describe('secrets', () => {
   it('no credential appears in any output of these runs', () => {
     expect(outputs.length).toBeGreaterThan(10);
     for (const output of outputs) expect(leaksSecret(output.stdout + output.stderr)).toBe(false);
+  });
+});
+
+describe('concurrent writers are reported truthfully (real CLI)', () => {
+  let emulator: Service;
+  let dir: TempDir;
+  const ids = [601, 602, 603, 604];
+
+  beforeAll(async () => {
+    emulator = await startEmulator(['--latency', '150', '--rate-limit', 'none']);
+    dir = tempDir({
+      'ready.yaml': ids.map((id) => app(id, { isReady: true })).join('---\n'),
+      'not-ready.yaml': ids.map((id) => app(id, { isReady: false })).join('---\n'),
+    });
+  });
+  afterEach(() => controlEmulator(emulator, 'POST', 'reset'));
+  afterAll(async () => {
+    await emulator?.stop();
+    dir?.remove();
+  });
+
+  const apply = async (file: string) => {
+    const result = await runCli(['apply', file, '--auto-approve', '--json', '--parallelism', '4'], { env: envFor(emulator), cwd: dir.path });
+    outputs.push(result);
+    return { ...result, document: JSON.parse(result.stdout) as { changes: { appId: number; applied: boolean; note?: string; error?: { message: string } }[] } };
+  };
+
+  it('two identical applies at once: every resource is written once, the other run says "already as planned"', async () => {
+    const [first, second] = await Promise.all([apply('ready.yaml'), apply('ready.yaml')]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    for (const id of ids) {
+      const outcomes = [first, second].map((run) => run.document.changes.find((c) => c.appId === id));
+      expect(outcomes.filter((o) => o?.applied === true)).toHaveLength(1);
+      expect(outcomes.find((o) => o?.applied === false)?.note).toBe('already as planned');
+    }
+    const writes = (await requestLog(emulator)).filter((entry) => entry.method !== 'GET' && entry.wrote);
+    expect(writes).toHaveLength(ids.length);
+  });
+
+  it('two conflicting applies: the reports and the next plan agree with what HubSpot holds', async () => {
+    await apply('ready.yaml');
+    const [ready, notReady] = await Promise.all([apply('ready.yaml'), apply('not-ready.yaml')]);
+    const state = await channelConnections(emulator);
+    for (const id of ids) {
+      const holds = state[String(id)]?.isReady;
+      const notReadyOutcome = notReady.document.changes.find((c) => c.appId === id);
+      // The ready config already matched before: only the not-ready run may have written.
+      expect(ready.document.changes.find((c) => c.appId === id)?.applied).toBe(false);
+      expect(holds).toBe(notReadyOutcome?.applied === true ? false : true);
+    }
+    const plan = await runCli(['plan', 'ready.yaml', '--json'], { env: envFor(emulator), cwd: dir.path });
+    outputs.push(plan);
+    const planned = JSON.parse(plan.stdout) as { changes: { appId: number; action: string }[] };
+    for (const change of planned.changes) expect(change.action).toBe(state[String(change.appId)]?.isReady === true ? 'no-op' : 'update');
   });
 });
