@@ -71,9 +71,17 @@ export async function readRemote(
   const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet);
   const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick });
   progress.done();
-  const failures = observations.flatMap((o) => (o.ok ? [] : [o.error]));
+  const failed = observations.flatMap((o) => (o.ok ? [] : [{ target: o.target, error: o.error }]));
+  const failures = failed.map((f) => f.error);
   if (failures.length > 0) {
-    const lines = failures.map((error) => `  ${error.message}${correlationSuffix(error)}`);
+    // Calls the client never sent (the host had stopped answering) read as one line, not one per app.
+    const skipped = failed.filter((f) => (f.error as { notAttempted?: unknown }).notAttempted === true);
+    const lines = failed.filter((f) => !skipped.includes(f)).map(({ error }) => `  ${error.message}${correlationSuffix(error)}`);
+    if (skipped.length > 0) {
+      const apps = [...new Set(skipped.map((f) => f.target.appId))];
+      const listed = apps.length > 10 ? `${apps.slice(0, 10).join(', ')} and ${apps.length - 10} more` : apps.join(', ');
+      lines.push(`  ${skipped.length} more not attempted (app${apps.length === 1 ? '' : 's'} ${listed}): the host had stopped answering`);
+    }
     const first = failures[0];
     const details: { correlationId?: string; hint?: string } = {};
     if (first instanceof UserError) {
