@@ -54,7 +54,8 @@ describe('a hostile API (real CLI, hostile stub server)', () => {
     for (const text of [result.stdout, result.stderr, written]) {
       for (const form of encodings(API_KEY)) expect(text).not.toContain(form);
     }
-  });
+    // A 502 is retried 5 times with backoff (up to ~31 s in all): give the run room.
+  }, 60_000);
 });
 
 describe('a server that echoes the key into a value (real CLI)', () => {
