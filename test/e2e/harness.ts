@@ -2,6 +2,7 @@
 // project's own emulator. No fixed sleeps: services are ready when they
 // print their base URL as the first stdout line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -174,4 +175,13 @@ export function appDocument(appId: number, options: { url?: string; isReady?: bo
     `phoneNumbers:${list}`,
     '',
   ].join('\n');
+}
+
+/** A loopback HTTP server answering every request with `handler` (a stand-in for a proxy, a hung host, an echoing server). */
+export async function startStub(handler: RequestListener): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, server };
 }

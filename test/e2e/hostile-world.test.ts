@@ -2,12 +2,12 @@
 // fault ends in exit 1 with a clear message, bounded in time and memory, and
 // no secret reaches any output or any file hscc writes.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileServer, type HostileMode, type HostileServer } from '../helpers/hostile-server.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
-import { API_KEY, appDocument, CLI, envFor, leaksSecret, runCli, type CliResult, type Service } from './harness.js';
+import { API_KEY, appDocument, CLI, envFor, leaksSecret, runCli, startStub, type CliResult, type Service } from './harness.js';
 
 const outputs: CliResult[] = [];
 const encodings = (secret: string) => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
@@ -65,14 +65,11 @@ describe('a server that echoes the key into a value (real CLI)', () => {
 
   beforeAll(async () => {
     // A 200 whose url field carries the hapikey it was sent, percent-encoded and raw.
-    server = createServer((req, res) => {
+    ({ server, url } = await startStub((req, res) => {
       const key = new URL(req.url ?? '/', 'http://x').searchParams.get('hapikey') ?? '';
       res.writeHead(200, { 'content-type': 'application/json', 'x-echo': key });
       res.end(JSON.stringify({ url: `https://calls.example.com/hook?k=${encodeURIComponent(key)}&raw=${key}`, isReady: true, updatedAt: '2024-04-30 12:01' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    }));
     dir = tempDir({ 'channel-connection.yaml': appDocument(72) });
   });
   afterAll(() => {

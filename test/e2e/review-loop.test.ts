@@ -2,7 +2,7 @@
 // gets applied, a wrong endpoint never reads as "absent", an interrupted
 // apply tells the truth, and a dead API fails fast.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
@@ -17,20 +17,12 @@ import {
   requestLog,
   runCli,
   startEmulator,
+  startStub,
   type CliResult,
   type Service,
 } from './harness.js';
 
 const outputs: CliResult[] = [];
-
-/** A loopback HTTP server answering every request with `handler`; resolves to its base URL. */
-async function stub(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, server };
-}
 
 describe('saved plans are bound to what was reviewed (real CLI)', () => {
   let emulator: Service;
@@ -127,8 +119,8 @@ describe('a wrong endpoint never reads as "absent" (real CLI)', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator();
-    html = await stub((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1>nginx</body></html>'));
-    empty = await stub((_req, res) => res.writeHead(404).end());
+    html = await startStub((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1>nginx</body></html>'));
+    empty = await startStub((_req, res) => res.writeHead(404).end());
     dir = tempDir({ 'channel-connection.yaml': app(21) });
   });
   afterAll(async () => {
@@ -226,7 +218,7 @@ describe('a dead API fails fast (real CLI)', () => {
 
   beforeAll(async () => {
     // Accepts connections and never answers.
-    hang = await stub(() => {});
+    hang = await startStub(() => {});
     dir = tempDir({ 'one.yaml': app(401), 'many.yaml': Array.from({ length: 30 }, (_, i) => app(500 + i)).join('---\n') });
   });
   afterAll(async () => {
