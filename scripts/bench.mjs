@@ -14,6 +14,8 @@ const suites = [
   ['emulator', async () => (await import('./bench/emulator.mjs')).benchEmulator()],
   ['fixtures', async () => (await import('./bench/fixtures.mjs')).benchFixtures()],
   ['serve', async () => (await import('./bench/serve.mjs')).benchServe()],
+  ['serveFlood', async () => (await import('./bench/serve-flood.mjs')).benchServeFlood()],
+  ['hostile', async () => (await import('./bench/hostile.mjs')).benchHostile()],
   ['planFleet', async () => (await import('./bench/plan-fleet.mjs')).benchPlanFleet()],
 ];
 

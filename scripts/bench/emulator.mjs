@@ -19,8 +19,8 @@ async function serve() {
   const { startEmulator } = await import(pathToFileURL(join(root, 'dist', 'emulator', 'server.js')).href);
   // A no-op sink keeps the access-log formatting cost in the measurement.
   const emulator = await startEmulator({ credentials: { apiKey: API_KEY }, log: () => {} });
-  emulator.store.create(APP_ID, { url: 'https://help-desk.example/webhook', isReady: true });
-  const body = Buffer.from(emulator.store.getJson(APP_ID));
+  emulator.store.create(APP_ID, 'channel-connection', { url: 'https://help-desk.example/webhook', isReady: true });
+  const body = Buffer.from(emulator.store.getJson(APP_ID, 'channel-connection'));
   const bare = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': body.length });
     res.end(body);
