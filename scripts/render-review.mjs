@@ -7,8 +7,9 @@
 //   node scripts/render-review.mjs [OUT_DIR]     (default: $TMPDIR/hscc-render-review)
 //
 // Needs `chromium` on PATH for the screenshot (skipped with a note otherwise).
-// The renderer is TypeScript: esbuild bundles it into OUT_DIR first, so this
-// works without `npm run build`.
+// The renderer and the view tests' builders (test/unit/render/report-builders.ts)
+// are TypeScript: esbuild bundles them into OUT_DIR first, so this works
+// without `npm run build`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,8 @@ await build({
     contents: [
       `export { renderReportMarkdown, MARKDOWN_BUDGET } from ${JSON.stringify(join(root, 'src/render/markdown.ts'))};`,
       `export { STEP_SUMMARY_LIMIT_BYTES } from ${JSON.stringify(join(root, 'src/render/step-summary.ts'))};`,
-      `export { resourceNamed } from ${JSON.stringify(join(root, 'src/resources/index.ts'))};`,
+      // The view tests' fixtures and change builder, so this plan is built as theirs are.
+      `export { calling, change, connection, recording, report } from ${JSON.stringify(join(root, 'test/unit/render/report-builders.ts'))};`,
     ].join('\n'),
     resolveDir: root,
     loader: 'ts',
@@ -42,40 +44,12 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
-const { renderReportMarkdown, MARKDOWN_BUDGET, STEP_SUMMARY_LIMIT_BYTES, resourceNamed } = await import(
+const { renderReportMarkdown, MARKDOWN_BUDGET, STEP_SUMMARY_LIMIT_BYTES, calling, change: changeOf, connection, recording, report: reportOf } = await import(
   pathToFileURL(entry).href
 );
 
-const calling = (overrides = {}) => ({
-  name: 'Acme Phone',
-  url: 'https://app.acme.example/hubspot/dialer',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: true,
-  usesRemote: true,
-  ...overrides,
-});
-const connection = (overrides = {}) => ({ url: 'https://calling.example.com/hubspot/numbers', isReady: true, ...overrides });
-const recording = (url = 'https://api.acme.example/recordings/%s') => ({ urlToRetrieveAuthedRecording: url });
-
-/** A change as the plan builder makes it: fields and impacts from the resource descriptor. */
-function change(appId, resource, before, after) {
-  const descriptor = resourceNamed(resource);
-  const names = descriptor.fields.map((field) => field.name);
-  let action;
-  let changedFields;
-  if (before === null) [action, changedFields] = ['create', names];
-  else if (after === null) [action, changedFields] = ['delete', names];
-  else {
-    changedFields = names.filter((name) => before[name] !== after[name]);
-    action = changedFields.length === 0 ? 'no-op' : 'update';
-  }
-  const impacts = descriptor.impactsOf({ action, before, after, changedFields });
-  return { appId, resource, apiVersion: appId % 2 === 0 ? '2026-03' : 'v3', auth: 'access-token', action, before, after, changedFields, impacts };
-}
+/** A change as the plan builder makes it; even app ids are on 2026-03, odd ones on v3. */
+const change = (appId, resource, before, after) => changeOf(appId, resource, before, after, { apiVersion: appId % 2 === 0 ? '2026-03' : 'v3' });
 
 const changes = [];
 for (let i = 0; i < APPS; i += 1) {
@@ -94,9 +68,8 @@ for (let i = 0; i < APPS; i += 1) {
   }
   changes.push(change(appId, 'channel-connection', connection(), connection({ url: `https://calling.example.com/hubspot/numbers/${i}` })));
 }
-const summary = { create: 0, update: 0, delete: 0, noop: 0 };
-for (const item of changes) summary[item.action === 'no-op' ? 'noop' : item.action] += 1;
-const report = { kind: 'plan', plan: { changes, summary }, configPaths: ['environments/production/*.yaml'] };
+const report = reportOf('plan', changes, { configPaths: ['environments/production/*.yaml'] });
+const { summary } = report.plan;
 
 const comment = renderReportMarkdown(report);
 const stepSummary = renderReportMarkdown(report, {

@@ -8,8 +8,24 @@ export function settings(overrides: Partial<ManagedSettings> = {}): ManagedSetti
   return { url: 'https://calls.example.com/hubspot', isReady: true, ...overrides };
 }
 
-/** All nine calling-settings fields. */
-export function calling(overrides: Partial<Record<string, string | number | boolean>> = {}): Fields {
+/** The nine calling-settings fields, each with its own type. */
+export type CallingFields = {
+  name: string;
+  url: string;
+  width: number;
+  height: number;
+  isReady: boolean;
+  supportsCustomObjects: boolean;
+  supportsInboundCalling: boolean;
+  usesCallingWindow: boolean;
+  usesRemote: boolean;
+};
+
+/**
+ * All nine calling-settings fields as their own type, for code that wants the
+ * fields by name (HubSpot's SDK request model); `calling()` is the same values as `Fields`.
+ */
+export function callingFields(overrides: Partial<CallingFields> = {}): CallingFields {
   return {
     name: 'Acme Phone',
     url: 'https://app.acme.example/hubspot/dialer',
@@ -21,7 +37,12 @@ export function calling(overrides: Partial<Record<string, string | number | bool
     usesCallingWindow: true,
     usesRemote: true,
     ...overrides,
-  } as Fields;
+  };
+}
+
+/** All nine calling-settings fields; overrides may give any value, for tests of bad input. */
+export function calling(overrides: Partial<Record<string, string | number | boolean>> = {}): Fields {
+  return { ...callingFields(), ...overrides } as Fields;
 }
 
 export function recording(url = 'https://api.acme.example/recordings/%s'): Fields {

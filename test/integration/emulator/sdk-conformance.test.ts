@@ -6,6 +6,7 @@ import { Client } from '@hubspot/api-client';
 import type { RequestContext, ResponseContext } from '@hubspot/api-client/lib/codegen/crm/extensions/calling/http/http.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/server.js';
+import { callingFields } from '../../helpers/builders.js';
 
 const KEY = 'sdk-dev-key';
 const TOKEN = 'sdk-access-token';
@@ -60,17 +61,7 @@ async function statusOf(promise: Promise<unknown>): Promise<number | 'no error'>
   }
 }
 
-const calling = {
-  name: 'Acme Phone',
-  url: 'https://app.acme.example/hubspot/dialer',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: true,
-  usesRemote: true,
-};
+const calling = callingFields();
 
 describe.each([
   ['the developer API key', { developerApiKey: KEY }, 1001],

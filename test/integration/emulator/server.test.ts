@@ -6,6 +6,7 @@ import { startEmulator, type EmulatorConfig, type RunningEmulator } from '../../
 import { UserError } from '../../../src/errors.js';
 import { API_VERSION_TABLE } from '../../../src/hubspot/api-versions.js';
 import { RESOURCES, resourceNamed, type ResourceName } from '../../../src/resources/index.js';
+import { calling, recording, settings as channelConnection } from '../../helpers/builders.js';
 
 const KEY = 'dev-key-123';
 const TOKEN = 'token-abc';
@@ -87,22 +88,12 @@ function rawRequest(url: string, method = 'GET'): Promise<{ status: number; head
   });
 }
 
-const settings = { url: 'https://help-desk.example/webhook', isReady: true };
-const callingFields = {
-  name: 'Acme Phone',
-  url: 'https://app.acme.example/dialer',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: true,
-  usesRemote: true,
-};
+const settings = channelConnection();
+const callingFields = calling();
 /** A complete create body per resource, and a patch that changes one field. */
 const SAMPLES: Record<ResourceName, { create: Record<string, unknown>; patch: Record<string, unknown> }> = {
   'calling-settings': { create: callingFields, patch: { width: 420 } },
-  'recording-settings': { create: { urlToRetrieveAuthedRecording: 'https://api.acme.example/recordings/%s' }, patch: { urlToRetrieveAuthedRecording: 'https://b.example/%s' } },
+  'recording-settings': { create: recording(), patch: { urlToRetrieveAuthedRecording: 'https://b.example/%s' } },
   'channel-connection': { create: settings, patch: { isReady: false } },
 };
 const VERSIONS = Object.keys(API_VERSION_TABLE) as ApiVersion[];

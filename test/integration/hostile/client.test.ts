@@ -3,6 +3,7 @@ import { createHubSpotClient } from '../../../src/hubspot/client.js';
 import { HubSpotError } from '../../../src/hubspot/errors.js';
 import type { ResourceTarget, SettingsClient } from '../../../src/hubspot/types.js';
 import { encodingsOf } from '../../../src/runtime/secrets.js';
+import { calling } from '../../helpers/builders.js';
 import { startHostileServer, type HostileMode, type HostileOptions, type HostileServer } from '../../helpers/hostile-server.js';
 
 const API_KEY = 'hostile-dev-key 0123+/=?&"é';
@@ -130,17 +131,7 @@ describe('a host that never answers', () => {
   });
 });
 
-const callingFields = {
-  name: 'Dialer',
-  url: 'https://example.com/dialer',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: false,
-  usesRemote: false,
-};
+const callingFields = calling();
 
 describe('wrong endpoints', () => {
   it('an HTML 404 is an error naming the path and the base URL, never "absent"', async () => {

@@ -5,6 +5,7 @@ import { HubSpotError } from '../../../src/hubspot/errors.js';
 import type { ResourceTarget } from '../../../src/hubspot/types.js';
 import { MAX_BODY_BYTES } from '../../../src/hubspot/transport.js';
 import { RESOURCES } from '../../../src/resources/index.js';
+import { calling as callingFields, recording as recordingFields } from '../../helpers/builders.js';
 import { API_KEY, BASE, harness, NEXT, NEXT_PATH, NOT_FOUND, rejection, socketError, TOKEN, V3, V3_PATH } from './harness.js';
 
 beforeEach(() => nock.disableNetConnect());
@@ -14,18 +15,8 @@ afterEach(() => {
 });
 
 const settings = { url: 'https://example.com/my-help-desk-service', isReady: true };
-const calling = {
-  name: 'Acme Dialer',
-  url: 'https://dialer.example.com/',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: false,
-  usesRemote: false,
-};
-const recording = { urlToRetrieveAuthedRecording: 'https://rec.example.com/%s' };
+const calling = callingFields();
+const recording = recordingFields();
 const CALLING: ResourceTarget = { ...V3, resource: 'calling-settings' };
 const CALLING_PATH = '/crm/v3/extensions/calling/1234567/settings';
 const RECORDING: ResourceTarget = { ...NEXT, resource: 'recording-settings' };

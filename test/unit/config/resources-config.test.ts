@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, type ParseConfigOptions } from '../../../src/config/parse-config.js';
 import { API_VERSIONS } from '../../../src/config/model.js';
+import { calling, present, recording } from '../../helpers/builders.js';
 
 const lines = (...rows: string[]): string => `${rows.join('\n')}\n`;
 
@@ -13,17 +14,18 @@ async function codes(text: string, options: Partial<ParseConfigOptions> = {}) {
   return (await parse(text, options)).diagnostics.map((d) => [d.code, d.line, d.column, d.path]);
 }
 
+// Spelled out as text: this is what the parser reads. Its values are calling()'s.
 const CALLING = [
   'calling:',
   '  name: Acme Phone',
-  '  url: https://app.acme.example/dialer',
+  '  url: https://app.acme.example/hubspot/dialer',
   '  width: 400',
   '  height: 600',
   '  isReady: true',
   '  supportsCustomObjects: false',
   '  supportsInboundCalling: true',
   '  usesCallingWindow: true',
-  '  usesRemote: false',
+  '  usesRemote: true',
 ];
 const RECORDING = ['recording:', '  urlToRetrieveAuthedRecording: https://api.acme.example/recordings/%s'];
 
@@ -35,23 +37,10 @@ describe('the calling and recording blocks', () => {
   it('a document may manage only calling settings; fields come in descriptor order', async () => {
     const result = await parse(lines('appId: 5', ...CALLING));
     expect(result.diagnostics).toEqual([]);
-    const calling = result.apps[0]?.resources['calling-settings'];
-    expect(calling).toEqual({
-      ensure: 'present',
-      fields: {
-        name: 'Acme Phone',
-        url: 'https://app.acme.example/dialer',
-        width: 400,
-        height: 600,
-        isReady: true,
-        supportsCustomObjects: false,
-        supportsInboundCalling: true,
-        usesCallingWindow: true,
-        usesRemote: false,
-      },
-    });
+    const declared = result.apps[0]?.resources['calling-settings'];
+    expect(declared).toEqual(present(calling()));
     expect(Object.keys(result.apps[0]?.resources ?? {})).toEqual(['calling-settings']);
-    expect(Object.keys(calling?.ensure === 'present' ? calling.fields : {})).toEqual([
+    expect(Object.keys(declared?.ensure === 'present' ? declared.fields : {})).toEqual([
       'name', 'url', 'width', 'height', 'isReady', 'supportsCustomObjects', 'supportsInboundCalling', 'usesCallingWindow', 'usesRemote',
     ]);
   });
@@ -60,10 +49,7 @@ describe('the calling and recording blocks', () => {
     const result = await parse(lines('appId: 5', 'settings: {url: "https://h.example", isReady: false}', ...CALLING, ...RECORDING));
     expect(result.diagnostics).toEqual([]);
     expect(Object.keys(result.apps[0]?.resources ?? {}).sort()).toEqual(['calling-settings', 'channel-connection', 'recording-settings']);
-    expect(result.apps[0]?.resources['recording-settings']).toEqual({
-      ensure: 'present',
-      fields: { urlToRetrieveAuthedRecording: 'https://api.acme.example/recordings/%s' },
-    });
+    expect(result.apps[0]?.resources['recording-settings']).toEqual(present(recording()));
   });
 
   it('a document that manages no resource is one error at the document', async () => {

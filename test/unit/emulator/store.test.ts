@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmulatorStore } from '../../../src/emulator/store.js';
 import { parseEmulatorState } from '../../../src/emulator/validation.js';
 import { RESOURCES } from '../../../src/resources/index.js';
+import { calling as callingFields } from '../../helpers/builders.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 const STAMP0 = '2026-01-02T03:04:05.000Z';
@@ -13,17 +14,7 @@ function clock(start = T0) {
 
 const connection = { url: 'https://a.example/x', isReady: true };
 const recording = { urlToRetrieveAuthedRecording: 'https://r.example/%s' };
-const calling = {
-  name: 'Acme',
-  url: 'https://dialer.example/',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: true,
-  usesRemote: false,
-};
+const calling = callingFields();
 
 describe('EmulatorStore', () => {
   it('creates a resource with createdAt = updatedAt from the injected clock, and its GET body', () => {

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseAppId, parseEmulatorState, parseJsonBody, validateCreateBody, validateUpdateBody } from '../../../src/emulator/validation.js';
 import { resourceNamed } from '../../../src/resources/index.js';
+import { calling as allCallingFields } from '../../helpers/builders.js';
 
 const calling = resourceNamed('calling-settings');
 const recording = resourceNamed('recording-settings');
 const connection = resourceNamed('channel-connection');
 
-const callingFields = {
-  name: 'Acme Phone',
-  url: 'https://app.acme.example/dialer',
-  width: 400,
-  height: 600,
-  isReady: true,
-  supportsCustomObjects: false,
-  supportsInboundCalling: true,
-  usesCallingWindow: true,
-  usesRemote: true,
-};
+const callingFields = allCallingFields();
 
 describe('parseAppId', () => {
   it.each([

@@ -4,29 +4,12 @@ import type { ApiVersion } from '../../../src/config/model.js';
 import type { Action, Change, ChangeOutcome, Plan, PlanReport, ReportKind, WebhookFinding } from '../../../src/plan/model.js';
 import { changeKey } from '../../../src/plan/model.js';
 import { resourceNamed, type Fields, type ResourceName } from '../../../src/resources/index.js';
+import { calling, recording } from '../../helpers/builders.js';
 
-export const DIALER = 'https://app.acme.example/hubspot/dialer';
 export const WEBHOOK = 'https://calling.example.com/hubspot/numbers';
-export const RECORDINGS = 'https://api.acme.example/recordings/%s';
 
-export function calling(overrides: Record<string, string | number | boolean> = {}): Fields {
-  return {
-    name: 'Acme Phone',
-    url: DIALER,
-    width: 400,
-    height: 600,
-    isReady: true,
-    supportsCustomObjects: false,
-    supportsInboundCalling: true,
-    usesCallingWindow: true,
-    usesRemote: true,
-    ...overrides,
-  };
-}
-
-export function recording(url = RECORDINGS): Fields {
-  return { urlToRetrieveAuthedRecording: url };
-}
+// The same calling and recording fields every other test uses.
+export { calling, recording };
 
 export function connection(overrides: { url?: string; isReady?: boolean } = {}): Fields {
   return { url: WEBHOOK, isReady: true, ...overrides };
