@@ -60,7 +60,7 @@ describe('validate --json, on random and mutated configs', () => {
         for (const error of document.errors) {
           expect(error.line).toBeGreaterThanOrEqual(1);
           expect(error.column).toBeGreaterThanOrEqual(1);
-          expect(error.code).toMatch(/^[a-z-]+$/);
+          expect(error.code).toMatch(/^[a-z][a-z0-9-]*$/);
         }
       }),
       { numRuns: 200 },
