@@ -177,6 +177,9 @@ export async function benchPlanFleet({
     emulator = await startEmulator(['--state', stateFile, '--latency', String(latencyMs), '--rate-limit', `${ratePerSecond}/1000`]);
 
     const env = cleanEnv({ NO_COLOR: '1', HUBSPOT_API_BASE_URL: emulator.url, HUBSPOT_DEVELOPER_API_KEY: API_KEY });
+    // What reading the config alone costs, before the first request can start.
+    const validate = await run(['validate', config], env);
+    if (validate.code !== 0) throw new Error(`hscc validate exited ${validate.code}: ${validate.stderr.slice(0, 500)}`);
     const before = await counters(emulator.url);
     const hscc = await run(['plan', config, '--json', '--parallelism', String(parallelism)], env);
     const after = await counters(emulator.url);
@@ -195,6 +198,8 @@ export async function benchPlanFleet({
       hsccMs: Math.round(hscc.ms),
       ratioToFloor: round(hscc.ms / floorMs),
       target: 1.1,
+      // `hscc validate` of the same file: start-up and config parsing, spent before any request.
+      validateMs: Math.round(validate.ms),
       // From the emulator: exactly one GET per resource means nothing failed
       // or was retried; rateLimited counts its 429 answers.
       requests: after.total - before.total,

@@ -9,13 +9,22 @@ export interface PhoneLibrary {
   isSupportedCountry(country: string): country is CountryCode;
 }
 
+let phoneLibrary: Promise<PhoneLibrary> | undefined;
+
 /**
- * Loads libphonenumber-js with full metadata, lazily: files without numbers
- * skip it. Uses the documented `core` API with the max metadata read as JSON,
+ * Loads libphonenumber-js with full metadata, lazily (files without numbers
+ * skip it) and once per process. Uses the documented `core` API with the max metadata read as JSON,
  * because JSON.parse of 150 KB is several times cheaper at start-up than
  * compiling the same data as the JavaScript object `libphonenumber-js/max` imports.
  */
-export async function loadPhoneLibrary(): Promise<PhoneLibrary> {
+export function loadPhoneLibrary(): Promise<PhoneLibrary> {
+  // Once per process: a file of many documents with numbers would otherwise
+  // read and parse the 150 KB of metadata once per document.
+  phoneLibrary ??= readPhoneLibrary();
+  return phoneLibrary;
+}
+
+async function readPhoneLibrary(): Promise<PhoneLibrary> {
   const metadataPath = createRequire(import.meta.url).resolve('libphonenumber-js/metadata.max.json');
   const [core, text] = await Promise.all([import('libphonenumber-js/core'), readFile(metadataPath, 'utf8')]);
   const metadata = JSON.parse(text) as MetadataJson;

@@ -9,7 +9,7 @@ import { createPacer, readRateLimitHeaders, type RateLimitSnapshot } from './pac
 import { differingFields, managedFields, readRemoteResource } from './resource-body.js';
 import { resourcePath } from './resource-path.js';
 import { isRetryableNetworkCode, isRetryableStatus, MAX_ATTEMPTS, retryWait } from './retry.js';
-import { createTransport, MAX_BODY_BYTES, type Reply } from './transport.js';
+import { createTransport, MAX_BODY_BYTES, type AttemptResult, type Reply } from './transport.js';
 import type { ClientOptions, RemoteResource, ResourceTarget, SettingsClient, WriteResult } from './types.js';
 
 /** What a request ended with: a final answer, or a re-read showing an earlier write took effect. */
@@ -133,13 +133,13 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
       const result = await transport({
         url: `${options.baseUrl}${path}`,
         method,
-        headers: { accept: 'application/json', ...auth.headers },
+        headers: auth.headers,
         searchParams: auth.searchParams,
         ...(body === undefined ? {} : { json: body }),
       });
       const at = options.now();
-      const status = result.kind === 'network' ? result.code : result.kind === 'too-large' ? `${result.status}, too large` : String(result.reply.status);
-      const line = `${method} ${path} → ${status} (${at - ticket.startedAt} ms, attempt ${attempt}/${MAX_ATTEMPTS}${ticket.waitedMs > 0 ? `, paced ${ticket.waitedMs} ms` : ''})`;
+      // Built only for a log sink: most runs have none, and this is per request.
+      const line = options.log === undefined ? '' : attemptLine(method, path, result, at - ticket.startedAt, attempt, ticket.waitedMs);
 
       let transient: Transient;
       let rateLimit: RateLimitSnapshot = {};
@@ -343,6 +343,12 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
 function assertComplete(descriptor: ResourceDescriptor, fields: Fields): void {
   const missing = descriptor.fields.filter((field) => fields[field.name] === undefined).map((field) => field.name);
   if (missing.length > 0) throw new Error(`bug: POST of ${descriptor.name} without ${missing.join(', ')}`);
+}
+
+/** `GET /crm/… → 200 (51 ms, attempt 1/6, paced 20 ms)`, the start of each request's log line. */
+function attemptLine(method: HttpMethod, path: string, result: AttemptResult, elapsedMs: number, attempt: number, pacedMs: number): string {
+  const status = result.kind === 'network' ? result.code : result.kind === 'too-large' ? `${result.status}, too large` : String(result.reply.status);
+  return `${method} ${path} → ${status} (${elapsedMs} ms, attempt ${attempt}/${MAX_ATTEMPTS}${pacedMs > 0 ? `, paced ${pacedMs} ms` : ''})`;
 }
 
 function isSuccess(status: number): boolean {

@@ -75,7 +75,7 @@ const UNKNOWN_LIMIT_RETENTION_MS = 60_000;
  */
 export function createPacer(clock: PacerClock): Pacer {
   let limit: { max: number; intervalMs: number } | undefined;
-  let starts: number[] = [];
+  const starts = createStartLog();
   let queue: Promise<unknown> = Promise.resolve();
 
   const windowMs = (intervalMs: number) => intervalMs + Math.max(MIN_MARGIN_MS, Math.ceil(intervalMs * MARGIN_FRACTION));
@@ -84,13 +84,13 @@ export function createPacer(clock: PacerClock): Pacer {
   const delayAt = (now: number): number => {
     // Keep two windows: observe() reconciles against starts up to one window old.
     const keep = limit === undefined ? UNKNOWN_LIMIT_RETENTION_MS : 2 * windowMs(limit.intervalMs);
-    if (starts.length > 0 && (starts[0] ?? now) <= now - keep) starts = starts.filter((t) => t > now - keep);
+    starts.dropUpTo(now - keep);
     if (limit === undefined) return 0;
     const window = windowMs(limit.intervalMs);
-    const recent = starts.filter((t) => t > now - window).sort((a, b) => a - b);
-    if (recent.length < limit.max) return 0;
+    const recent = starts.countAfter(now - window);
+    if (recent < limit.max) return 0;
     // The start that must leave the window before one more fits.
-    const blocking = recent[recent.length - limit.max] ?? now;
+    const blocking = starts.nthFromEnd(limit.max);
     return Math.max(1, blocking + window - now);
   };
 
@@ -100,7 +100,7 @@ export function createPacer(clock: PacerClock): Pacer {
       const now = clock.now();
       const delay = delayAt(now);
       if (delay === 0) {
-        starts.push(now);
+        starts.add(now);
         return { startedAt: now, waitedMs: now - first };
       }
       await clock.sleep(delay);
@@ -124,8 +124,57 @@ export function createPacer(clock: PacerClock): Pacer {
       if (now - startedAt > window) return;
       const usedByServer = limit.max - Math.min(snapshot.remaining, limit.max);
       // Everything we started that the server can have counted by now.
-      const known = starts.filter((t) => t > startedAt - window).length;
-      for (let i = known; i < usedByServer; i++) starts.push(now);
+      const known = starts.countAfter(startedAt - window);
+      for (let i = known; i < usedByServer; i++) starts.add(now);
     },
+  };
+}
+
+/**
+ * The start times a pacer remembers, kept sorted so that every question it
+ * asks per request is a binary search rather than a scan and sort of the
+ * whole window (a fleet run keeps hundreds of starts in two windows).
+ */
+interface StartLog {
+  /** Records a start (any order; usually the latest). */
+  add(t: number): void;
+  /** Forgets every start at or before `t`. */
+  dropUpTo(t: number): void;
+  /** How many starts are later than `t`. */
+  countAfter(t: number): number;
+  /** The `n`-th latest start (1: the latest). Precondition: 1 ≤ n ≤ the number kept. */
+  nthFromEnd(n: number): number;
+}
+
+function createStartLog(): StartLog {
+  let times: number[] = [];
+  // times[head…] are kept; the forgotten prefix is cut off now and then, not per start.
+  let head = 0;
+  /** The first index at or after head whose time is later than `t`. */
+  const firstAfter = (t: number): number => {
+    let low = head;
+    let high = times.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((times[middle] as number) <= t) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return {
+    add(t) {
+      if (times.length === head || (times[times.length - 1] as number) <= t) times.push(t);
+      else times.splice(firstAfter(t), 0, t);
+    },
+    dropUpTo(t) {
+      if (head === times.length || (times[head] as number) > t) return;
+      head = firstAfter(t);
+      if (head > 1024 && head * 2 > times.length) {
+        times = times.slice(head);
+        head = 0;
+      }
+    },
+    countAfter: (t) => times.length - firstAfter(t),
+    nthFromEnd: (n) => times[times.length - n] as number,
   };
 }

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import got, { RequestError, TimeoutError } from 'got';
 import { isRecord } from '../is-record.js';
 import type { HttpMethod } from './errors.js';
@@ -29,6 +30,7 @@ export type AttemptResult =
 export interface AttemptRequest {
   url: string;
   method: HttpMethod;
+  /** Extra headers (the credential); every request already asks for JSON. */
   headers: Record<string, string>;
   searchParams: Record<string, string>;
   /** A JSON body, sent when defined. */
@@ -41,13 +43,23 @@ export interface AttemptRequest {
  * bounded whatever the server sends; `timeoutMs` bounds the whole attempt,
  * connection to last body byte, so a trickling or stalled body ends too.
  * got's own retries and redirects are off: the client's policy decides both.
+ * All requests share one keep-alive agent per protocol, so a run reuses a
+ * few connections instead of opening one per request.
  */
 export function createTransport(timeoutMs: number): (request: AttemptRequest) => Promise<AttemptResult> {
+  // Node 20's global agents keep connections alive too; owning them makes
+  // that independent of whatever else changes the globals. No socket limit:
+  // the caller bounds what is in flight (--parallelism). Idle sockets are
+  // unreferenced by Node, so they never keep the process alive, and closed
+  // after 5 s (as the global agents do) before servers drop them.
+  const agentOptions = { keepAlive: true, timeout: 5_000 };
   const http = got.extend({
     retry: { limit: 0 },
     throwHttpErrors: false,
     followRedirect: false,
     timeout: { request: timeoutMs },
+    agent: { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) },
+    headers: { accept: 'application/json' },
   });
 
   return (request) =>
@@ -58,10 +70,13 @@ export function createTransport(timeoutMs: number): (request: AttemptRequest) =>
       let headers: IncomingHttpHeaders = {};
       const chunks: Buffer[] = [];
       let size = 0;
-      const stream = http.stream(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(Object.keys(request.searchParams).length > 0 ? { searchParams: request.searchParams } : {}),
+      // Only what differs from the defaults goes to got: it validates and
+      // merges every option it is given, on every request. The query is
+      // encoded here as got would (URLSearchParams).
+      const query = new URLSearchParams(request.searchParams).toString();
+      const stream = http.stream(query === '' ? request.url : `${request.url}?${query}`, {
+        ...(request.method === 'GET' ? {} : { method: request.method }),
+        ...(Object.keys(request.headers).length === 0 ? {} : { headers: request.headers }),
         ...(request.json === undefined ? {} : { json: request.json }),
       });
       const finish = (result: AttemptResult) => {
