@@ -165,6 +165,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
         const { reply } = result;
         breaker.recordAnswer(at);
         rateLimit = readRateLimitHeaders(reply.headers);
+        pacer.answered(ticket.startedAt);
         pacer.observe(rateLimit, ticket.startedAt);
         if (isRetryableStatus(reply.status)) {
           const errorBody = readErrorBody(reply.body, scrub);

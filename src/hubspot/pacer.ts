@@ -54,6 +54,14 @@ export interface Pacer {
    * `startedAt` (a ticket's value).
    */
   observe(snapshot: RateLimitSnapshot, startedAt: number): void;
+  /**
+   * The request started at `startedAt` got its answer: from now on its slot
+   * counts from this moment. The server counted it on arrival, somewhere
+   * between the start and the answer, so counting from the answer can never
+   * let one of the server's windows hold more than the limit, however late
+   * a loaded machine or network delivered it. Call once per answered ticket.
+   */
+  answered(startedAt: number): void;
 }
 
 // Safety margin on top of the server's interval: the server counts a request
@@ -127,6 +135,9 @@ export function createPacer(clock: PacerClock): Pacer {
       const known = starts.countAfter(startedAt - window);
       for (let i = known; i < usedByServer; i++) starts.add(now);
     },
+    answered(startedAt) {
+      if (starts.remove(startedAt)) starts.add(clock.now());
+    },
   };
 }
 
@@ -140,6 +151,8 @@ interface StartLog {
   add(t: number): void;
   /** Forgets every start at or before `t`. */
   dropUpTo(t: number): void;
+  /** Forgets one start at exactly `t`; false when none is kept. */
+  remove(t: number): boolean;
   /** How many starts are later than `t`. */
   countAfter(t: number): number;
   /** The `n`-th latest start (1: the latest). Precondition: 1 ≤ n ≤ the number kept. */
@@ -173,6 +186,19 @@ function createStartLog(): StartLog {
         times = times.slice(head);
         head = 0;
       }
+    },
+    remove(t) {
+      // The first kept start at or after t: everything before it is earlier.
+      let low = head;
+      let high = times.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((times[middle] as number) < t) low = middle + 1;
+        else high = middle;
+      }
+      if (low === times.length || times[low] !== t) return false;
+      times.splice(low, 1);
+      return true;
     },
     countAfter: (t) => times.length - firstAfter(t),
     nthFromEnd: (n) => times[times.length - n] as number,

@@ -71,6 +71,20 @@ describe('createPacer', () => {
     expect(fourth).toEqual({ startedAt: 1050, waitedMs: 1050 });
   });
 
+  it('counts an answered request from its answer: a late arrival can never overfill a server window', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const first = await pacer.acquire();
+    pacer.observe({ max: 1, remaining: 0, intervalMs: 1000 }, first.startedAt);
+    // The answer comes 400 ms after the start: the server may have counted the request as late as that.
+    await clock.run(clock.sleep(400));
+    pacer.answered(first.startedAt);
+    pacer.answered(first.startedAt); // once per ticket: a second call changes nothing
+    const second = await clock.run(pacer.acquire());
+    // The slot frees one window (1000 ms + 50 ms margin) after the answer, not after the start.
+    expect(second.startedAt).toBe(400 + 1050);
+  });
+
   it('counts a lower server Remaining (someone else used the burst) as requests made now', async () => {
     const clock = fakeTimers();
     const pacer = createPacer(clock);
