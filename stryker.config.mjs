@@ -13,6 +13,12 @@ const SAFETY_CRITICAL = [
   'src/config/rules.ts',
   'src/config/expand-env.ts',
   'src/runtime/secrets.ts',
+  // Added by issue 10: the 1 MiB answer limit and cut-off detection, the
+  // host breaker, and the client that redacts every error it builds.
+  'src/hubspot/transport.ts',
+  'src/hubspot/host-breaker.ts',
+  'src/hubspot/client.ts',
+  'src/hubspot/errors.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
