@@ -102,6 +102,38 @@ describe('the 1 MiB limit', () => {
   });
 });
 
+describe('stopping', () => {
+  it('a too-large answer closes the connection, so the server stops sending', async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const { url } = await serve((req, res) => {
+      req.socket.on('close', () => closed());
+      res.writeHead(200);
+      const chunk = 'x'.repeat(64 * 1024);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    expect(await createTransport(60_000)(get(url))).toMatchObject({ kind: 'too-large' });
+    // Without the close this waits until the test times out.
+    await connectionClosed;
+  });
+
+  it('a Content-Length over the limit closes the connection too', async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const { url } = await serve((req, res) => {
+      req.socket.on('close', () => closed());
+      res.writeHead(200, { 'content-length': String(2 * MAX_BODY_BYTES) });
+      res.flushHeaders();
+    });
+    expect(await createTransport(60_000)(get(url))).toMatchObject({ kind: 'too-large' });
+    await connectionClosed;
+  });
+});
+
 describe('answers', () => {
   it('keeps the status, its text, the headers and the body as UTF-8, even split inside a character', async () => {
     const { url } = await serve((_req, res) => {

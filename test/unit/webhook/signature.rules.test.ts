@@ -172,3 +172,87 @@ describe('createSignatureVerifier', () => {
     expect(verifier({ body: bytes(BODY), signature: SIGNATURE, timestamp: TIMESTAMP, now: Number.NaN })).toEqual({ ok: false, reason: 'stale-timestamp' });
   });
 });
+
+describe('verifySignatureV3: arguments that are not a request', () => {
+  const args = { method: 'POST', url: URL_CALLED, body: BODY, clientSecret: SECRET, now: NOW, headers: { 'x-hubspot-signature-v3': SIGNATURE, 'x-hubspot-request-timestamp': TIMESTAMP } };
+  const call = (changes: Record<string, unknown>) => verifySignatureV3({ ...args, ...changes } as never);
+
+  it('each unusable argument gives its reason and names the argument, never the secret', () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ headers: null }, 'missing-headers', /^headers must be an object$/],
+      [{ headers: 'x' }, 'missing-headers', /^headers must be an object$/],
+      [{ now: Number.NaN }, 'stale-timestamp', /^now must be epoch milliseconds$/],
+      [{ now: '1' }, 'stale-timestamp', /^now must be epoch milliseconds$/],
+      [{ method: '' }, 'bad-signature', /^method must be a non-empty string$/],
+      [{ method: 1 }, 'bad-signature', /^method must be a non-empty string$/],
+      [{ url: '/relative' }, 'bad-signature', /^url must be the absolute http\(s\) URL HubSpot called$/],
+      [{ url: 7 }, 'bad-signature', /^url must be the absolute/],
+      [{ url: 'https://[bad' }, 'bad-signature', /^url must be the absolute/],
+      [{ clientSecret: '' }, 'bad-signature', /^clientSecret must be a non-empty string$/],
+      [{ clientSecret: 5 }, 'bad-signature', /^clientSecret must be a non-empty string$/],
+      [{ body: { a: 1 } }, 'bad-signature', /^body must be the raw body as a string or Buffer$/],
+    ];
+    for (const [changes, reason, detail] of cases) {
+      const verdict = call(changes);
+      expect(verdict, JSON.stringify(changes)).toMatchObject({ ok: false, reason });
+      expect(verdict.ok === false && verdict.detail, JSON.stringify(changes)).toMatch(detail);
+      expect(JSON.stringify(verdict)).not.toContain(SECRET);
+    }
+  });
+
+  it('options that are not an object, or that throw when read, are a verdict too', () => {
+    expect(verifySignatureV3(null as never)).toEqual({ ok: false, reason: 'bad-signature', detail: 'the options must be an object' });
+    expect(verifySignatureV3('x' as never)).toEqual({ ok: false, reason: 'bad-signature', detail: 'the options must be an object' });
+    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    expect(verifySignatureV3(hostile as never)).toEqual({ ok: false, reason: 'bad-signature', detail: 'the arguments could not be read' });
+  });
+
+  it('without now, the clock decides', () => {
+    const fresh = signRequestV3({ clientSecret: SECRET, method: 'POST', url: URL_CALLED, body: BODY });
+    const headers = { 'x-hubspot-signature-v3': fresh['X-HubSpot-Signature-v3'], 'x-hubspot-request-timestamp': fresh['X-HubSpot-Request-Timestamp'] };
+    expect(verifySignatureV3({ method: 'POST', url: URL_CALLED, body: BODY, clientSecret: SECRET, headers })).toEqual({ ok: true });
+    expect(call({ now: undefined })).toEqual({ ok: false, reason: 'stale-timestamp' });
+  });
+
+  it('headers are read by name in any case, from fetch-style Headers, as numbers, or joined when repeated', () => {
+    expect(call({ headers: { 'X-HubSpot-Signature-V3': SIGNATURE, 'X-HUBSPOT-REQUEST-TIMESTAMP': TIMESTAMP } })).toEqual({ ok: true });
+    expect(call({ headers: new Headers({ 'X-HubSpot-Signature-v3': SIGNATURE, 'X-HubSpot-Request-Timestamp': TIMESTAMP }) })).toEqual({ ok: true });
+    expect(call({ headers: { 'x-hubspot-signature-v3': SIGNATURE, 'x-hubspot-request-timestamp': NOW } })).toEqual({ ok: true });
+    expect(call({ headers: { 'x-hubspot-signature-v3': [SIGNATURE], 'x-hubspot-request-timestamp': [TIMESTAMP] } })).toEqual({ ok: true });
+    expect(call({ headers: { 'x-hubspot-signature-v3': [SIGNATURE, SIGNATURE], 'x-hubspot-request-timestamp': TIMESTAMP } })).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(call({ headers: { 'x-hubspot-signature-v3': [SIGNATURE, 1], 'x-hubspot-request-timestamp': TIMESTAMP } })).toEqual({ ok: false, reason: 'missing-headers' });
+    expect(call({ headers: { 'x-hubspot-signature-v3': true, 'x-hubspot-request-timestamp': TIMESTAMP } })).toEqual({ ok: false, reason: 'missing-headers' });
+    expect(call({ headers: { get: () => null } })).toEqual({ ok: false, reason: 'missing-headers' });
+  });
+});
+
+describe('signRequestV3: it signs only what it can', () => {
+  const args = { method: 'POST', url: URL_CALLED, body: BODY, clientSecret: SECRET, timestamp: NOW };
+  it('refuses each unusable argument with a TypeError naming it', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ method: '' }, /^signRequestV3: method must be a non-empty string$/],
+      [{ method: 3 }, /^signRequestV3: method must be a non-empty string$/],
+      [{ url: 'calls.example.com/x' }, /^signRequestV3: url must be an absolute http\(s\) URL$/],
+      [{ url: 3 }, /^signRequestV3: url must be an absolute/],
+      [{ clientSecret: '' }, /^signRequestV3: clientSecret must be a non-empty string$/],
+      [{ clientSecret: 1 }, /^signRequestV3: clientSecret must be a non-empty string$/],
+      [{ body: 5 }, /^signRequestV3: body must be a string or Buffer$/],
+      [{ timestamp: -1 }, /^signRequestV3: timestamp must be epoch milliseconds$/],
+      [{ timestamp: Number.NaN }, /^signRequestV3: timestamp must be epoch milliseconds$/],
+      [{ timestamp: 2 ** 60 }, /^signRequestV3: timestamp must be epoch milliseconds$/],
+      [{ timestamp: '5' }, /^signRequestV3: timestamp must be epoch milliseconds$/],
+    ];
+    for (const [changes, message] of cases) {
+      expect(() => signRequestV3({ ...args, ...changes } as never), JSON.stringify(changes)).toThrow(TypeError);
+      expect(() => signRequestV3({ ...args, ...changes } as never), JSON.stringify(changes)).toThrow(message);
+    }
+  });
+
+  it('signs at time zero, and without a timestamp signs now', () => {
+    expect(signRequestV3({ ...args, timestamp: 0 })['X-HubSpot-Request-Timestamp']).toBe('0');
+    const before = Date.now();
+    const stamp = Number(signRequestV3({ method: 'POST', url: URL_CALLED, body: BODY, clientSecret: SECRET })['X-HubSpot-Request-Timestamp']);
+    expect(stamp).toBeGreaterThanOrEqual(before);
+    expect(stamp).toBeLessThanOrEqual(Date.now());
+  });
+});
