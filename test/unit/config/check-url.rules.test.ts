@@ -51,12 +51,22 @@ describe('checkUrl', () => {
   });
 
   it('a relative URL, a bare host or junk is not an absolute URL; the message quotes it, the hint shows a full one', () => {
-    for (const url of ['/hubspot/hook', 'calls.example.com/hook', '', 'http://', 'https://exa mple.com/']) {
+    for (const url of ['/hubspot/hook', 'calls.example.com/hook', '', 'http://', 'https:///x', 'https:\\\\x.example/']) {
       const problem = checkUrl(url);
       expect(problem?.code, url).toBe('invalid-url');
       expect(problem?.message, url).toContain(`"${url}"`);
       expect(problem?.hint, url).toMatch(/https:\/\/\S+/);
     }
+  });
+
+  it('a space or control character inside a URL is refused (WHATWG would strip it), with a hint to percent-encode', () => {
+    for (const url of ['https://exa mple.com/', 'https://example.com/a\tb', 'https://example.com/a\nb', 'https://example.com/\u0000', 'https://example.com/\u007f', 'https://example.com/\u009f']) {
+      const problem = checkUrl(url);
+      expect(problem?.code, JSON.stringify(url)).toBe('invalid-url');
+      expect(problem?.message, JSON.stringify(url)).toContain('space or control character');
+      expect(problem?.hint, JSON.stringify(url)).toMatch(/percent-encode/);
+    }
+    expect(checkUrl('https://example.com/\u00a0x')).toBeUndefined();
   });
 
   it('every problem comes with a message', () => {

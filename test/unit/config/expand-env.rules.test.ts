@@ -60,7 +60,7 @@ describe('expandEnv: defaults and literals', () => {
     const result = expandEnv(input, { A: 'no', '1X': 'no' });
     expect(result.value).toEqual(input);
     expect(result.findings).toEqual([]);
-    expect([...result.expandedPaths]).toEqual([]);
+    expect([...result.variablesAt.keys()]).toEqual([]);
   });
 });
 
@@ -81,10 +81,14 @@ describe('expandEnv: an unset variable', () => {
     expect(result.value).toEqual({ a: '${SET}/${UNSET}' });
   });
 
-  it('marks its path failed; every string holding a reference is marked expanded', () => {
-    const result = expandEnv({ settings: { url: '${UNSET}', name: '${SET}', plain: 'x' }, list: ['${SET}'] }, { SET: 'yes' });
+  it('marks its path failed; every string holding a reference names its variables', () => {
+    const result = expandEnv({ settings: { url: '${UNSET}', name: '${SET}-${SET2:-d}', plain: 'x' }, list: ['${SET}'] }, { SET: 'yes' });
     expect([...result.failedPaths]).toEqual(['settings.url']);
-    expect([...result.expandedPaths].sort()).toEqual(['list[0]', 'settings.name', 'settings.url']);
+    expect(Object.fromEntries(result.variablesAt)).toEqual({
+      'list[0]': ['SET'],
+      'settings.name': ['SET', 'SET2'],
+      'settings.url': ['UNSET'],
+    });
   });
 });
 
@@ -104,5 +108,43 @@ describe('expandEnv: never mutates its input', () => {
   it('returns the very input when nothing expands', () => {
     const input = { a: ['x', { b: 'y' }], c: 'z' };
     expect(expandEnv(input, { A: '1' }).value).toBe(input);
+  });
+});
+
+describe('expandEnv: a whole-scalar reference takes the schema’s type', () => {
+  const at = (type: 'boolean' | 'integer' | 'string') => () => type;
+
+  it('true and false become booleans where a boolean is expected; other text stays text', () => {
+    expect(expandEnv({ a: '${A}' }, { A: 'true' }, at('boolean')).value).toEqual({ a: true });
+    expect(expandEnv({ a: '${A}' }, { A: 'false' }, at('boolean')).value).toEqual({ a: false });
+    expect(expandEnv({ a: '${A}' }, { A: 'yes' }, at('boolean')).value).toEqual({ a: 'yes' });
+    expect(expandEnv({ a: '${A:-true}' }, {}, at('boolean')).value).toEqual({ a: true });
+  });
+
+  it('decimal integers of up to 16 digits become numbers where an integer is expected', () => {
+    expect(expandEnv({ a: '${A}' }, { A: '42' }, at('integer')).value).toEqual({ a: 42 });
+    expect(expandEnv({ a: '${A}' }, { A: '-7' }, at('integer')).value).toEqual({ a: -7 });
+    expect(expandEnv({ a: '${A}' }, { A: '1'.repeat(16) }, at('integer')).value).toEqual({ a: 1111111111111111 });
+    for (const text of ['4.2', '1'.repeat(17), ' 42', '42 ', '0x10', '']) {
+      expect(expandEnv({ a: '${A}' }, { A: text }, at('integer')).value, JSON.stringify(text)).toEqual({ a: text });
+    }
+  });
+
+  it('where a string is expected, digits and true stay strings', () => {
+    expect(expandEnv({ a: '${A}', b: '${B}' }, { A: '42', B: 'true' }, at('string')).value).toEqual({ a: '42', b: 'true' });
+  });
+
+  it('a reference inside longer text is never typed', () => {
+    expect(expandEnv({ a: '${A}${B}' }, { A: '4', B: '2' }, at('integer')).value).toEqual({ a: '42' });
+    expect(expandEnv({ a: 'x${A}' }, { A: '1' }, at('integer')).value).toEqual({ a: 'x1' });
+  });
+
+  it('the type is looked up at the string’s own path', () => {
+    const seen: unknown[] = [];
+    expandEnv({ list: [{ n: '${A}' }] }, { A: '1' }, (segments) => {
+      seen.push([...segments]);
+      return 'integer';
+    });
+    expect(seen).toEqual([['list', 0, 'n']]);
   });
 });
