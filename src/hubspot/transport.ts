@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import got, { RequestError, TimeoutError } from 'got';
+import got, { TimeoutError } from 'got';
 import { isRecord } from '../is-record.js';
 import type { HttpMethod } from './errors.js';
 
@@ -105,9 +105,9 @@ export function createTransport(timeoutMs: number): (request: AttemptRequest) =>
       });
       stream.on('error', (error: unknown) => {
         const phase = status === undefined ? 'request' : 'body';
-        if (error instanceof TimeoutError) finish({ kind: 'network', code: error.code, timedOut: true, phase });
-        else if (error instanceof RequestError) finish({ kind: 'network', code: error.code, timedOut: false, phase });
-        else finish({ kind: 'network', code: isRecord(error) && typeof error.code === 'string' ? error.code : 'ERR_REQUEST', timedOut: false, phase });
+        // got wraps every failure in a RequestError (TimeoutError for timeouts); keep only the code.
+        const code = isRecord(error) && typeof error.code === 'string' ? error.code : 'ERR_REQUEST';
+        finish({ kind: 'network', code, timedOut: error instanceof TimeoutError, phase });
       });
       // got does not end a body-less DELETE (or PATCH) stream by itself.
       if (request.json === undefined && request.method !== 'GET') stream.end();

@@ -15,7 +15,7 @@ const request = fc.record({
 
 const urlOf = (r: { path: string; query: string }) => `https://hooks.example.com/${r.path}${r.query === '' ? '' : `?${r.query}`}`;
 
-function signed(r: fc.TypeOf<typeof request>) {
+function signed(r: typeof request extends fc.Arbitrary<infer T> ? T : never) {
   const url = urlOf(r);
   const headers = signRequestV3({ method: r.method, url, body: r.body, clientSecret: r.clientSecret, timestamp: r.timestamp });
   return { url, headers };
