@@ -146,7 +146,7 @@ export function createPacer(clock: PacerClock): Pacer {
  * asks per request is a binary search rather than a scan and sort of the
  * whole window (a fleet run keeps hundreds of starts in two windows).
  */
-interface StartLog {
+export interface StartLog {
   /** Records a start (any order; usually the latest). */
   add(t: number): void;
   /** Forgets every start at or before `t`. */
@@ -159,7 +159,7 @@ interface StartLog {
   nthFromEnd(n: number): number;
 }
 
-function createStartLog(): StartLog {
+export function createStartLog(): StartLog {
   let times: number[] = [];
   // times[head…] are kept; the forgotten prefix is cut off now and then, not per start.
   let head = 0;
