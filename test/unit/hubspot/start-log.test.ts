@@ -35,7 +35,7 @@ describe('the pacer start log', () => {
             model = model.filter((x) => x > o.t);
           } else if (o.kind === 'count') {
             expect(log.countAfter(o.t)).toBe(model.filter((x) => x > o.t).length);
-          } else if (o.n <= model.length) {
+          } else if (o.kind === 'nth' && o.n <= model.length) {
             expect(log.nthFromEnd(o.n)).toBe(model[model.length - o.n]);
           }
         }
