@@ -70,13 +70,12 @@ export function createTransport(timeoutMs: number): (request: AttemptRequest) =>
       let headers: IncomingHttpHeaders = {};
       const chunks: Buffer[] = [];
       let size = 0;
-      // Only what differs from the defaults goes to got: it validates and
-      // merges every option it is given, on every request. The query is
-      // encoded here as got would (URLSearchParams).
+      // The query is encoded here as got would (URLSearchParams): got's
+      // searchParams option costs a merge of its own on every request.
       const query = new URLSearchParams(request.searchParams).toString();
       const stream = http.stream(query === '' ? request.url : `${request.url}?${query}`, {
-        ...(request.method === 'GET' ? {} : { method: request.method }),
-        ...(Object.keys(request.headers).length === 0 ? {} : { headers: request.headers }),
+        method: request.method,
+        headers: request.headers,
         ...(request.json === undefined ? {} : { json: request.json }),
       });
       const finish = (result: AttemptResult) => {

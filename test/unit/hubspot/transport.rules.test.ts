@@ -180,6 +180,8 @@ describe('requests', () => {
     ]);
     expect(received[0]?.headers.authorization).toBe('Bearer t');
     expect(received[0]?.headers['content-type']).toMatch(/application\/json/);
+    // HubSpot answers JSON; every request says it wants JSON.
+    expect(received.map((r) => r.headers.accept)).toEqual(['application/json', 'application/json', 'application/json']);
   });
 
   it('a DELETE without a body is sent and answered (not left open)', async () => {
