@@ -1,7 +1,7 @@
 // Rules of saved plans (`plan --out`, `apply FILE`): what is recorded, what
 // a forged or edited file cannot do, and what makes a saved plan stale.
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { forgeSavedPlan } from '../../helpers/forge-plan.js';
 import {
   createSavedPlan,
   findStaleResources,
@@ -52,14 +52,7 @@ function refusal(run: () => unknown): UserError {
   throw new Error('expected a refusal');
 }
 
-/** A plan edited by someone who also recomputed the checksum: only the value rules stand in the way. */
-function forged(edit: (doc: SavedPlanJson) => void): string {
-  const copy = JSON.parse(text) as SavedPlanJson;
-  edit(copy);
-  const { checksum: _old, ...rest } = copy.savedPlan;
-  const checksum = `sha256:${createHash('sha256').update(JSON.stringify({ ...copy, savedPlan: rest })).digest('hex')}`;
-  return JSON.stringify({ ...copy, savedPlan: { ...rest, checksum } });
-}
+const forged = (edit: (doc: SavedPlanJson) => void): string => forgeSavedPlan(text, edit);
 
 function changeOf(doc: SavedPlanJson, appId: number, resource: ResourceName) {
   const change = doc.changes.find((c) => c.appId === appId && c.resource === resource);

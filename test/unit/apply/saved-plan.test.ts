@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { forgeSavedPlan } from '../../helpers/forge-plan.js';
 import { createSavedPlan, findStaleResources, isAlreadyApplied, parseSavedPlan, type SavedPlanJson } from '../../../src/apply/saved-plan.js';
 import { UserError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
@@ -32,14 +32,7 @@ function refusal(run: () => unknown): string {
   throw new Error('expected a refusal');
 }
 
-/** A plan edited by someone who also recomputed the checksum: only the value rules stand in the way. */
-function forged(edit: (doc: SavedPlanJson) => void): string {
-  const copy = JSON.parse(text) as SavedPlanJson;
-  edit(copy);
-  const { checksum: _old, ...rest } = copy.savedPlan;
-  const checksum = `sha256:${createHash('sha256').update(JSON.stringify({ ...copy, savedPlan: rest })).digest('hex')}`;
-  return JSON.stringify({ ...copy, savedPlan: { ...rest, checksum } });
-}
+const forged = (edit: (doc: SavedPlanJson) => void): string => forgeSavedPlan(text, edit);
 
 describe('saved plans', () => {
   it('round-trips the plan and what was observed per resource, absent included', () => {
