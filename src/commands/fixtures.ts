@@ -40,17 +40,14 @@ export interface FixturesJson {
   ok: boolean;
 }
 
-/** `--prune` is optional here so the command runs with wiring that predates it. */
-export type FixturesCommandOptions = Omit<FixturesOptions, 'prune'> & { prune?: boolean };
-
 /**
  * Runs `hscc fixtures`; exit 1 when --check finds a difference. Files of
  * apps not declared in this run are left alone unless --prune. Every
  * filesystem failure is a UserError naming the path and the errno.
  */
-export async function runFixtures(options: FixturesCommandOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
+export async function runFixtures(options: FixturesOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
   const loaded = await loadApps(options, runtime);
-  const prune = options.prune === true;
+  const { prune } = options;
   const expected = new Map<string, string>();
   const invalid: string[] = [];
   for (const app of loaded.apps) {

@@ -30,18 +30,11 @@ export interface ProbeJson {
 }
 
 /**
- * `--portal-id` / `--user-id` are optional: without `--portal-id` every
- * declared level is probed; with it, that portal (and `--user-id`, else a
- * user the portal does not declare).
- */
-export type ProbeCommandOptions = Omit<ProbeOptions, 'portalId' | 'userId'> & { portalId?: number | undefined; userId?: number | undefined };
-
-/**
  * Runs `hscc probe`. Exit 0 when every webhook answers the configured
  * numbers, 2 when some answer validly with other numbers (and none failed),
  * 1 on any failure. Every app's secret is checked before the first request.
  */
-export async function runProbe(options: ProbeCommandOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
+export async function runProbe(options: ProbeOptions, runtime: Runtime, loadApps: LoadApps = readConfigForCommand): Promise<CommandResult> {
   if (options.userId !== undefined && options.portalId === undefined) {
     throw new UserError('--user-id needs --portal-id: a user is declared within a portal.');
   }

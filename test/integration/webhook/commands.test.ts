@@ -3,9 +3,10 @@
 // module's; the built CLI is covered by test/e2e).
 import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runFixtures, type FixturesCommandOptions } from '../../../src/commands/fixtures.js';
+import { runFixtures } from '../../../src/commands/fixtures.js';
+import type { FixturesOptions, ProbeOptions } from '../../../src/commands/options.js';
 import type { ServeOptions } from '../../../src/commands/options.js';
-import { runProbe, type ProbeCommandOptions } from '../../../src/commands/probe.js';
+import { runProbe } from '../../../src/commands/probe.js';
 import { runServe } from '../../../src/commands/serve.js';
 import type { AppConfig } from '../../../src/config/model.js';
 import { UserError } from '../../../src/errors.js';
@@ -45,7 +46,7 @@ const app = buildApp({ appId: 1234567, url: 'https://example.com/hook', phoneNum
 const absent = buildApp({ appId: 42, url: null });
 
 describe('hscc fixtures', () => {
-  const options = (extra: Partial<FixturesCommandOptions> = {}): FixturesCommandOptions => ({ ...globals, paths: [], outDir: 'fixtures', check: false, ...extra });
+  const options = (extra: Partial<FixturesOptions> = {}): FixturesOptions => ({ ...globals, paths: [], outDir: 'fixtures', check: false, prune: false, ...extra });
   const tree = (dir: TempDir): string[] => readdirSync(dir.file('fixtures'), { recursive: true, encoding: 'utf8' }).sort();
 
   it('writes the app, portal and user files of present apps only, deterministically, and --check then passes', async () => {
@@ -230,7 +231,7 @@ describe('hscc serve', () => {
 });
 
 describe('hscc probe', () => {
-  const probeOptions = (extra: Partial<ProbeCommandOptions> = {}): ProbeCommandOptions => ({ ...globals, paths: [], ...extra });
+  const probeOptions = (extra: Partial<ProbeOptions> = {}): ProbeOptions => ({ ...globals, paths: [], portalId: undefined, userId: undefined, ...extra });
   const declared = [phone('+14155552671', 'Support'), phone('+442071838750', 'London')];
   const env = { HUBSPOT_CLIENT_SECRET: SECRET };
 
