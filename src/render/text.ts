@@ -65,7 +65,7 @@ function resourceLine(change: Change, paint: (text: string) => string): string {
 }
 
 /** One Terraform-style block for a change (fields in descriptor order), then its impacts. */
-export function renderChangeBlock(change: Change, palette: Palette): string[] {
+function renderChangeBlock(change: Change, palette: Palette): string[] {
   const paint = colourOf(change.action, palette);
   const lines = [
     palette.bold(`  # app ${change.appId} ${change.resource} ${HEADLINE[change.action]}`) + palette.dim(` (api ${change.apiVersion})`),
@@ -216,7 +216,7 @@ function numberLabel(number: WebhookNumber): string {
  * Lines for one probed level of an app's webhook, shared by drift and probe:
  * what the webhook answers now, against what the config declares.
  */
-export function renderWebhookFinding(appId: number, finding: WebhookFinding, palette: Palette): string[] {
+function renderWebhookFinding(appId: number, finding: WebhookFinding, palette: Palette): string[] {
   const where = `app ${appId} ${webhookLevel(finding)}: ${finding.url}`;
   if (finding.status === 'match') return [`  ${palette.green('✓')} ${where} answers the declared numbers`];
   if (finding.status === 'error') return [`  ${palette.red('✗')} ${where}: ${finding.error ?? 'the probe failed'}`];
