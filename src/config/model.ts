@@ -15,7 +15,6 @@ export function defaultAuthFor(apiVersion: ApiVersion): AuthMode {
   return API_VERSION_TABLE[apiVersion].defaultAuth;
 }
 
-
 /** The managed fields of the channel-connection settings (its `settings` block). */
 export type ManagedSettings = {
   url: string;
