@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isNode, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import { createDiagnostic, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { isRecord } from '../is-record.js';
 import { RESOURCES, type Fields, type FieldValue } from '../resources/index.js';
@@ -90,25 +90,25 @@ export async function parseConfigText(text: string, file: string, options: Parse
 
   if (text.length > MAX_CONFIG_BYTES) return wholeFile('file-too-large', tooLargeMessage(text.length), FILE_TOO_LARGE_HINT);
 
-  let documents: Document.Parsed[];
-  try {
-    // yaml's own uniqueKeys check is quadratic in a mapping's size; duplicates are found below in one pass.
-    documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  } catch (error) {
-    // yaml recurses on nesting; pathological input can exhaust the stack.
-    return wholeFile('yaml-syntax', `cannot parse the YAML: ${errorMessage(error)}`);
-  }
-  const declared = documents.filter((doc) => doc.errors.length > 0 || !isEmptyDocument(doc));
-  if (declared.length === 0) {
-    return wholeFile(
-      'empty-file',
-      'the file declares no app (it is empty or holds only comments)',
-      'add a document such as: appId: 1234567',
-    );
-  }
-
+  // Documents are checked as they are composed and then dropped: a fleet's
+  // file never holds every document tree at once (less memory, far less GC).
+  const parser = new Parser(lineCounter.addNewLine);
+  // yaml's own uniqueKeys check is quadratic in a mapping's size; duplicates are found below in one pass.
+  const documents = new Composer({ prettyErrors: false, uniqueKeys: false }).compose(parser.parse(text));
+  let declaredAny = false;
   const apps: AppConfig[] = [];
-  for (const doc of declared) {
+  for (;;) {
+    let next: IteratorResult<Document.Parsed>;
+    try {
+      next = documents.next();
+    } catch (error) {
+      // yaml recurses on nesting; pathological input can exhaust the stack.
+      return wholeFile('yaml-syntax', `cannot parse the YAML: ${errorMessage(error)}`);
+    }
+    if (next.done === true) break;
+    const doc = next.value;
+    if (doc.errors.length === 0 && isEmptyDocument(doc)) continue;
+    declaredAny = true;
     for (const error of doc.errors) diagnostics.push(yamlDiagnostic(doc, error, 'error'));
     for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(doc, warning, 'warning'));
     if (doc.errors.length > 0) continue;
@@ -174,6 +174,13 @@ export async function parseConfigText(text: string, file: string, options: Parse
       diagnostics.push(located);
     }
     if (!hasError) apps.push(toAppConfig(result.value as AppDocument, doc, file, lineCounter));
+  }
+  if (!declaredAny) {
+    return wholeFile(
+      'empty-file',
+      'the file declares no app (it is empty or holds only comments)',
+      'add a document such as: appId: 1234567',
+    );
   }
 
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
