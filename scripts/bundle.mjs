@@ -19,11 +19,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
-// Work that dependencies do when imported, for features hscc never uses or
-// only on an error path, deferred to first use. Each patch names the exact
-// line it replaces, so a dependency update that changes it fails the build
-// instead of the run.
-const deferredImportWork = [
+// Work that dependencies do for features hscc never uses or only on an
+// error path: deferred to first use, or done once instead of in a hot loop.
+// Each patch names the exact line it replaces, so a dependency update that
+// changes it fails the build instead of the run.
+const dependencyPatches = [
   {
     // commander needs child_process only for executable subcommands, which
     // hscc does not have; loading it (with net and stream) costs every command.
@@ -48,16 +48,30 @@ const deferredImportWork = [
       ];
     }),
   },
+  ...[
+    ['parse', 'parser', 'LOG_TOKENS'],
+    ['compose', 'composer', 'LOG_STREAM'],
+  ].map(([dir, name, variable]) => ({
+    // yaml's debug logging reads process.env.LOG_TOKENS for every token (and
+    // LOG_STREAM for every document). Each read is a getenv through a C++
+    // interceptor: ~100 ms of parsing a 1,000-app file. Read once at load;
+    // setting the variable still turns the logging on.
+    file: new RegExp(`yaml[\\\\/]dist[\\\\/]${dir}[\\\\/]${name}\\.js$`),
+    patches: [
+      [`if (node_process.env.${variable})`, `if (${variable})`],
+      ["var node_process = require('process');", `var node_process = require('process');\nconst ${variable} = node_process.env.${variable};`],
+    ],
+  })),
 ];
 
-const deferImportWork = {
-  name: 'defer-import-work',
+const patchDependencies = {
+  name: 'patch-dependencies',
   setup(build) {
-    for (const { file, patches } of deferredImportWork) {
+    for (const { file, patches } of dependencyPatches) {
       build.onLoad({ filter: file }, ({ path }) => {
         let contents = readFileSync(path, 'utf8');
         for (const [line, lazy] of patches) {
-          if (!contents.includes(line)) throw new Error(`${path} changed; review deferredImportWork in scripts/bundle.mjs`);
+          if (!contents.includes(line)) throw new Error(`${path} changed; review dependencyPatches in scripts/bundle.mjs`);
           contents = contents.replace(line, lazy);
         }
         return { contents, loader: 'js' };
@@ -100,7 +114,7 @@ const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20'
 
 await build({
   ...common,
-  plugins: [deferImportWork, lazyHttp2Wrapper],
+  plugins: [patchDependencies, lazyHttp2Wrapper],
   entryPoints: { hscc: join(root, 'src', 'cli', 'main.ts') },
   outdir,
   outExtension: { '.js': '.cjs' },
