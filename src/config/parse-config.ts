@@ -1,4 +1,4 @@
-import { Composer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, visit, type Document, type YAMLError } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Document, type YAMLError } from 'yaml';
 import { createDiagnostic, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { isRecord } from '../is-record.js';
 import { RESOURCES, type Fields, type FieldValue } from '../resources/index.js';
@@ -232,23 +232,31 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
   const duplicateKeys: number[] = [];
   const unresolvedAliases: Array<{ name: string; offset: number }> = [];
   const anchors = new Set<string>();
-  try {
-    visit(doc, (_key, node) => {
-      if (isAlias(node)) {
-        if (!anchors.has(node.source)) unresolvedAliases.push({ name: node.source, offset: node.range?.[0] ?? 0 });
-        return;
-      }
-      if (isNode(node) && node.anchor !== undefined) anchors.add(node.anchor);
-      if (isMap(node)) {
-        const seen = new Set<string>();
-        for (const pair of node.items) {
-          if (!isScalar(pair.key)) continue;
+  // A plain walk: yaml's visit() builds a frozen path array for every node.
+  const walk = (node: unknown): void => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) unresolvedAliases.push({ name: node.source, offset: node.range?.[0] ?? 0 });
+      return;
+    }
+    if (!isNode(node)) return;
+    if (node.anchor !== undefined) anchors.add(node.anchor);
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
           const key = String(pair.key.value);
           if (seen.has(key)) duplicateKeys.push(pair.key.range?.[0] ?? 0);
           seen.add(key);
         }
+        walk(pair.key);
+        walk(pair.value);
       }
-    });
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+  };
+  try {
+    walk(doc.contents);
   } catch (error) {
     if (error instanceof RangeError) return 'too-deep';
     throw error;
