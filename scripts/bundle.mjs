@@ -48,6 +48,21 @@ const dependencyPatches = [
       ];
     }),
   },
+  {
+    // got builds every request's http.request options as `{ ...cacheOptions,
+    // ...unixOptions, <40 more properties> }`. On Node 20's V8 a literal that
+    // starts with a non-empty spread defines each later property on a slow
+    // path (~50 µs a request, plus the garbage maps). Object.assign gives the
+    // same own properties in the same order of precedence.
+    file: /got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
+    patches: [
+      [
+        'return {\n            ...internals.cacheOptions,\n            ...this._unixOptions,\n',
+        'return Object.assign({}, internals.cacheOptions, this._unixOptions, {\n',
+      ],
+      ['            h2session: internals.h2session,\n        };\n    }\n', '            h2session: internals.h2session,\n        });\n    }\n'],
+    ],
+  },
   ...[
     ['parse', 'parser', 'LOG_TOKENS'],
     ['compose', 'composer', 'LOG_STREAM'],
