@@ -12,6 +12,13 @@ import { isRetryableNetworkCode, isRetryableStatus, MAX_ATTEMPTS, retryWait } fr
 import { createTransport, MAX_BODY_BYTES, type AttemptResult, type Reply } from './transport.js';
 import type { ClientOptions, RemoteResource, ResourceTarget, SettingsClient, WriteResult } from './types.js';
 
+// OpenSSL's verification codes as Node reports them (DEPTH_ZERO_SELF_SIGNED_CERT,
+// UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, …).
+const CERTIFICATE_CODE = /CERT|ISSUER|SIGNATURE|HOSTNAME_MISMATCH|INVALID_CA/;
+/** Most rejected certificates in CI come from a TLS-inspecting proxy. */
+const CERTIFICATE_HINT =
+  'hscc always verifies the API certificate. If a proxy or a private CA signs it, set NODE_EXTRA_CA_CERTS to that CA certificate (a PEM file).';
+
 /** What a request ended with: a final answer, or a re-read showing an earlier write took effect. */
 type Sent<T> = { kind: 'reply'; reply: Reply; json: unknown; attempts: number } | { kind: 'settled'; value: T };
 
@@ -57,6 +64,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     if (timedOut) return phase === 'body' ? `timed out after ${seconds} while reading the answer` : `timed out after ${seconds}`;
     if (phase === 'body') return `the answer was cut off (${code})`;
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return `connection to ${host} was interrupted (${code})`;
+    if (CERTIFICATE_CODE.test(code)) return `the TLS certificate of ${host} was rejected (${code})`;
     return `could not reach ${host} (${code})`;
   }
 
@@ -148,7 +156,8 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
         const reason = describeNetwork(result.code, result.timedOut, result.phase);
         if (!result.timedOut && result.phase === 'request' && !isRetryableNetworkCode(result.code)) {
           log(line);
-          throw failure(target, method, `failed: ${reason}`, { attempts: attempt, rerunnable: false });
+          const hint = CERTIFICATE_CODE.test(result.code) ? CERTIFICATE_HINT : undefined;
+          throw failure(target, method, `failed: ${reason}`, { attempts: attempt, rerunnable: false, ...(hint === undefined ? {} : { hint }) });
         }
         transient = { reason, ambiguous: true };
       } else if (result.kind === 'too-large') {
