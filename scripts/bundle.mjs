@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -125,6 +126,7 @@ const lazyHttp2Wrapper = {
   },
 };
 
+const PHONE_METADATA = 'libphonenumber-metadata.max.json';
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
 
 await build({
@@ -133,9 +135,9 @@ await build({
   entryPoints: { hscc: join(root, 'src', 'cli', 'main.ts') },
   outdir,
   outExtension: { '.js': '.cjs' },
-  // Only phone-number.ts reads import.meta (to resolve libphonenumber's JSON);
-  // a getter, so other commands skip building the URL.
-  define: { 'import.meta.url': '__hsccImportMeta.url' },
+  // Only phone-number.ts reads import.meta (to find the phone metadata copied
+  // beside the bundle); a getter, so other commands skip building the URL.
+  define: { 'import.meta.url': '__hsccImportMeta.url', HSCC_BUNDLED_PHONE_METADATA: JSON.stringify(`./${PHONE_METADATA}`) },
   // The banner comes before esbuild's own "use strict", so it repeats it:
   // the bundle's modules are ESM and must stay strict.
   banner: { js: "'use strict'; const __hsccImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
@@ -147,6 +149,8 @@ await build({
   charset: 'ascii',
   sourcemap: 'linked',
 });
+// The metadata of the libphonenumber-js version just inlined (src/config/phone-number.ts).
+copyFileSync(createRequire(import.meta.url).resolve('libphonenumber-js/metadata.max.json'), join(outdir, PHONE_METADATA));
 const bundled = readFileSync(join(outdir, 'hscc.cjs'), 'latin1');
 if (!/^[\x00-\x7f]*$/.test(bundled)) throw new Error('dist/bundle/hscc.cjs is not plain ASCII; start.ts reads it as latin1');
 // vm.Script runs import() only through an experimental hook: use require.

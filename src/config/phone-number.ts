@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { CountryCode, MetadataJson, PhoneNumber, ValidatePhoneNumberLengthResult } from 'libphonenumber-js/core';
 
 /** The parts of libphonenumber-js (full "max" metadata) the rules use. */
@@ -24,9 +25,19 @@ export function loadPhoneLibrary(): Promise<PhoneLibrary> {
   return phoneLibrary;
 }
 
+// Set only in the CLI bundle (scripts/bundle.mjs), which inlines
+// libphonenumber-js's code and copies the metadata of that same version
+// beside itself: no package resolution at run time (~4 ms of `validate`),
+// and code and metadata cannot come from two installs.
+declare const HSCC_BUNDLED_PHONE_METADATA: string | undefined;
+
+function metadataPath(): string {
+  if (typeof HSCC_BUNDLED_PHONE_METADATA === 'string') return fileURLToPath(new URL(HSCC_BUNDLED_PHONE_METADATA, import.meta.url));
+  return createRequire(import.meta.url).resolve('libphonenumber-js/metadata.max.json');
+}
+
 async function readPhoneLibrary(): Promise<PhoneLibrary> {
-  const metadataPath = createRequire(import.meta.url).resolve('libphonenumber-js/metadata.max.json');
-  const [core, text] = await Promise.all([import('libphonenumber-js/core'), readFile(metadataPath, 'utf8')]);
+  const [core, text] = await Promise.all([import('libphonenumber-js/core'), readFile(metadataPath(), 'utf8')]);
   const metadata = JSON.parse(text) as MetadataJson;
   return {
     parsePhoneNumberFromString: (value, defaultCountry) =>
