@@ -90,6 +90,18 @@ describe('parseConfigText: whole-file and YAML diagnostics', () => {
     expect(await only(text, 'empty-file')).toMatchObject({ severity: 'error', line: 1, column: 1, path: '', file: 'c.yaml' });
   });
 
+  it('checks each document of a stream on its own: a broken one between good ones costs only itself', async () => {
+    const app = (appId: number) => lines(`appId: ${appId}`, 'settings:', '  url: https://calls.example.com/hook', '  isReady: true');
+    const text = [app(1), lines('appId: 2', 'settings: [1, 2'), app(3), lines('# trailing comment only'), lines('appId: 4', 'settings:', '  url: http://insecure.example', '  isReady: true')].join('---\n');
+    const result = await parse(text);
+    expect(result.apps.map((a) => a.appId)).toEqual([1, 3]);
+    expect(result.apps[1]?.source).toEqual({ file: 'c.yaml', line: 9, column: 8 });
+    expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['yaml-syntax', 8],
+      ['insecure-url', 18],
+    ]);
+  });
+
   it('yaml-syntax with yaml’s own position', async () => {
     const result = await parse(lines('appId: 1', 'settings: [1, 2', 'phoneNumbers: []'));
     expect(result.apps).toEqual([]);
