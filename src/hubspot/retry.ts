@@ -25,14 +25,25 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 599);
 }
 
+// RFC 9110's three HTTP-date forms: IMF-fixdate, the obsolete RFC 850 form
+// and asctime. Date.parse alone reads far more ("+3" and "-1" are dates in
+// 2001 to V8), which turned a garbled header into a retry with no wait.
+const HTTP_DATE = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
 /**
  * Parses `Retry-After` (delta seconds or an HTTP-date) into milliseconds from
- * `nowMs`; a date in the past is 0. Undefined when absent or unreadable.
+ * `nowMs`; a date in the past is 0. Undefined when absent or unreadable, so
+ * the caller falls back to backoff.
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);

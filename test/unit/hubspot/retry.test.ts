@@ -12,10 +12,21 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 01 Mar 2026 12:00:10 GMT', NOW)).toBe(10_000);
     expect(parseRetryAfter('Sun, 01 Mar 2026 11:59:00 GMT', NOW)).toBe(0);
   });
+  it('reads the obsolete HTTP-date forms RFC 9110 asks recipients to accept', () => {
+    expect(parseRetryAfter('Sunday, 01-Mar-26 12:00:10 GMT', NOW)).toBe(10_000);
+    expect(parseRetryAfter('Sun Mar  1 12:00:10 2026', NOW)).toBe(10_000);
+  });
   it('ignores absent or unreadable values', () => {
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
     expect(parseRetryAfter('soon', NOW)).toBeUndefined();
   });
+  it.each(['+3', '-1', '2030-01-01', 'Mar 1 2026', '3 days', '1e3', 'Sun, 01 Mar 2026 12:00:10 PST'])(
+    'does not read %j as a date (V8 would): backoff decides instead',
+    (value) => {
+      expect(parseRetryAfter(value, NOW)).toBeUndefined();
+      expect(retryWait({ retry: 1, retryAfter: value, rateLimit: {}, now: NOW, random: () => 0.5 }).basis).toBe('backoff');
+    },
+  );
 });
 
 describe('backoffMs', () => {
