@@ -45,6 +45,13 @@ describe('TLS verification (real CLI, https stub with a self-signed certificate)
     expect(requests).toBe(0);
   });
 
+  it('refuses it even with NODE_TLS_REJECT_UNAUTHORIZED=0 (got passes rejectUnauthorized explicitly)', async () => {
+    const result = await runCli(['plan'], { env: envFor({ url } as Service, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }), cwd: dir.path });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/was rejected \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    expect(requests).toBe(0);
+  });
+
   it('accepts it once its CA is trusted through NODE_EXTRA_CA_CERTS', async () => {
     const result = await runCli(['plan'], { env: envFor({ url } as Service, { NODE_EXTRA_CA_CERTS: CERT }), cwd: dir.path });
     expect(result.stderr).toBe('');
