@@ -11,8 +11,8 @@ import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +21,8 @@ const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
 // Work that dependencies do for features hscc never uses or only on an
-// error path: deferred to first use, or done once instead of in a hot loop.
+// error path, deferred to first use; and work in their hot loops, done once
+// or on V8's fast path instead.
 // Each patch names the exact line it replaces, so a dependency update that
 // changes it fails the build instead of the run.
 const dependencyPatches = [
@@ -51,7 +52,7 @@ const dependencyPatches = [
   },
   {
     // got builds every request's http.request options as `{ ...cacheOptions,
-    // ...unixOptions, <40 more properties> }`. On Node 20's V8 a literal that
+    // ...unixOptions, <30 more properties> }`. On Node 20's V8 a literal that
     // starts with a non-empty spread defines each later property on a slow
     // path (~50 µs a request, plus the garbage maps). Object.assign gives the
     // same own properties in the same order of precedence.
