@@ -109,9 +109,15 @@ export async function parseConfigText(text: string, file: string, options: Parse
     const doc = next.value;
     if (doc.errors.length === 0 && isEmptyDocument(doc)) continue;
     declaredAny = true;
-    for (const error of doc.errors) diagnostics.push(yamlDiagnostic(doc, error, 'error'));
-    for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(doc, warning, 'warning'));
-    if (doc.errors.length > 0) continue;
+    // Any error in a document, a yaml warning under --strict included, withholds its app.
+    let hasError = false;
+    const report = (found: Diagnostic): void => {
+      if (found.severity === 'error') hasError = true;
+      diagnostics.push(found);
+    };
+    for (const error of doc.errors) report(yamlDiagnostic(doc, error, 'error'));
+    for (const warning of doc.warnings) report(yamlDiagnostic(doc, warning, 'warning'));
+    if (hasError) continue;
 
     const structure = structureProblems(doc);
     if (structure === 'too-deep') {
@@ -160,18 +166,17 @@ export async function parseConfigText(text: string, file: string, options: Parse
       diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
       continue;
     }
-    let hasError = false;
     for (const finding of result.findings) {
-      const located = diagnostic(
-        locateNode(doc, finding.segments, finding.at).offset,
-        formatYamlPath(finding.segments),
-        finding.code,
-        finding.severity,
-        finding.message,
-        finding.hint,
+      report(
+        diagnostic(
+          locateNode(doc, finding.segments, finding.at).offset,
+          formatYamlPath(finding.segments),
+          finding.code,
+          finding.severity,
+          finding.message,
+          finding.hint,
+        ),
       );
-      if (located.severity === 'error') hasError = true;
-      diagnostics.push(located);
     }
     if (!hasError) apps.push(toAppConfig(result.value as AppDocument, doc, file, lineCounter));
   }

@@ -394,6 +394,15 @@ describe('parseConfigText: semantic rules', () => {
     expect(strict.apps).toEqual([]);
   });
 
+  it('strict withholds the app of a document whose only finding is a yaml warning', async () => {
+    // Found by the property test: `!!float` on a key is yaml's warning, not one of hscc's rules.
+    const text = lines('!!float appId: 1', 'ensure: absent');
+    expect((await parse(text)).apps).toHaveLength(1);
+    const strict = await parse(text, { strict: true });
+    expect(strict.diagnostics.map((d) => [d.code, d.severity])).toEqual([['yaml-warning', 'error']]);
+    expect(strict.apps).toEqual([]);
+  });
+
   it('reports schema and rule findings of one document together, in position order', async () => {
     const text = lines('appId: 1', 'colour: red', 'settings:', '  url: http://a.example', '  isReady: "yes"');
     const result = await parse(text);
