@@ -4,7 +4,12 @@
 // max(requests × latency / parallelism, requests / rate), the emulator's
 // counters (every request answered, none rate-limited), and the official
 // @hubspot/api-client SDK reading the same resources one after another, in
-// the same run.
+// the same run. The same GETs from a bare node:http client
+// (bare-client.mjs), in runs interleaved with hscc's, show how much of the
+// distance to the floor is this machine and the emulator rather than hscc;
+// each is run BENCH_FLEET_ROUNDS times (3) and reported as its median,
+// every run listed, since one 16-second run on a shared machine varies by
+// a few per cent.
 //
 // The state is seeded through the emulator's own API (POST per resource) on
 // an emulator without latency that saves to a --state file, which the
@@ -49,18 +54,22 @@ function stopEmulator({ child }) {
   });
 }
 
-function run(args, env) {
+/** Runs `node ...argv`, timed from spawn to exit; `input` is written to its stdin. */
+function runNode(argv, env, input = '') {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+    child.stdin.end(input);
   });
 }
+
+const run = (args, env) => runNode([cli, ...args], env);
 
 const counters = async (url) => (await fetch(`${url}/__emulator/requests`)).json();
 
@@ -101,15 +110,18 @@ function documentOf(appId, index) {
   return `${lines.join('\n')}\n`;
 }
 
+/** The path of every resource of app `appId`, as hscc reads it (v3). */
+const resourcePaths = (appId) => ['settings', 'settings/recording', 'settings/channel-connection'].map((segment) => `/crm/v3/extensions/calling/${appId}/${segment}`);
+
 /** Creates every resource of every app through the API, SEED_CONCURRENCY at a time. */
 async function seed(url, ids) {
-  const base = (appId) => `${url}/crm/v3/extensions/calling/${appId}`;
   const writes = ids.flatMap((appId) => {
-    const remote = remoteOf(appId);
+    const { calling, recording, settings } = remoteOf(appId);
+    const [callingPath, recordingPath, connectionPath] = resourcePaths(appId);
     return [
-      [`${base(appId)}/settings`, remote.calling],
-      [`${base(appId)}/settings/recording`, remote.recording],
-      [`${base(appId)}/settings/channel-connection`, remote.settings],
+      [`${url}${callingPath}`, calling],
+      [`${url}${recordingPath}`, recording],
+      [`${url}${connectionPath}`, settings],
     ];
   });
   let next = 0;
@@ -150,6 +162,9 @@ async function sdkSequential(url, ids) {
 }
 
 const round = (n) => Math.round(n * 100) / 100;
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+// The rate limit here is per 1 s window; waiting a little longer empties it, so every run starts with the full limit.
+const windowEmpties = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 /** Figures for `plan` over `apps` apps; see the issue's floor definition. */
 export async function benchPlanFleet({
@@ -158,6 +173,7 @@ export async function benchPlanFleet({
   ratePerSecond = 300,
   parallelism = Number(process.env.BENCH_PARALLELISM ?? 10),
   sdk = process.env.BENCH_SDK !== '0',
+  rounds = Number(process.env.BENCH_FLEET_ROUNDS ?? 3),
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hscc-bench-fleet-'));
   const stateFile = join(dir, 'state.json');
@@ -180,14 +196,37 @@ export async function benchPlanFleet({
     // What reading the config alone costs, before the first request can start.
     const validate = await run(['validate', config], env);
     if (validate.code !== 0) throw new Error(`hscc validate exited ${validate.code}: ${validate.stderr.slice(0, 500)}`);
-    const before = await counters(emulator.url);
-    const hscc = await run(['plan', config, '--json', '--parallelism', String(parallelism)], env);
-    const after = await counters(emulator.url);
-    if (hscc.code !== 0) throw new Error(`hscc plan exited ${hscc.code}: ${hscc.stderr.slice(0, 500)}`);
-    const document = JSON.parse(hscc.stdout);
-    const changes = document.changes ?? [];
+    const paths = `${ids.flatMap(resourcePaths).join('\n')}\n`;
+    const bareArgv = [join(dirname(fileURLToPath(import.meta.url)), 'bare-client.mjs'), emulator.url, API_KEY, String(parallelism)];
+    const hsccRuns = [];
+    const bareRuns = [];
+    let last;
+    for (let round = 0; round < rounds; round++) {
+      await windowEmpties();
+      const bare = await runNode(bareArgv, cleanEnv(), paths);
+      const bareResult = bare.code === 0 ? JSON.parse(bare.stdout) : undefined;
+      if (bareResult === undefined || bareResult.failed > 0) throw new Error(`the bare client failed (exit ${bare.code}): ${(bare.stdout + bare.stderr).slice(0, 500)}`);
+      bareRuns.push(bare.ms);
+
+      await windowEmpties();
+      const before = await counters(emulator.url);
+      const hscc = await run(['plan', config, '--json', '--parallelism', String(parallelism)], env);
+      const after = await counters(emulator.url);
+      if (hscc.code !== 0) throw new Error(`hscc plan exited ${hscc.code}: ${hscc.stderr.slice(0, 500)}`);
+      hsccRuns.push(hscc.ms);
+      const runRequests = after.total - before.total;
+      const runRateLimited = after.rateLimited - before.rateLimited;
+      // Every run must read each resource once, none refused: a retry would hide in the median.
+      if (last !== undefined && (runRequests !== last.requests || runRateLimited !== last.rateLimited)) {
+        throw new Error(`plan runs differ: ${runRequests} requests / ${runRateLimited} rate-limited after ${last.requests} / ${last.rateLimited}`);
+      }
+      last = { requests: runRequests, rateLimited: runRateLimited, maxConcurrent: after.maxConcurrent, document: JSON.parse(hscc.stdout) };
+    }
+    const changes = last.document.changes ?? [];
 
     const floorMs = Math.max((requests * latencyMs) / parallelism, (requests / ratePerSecond) * 1000);
+    const hsccMs = median(hsccRuns);
+    const bareMs = median(bareRuns);
     const result = {
       apps,
       resources: requests,
@@ -195,24 +234,30 @@ export async function benchPlanFleet({
       ratePerSecond,
       parallelism,
       floorMs,
-      hsccMs: Math.round(hscc.ms),
-      ratioToFloor: round(hscc.ms / floorMs),
+      hsccMs: Math.round(hsccMs),
+      ratioToFloor: round(hsccMs / floorMs),
       target: 1.1,
+      hsccRunsMs: hsccRuns.map(Math.round),
+      // The bare client's median, and hscc's against it: the part of the distance that is hscc's.
+      bareClientMs: Math.round(bareMs),
+      bareRatioToFloor: round(bareMs / floorMs),
+      bareRunsMs: bareRuns.map(Math.round),
+      ratioToBareClient: round(hsccMs / bareMs),
       // `hscc validate` of the same file: start-up and config parsing, spent before any request.
       validateMs: Math.round(validate.ms),
-      // From the emulator: exactly one GET per resource means nothing failed
-      // or was retried; rateLimited counts its 429 answers.
-      requests: after.total - before.total,
-      rateLimited: after.rateLimited - before.rateLimited,
-      maxConcurrent: after.maxConcurrent,
+      // From the emulator, per plan run: exactly one GET per resource means
+      // nothing failed or was retried; rateLimited counts its 429 answers.
+      // maxConcurrent is over all runs (the bare client keeps the same parallelism).
+      requests: last.requests,
+      rateLimited: last.rateLimited,
+      maxConcurrent: last.maxConcurrent,
       failedChanges: changes.filter((change) => change.error !== undefined).length,
       changes: changes.length,
-      summary: document.summary,
+      summary: last.document.summary,
     };
 
     if (sdk) {
-      // Let the rolling window empty, so the SDK starts with the full limit.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await windowEmpties();
       const sdkBefore = await counters(emulator.url);
       const sdkRun = await sdkSequential(emulator.url, ids);
       const sdkAfter = await counters(emulator.url);
