@@ -238,7 +238,12 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
   const unresolvedAliases: Array<{ name: string; offset: number }> = [];
   const anchors = new Set<string>();
   // A plain walk: yaml's visit() builds a frozen path array for every node.
+  // Scalars, most of the nodes, are told apart first.
   const walk = (node: unknown): void => {
+    if (isScalar(node)) {
+      if (node.anchor !== undefined) anchors.add(node.anchor);
+      return;
+    }
     if (isAlias(node)) {
       if (!anchors.has(node.source)) unresolvedAliases.push({ name: node.source, offset: node.range?.[0] ?? 0 });
       return;
@@ -248,12 +253,15 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
-        if (isScalar(pair.key)) {
-          const key = String(pair.key.value);
-          if (seen.has(key)) duplicateKeys.push(pair.key.range?.[0] ?? 0);
-          seen.add(key);
+        const key = pair.key;
+        if (isScalar(key)) {
+          const name = String(key.value);
+          if (seen.has(name)) duplicateKeys.push(key.range?.[0] ?? 0);
+          seen.add(name);
+          if (key.anchor !== undefined) anchors.add(key.anchor);
+        } else {
+          walk(key);
         }
-        walk(pair.key);
         walk(pair.value);
       }
     } else if (isSeq(node)) {
