@@ -264,7 +264,7 @@ export async function benchPlanFleet({
       result.sdkSequentialMs = Math.round(sdkRun.ms);
       result.sdkFailed = sdkRun.failed;
       result.sdkRateLimited = sdkAfter.rateLimited - sdkBefore.rateLimited;
-      result.ratioToSdk = round(hscc.ms / sdkRun.ms);
+      result.ratioToSdk = round(hsccMs / sdkRun.ms);
     }
     return result;
   } finally {
