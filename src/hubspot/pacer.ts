@@ -163,13 +163,14 @@ export function createStartLog(): StartLog {
   let times: number[] = [];
   // times[head…] are kept; the forgotten prefix is cut off now and then, not per start.
   let head = 0;
-  /** The first index at or after head whose time is later than `t`. */
-  const firstAfter = (t: number): number => {
+  /** The first index at or after head whose time is later than `t` (`orAt`: or equal to it). */
+  const firstAfter = (t: number, orAt = false): number => {
     let low = head;
     let high = times.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((times[middle] as number) <= t) low = middle + 1;
+      const time = times[middle] as number;
+      if (time < t || (time === t && !orAt)) low = middle + 1;
       else high = middle;
     }
     return low;
@@ -188,16 +189,9 @@ export function createStartLog(): StartLog {
       }
     },
     remove(t) {
-      // The first kept start at or after t: everything before it is earlier.
-      let low = head;
-      let high = times.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if ((times[middle] as number) < t) low = middle + 1;
-        else high = middle;
-      }
-      if (low === times.length || times[low] !== t) return false;
-      times.splice(low, 1);
+      const at = firstAfter(t, true);
+      if (at === times.length || times[at] !== t) return false;
+      times.splice(at, 1);
       return true;
     },
     countAfter: (t) => times.length - firstAfter(t),
