@@ -4,6 +4,7 @@ import type { AppConfig, LoadedConfig } from '../config/model.js';
 import { isUserError, UserError } from '../errors.js';
 import { createHubSpotClient } from '../hubspot/client.js';
 import { assertCredentials, resolveBaseUrl } from '../hubspot/credentials.js';
+import { HubSpotError } from '../hubspot/errors.js';
 import type { RemoteResource, ResourceTarget, SettingsClient } from '../hubspot/types.js';
 import { buildPlan, managedResourcesOf, type ImpactTense } from '../plan/build-plan.js';
 import { changeKey, type ChangeKey, type Plan, type PlanReport, type ReportKind } from '../plan/model.js';
@@ -71,16 +72,26 @@ export async function readRemote(
   const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet);
   const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick });
   progress.done();
-  const failed = observations.flatMap((o) => (o.ok ? [] : [{ target: o.target, error: o.error }]));
-  const failures = failed.map((f) => f.error);
+  const failures: Error[] = [];
+  const lines: string[] = [];
+  // Calls the client never sent (the host had stopped answering) read as one line, not one per app.
+  let skipped = 0;
+  const skippedApps = new Set<number>();
+  for (const o of observations) {
+    if (o.ok) continue;
+    failures.push(o.error);
+    if (o.error instanceof HubSpotError && o.error.notAttempted) {
+      skipped += 1;
+      skippedApps.add(o.target.appId);
+    } else {
+      lines.push(`  ${o.error.message}${correlationSuffix(o.error)}`);
+    }
+  }
   if (failures.length > 0) {
-    // Calls the client never sent (the host had stopped answering) read as one line, not one per app.
-    const skipped = failed.filter((f) => (f.error as { notAttempted?: unknown }).notAttempted === true);
-    const lines = failed.filter((f) => !skipped.includes(f)).map(({ error }) => `  ${error.message}${correlationSuffix(error)}`);
-    if (skipped.length > 0) {
-      const apps = [...new Set(skipped.map((f) => f.target.appId))];
+    if (skipped > 0) {
+      const apps = [...skippedApps];
       const listed = apps.length > 10 ? `${apps.slice(0, 10).join(', ')} and ${apps.length - 10} more` : apps.join(', ');
-      lines.push(`  ${skipped.length} more not attempted (app${apps.length === 1 ? '' : 's'} ${listed}): the host had stopped answering`);
+      lines.push(`  ${skipped} more not attempted (app${apps.length === 1 ? '' : 's'} ${listed}): the host had stopped answering`);
     }
     const first = failures[0];
     const details: { correlationId?: string; hint?: string } = {};
