@@ -37,6 +37,38 @@ const configText = fc.oneof(
   fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }).map((pieces) => pieces.join('')),
 );
 
+/** The richest valid config (all three blocks, portals, users, a default expansion), cut, doubled or spliced with random text. */
+const RICH = `appId: 1234567
+calling:
+  name: Acme Phone
+  url: https://app.acme.example/dialer
+  width: 400
+  height: 600
+  isReady: true
+  supportsCustomObjects: false
+  supportsInboundCalling: true
+  usesCallingWindow: true
+  usesRemote: true
+recording:
+  urlToRetrieveAuthedRecording: https://api.acme.example/recordings/%s
+settings:
+  url: \${WEBHOOK_URL:-https://calls.example.com/hook}
+  isReady: true
+phoneNumbers:
+  - e164PhoneNumber: "+14155552671"
+    friendlyName: Support
+portals:
+  "42":
+    users:
+      "7":
+        phoneNumbers:
+          - e164PhoneNumber: "+442079460958"
+            friendlyName: Direct
+`;
+const richMutation = fc
+  .tuple(fc.nat({ max: RICH.length }), fc.nat({ max: 40 }), fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(':', '- ', '  ', '"', '${', '&a', '*a', '!!float ', '\n', '\u0007', '---\n')))
+  .map(([at, length, text]) => RICH.slice(0, at) + text + RICH.slice(Math.min(RICH.length, at + length)));
+
 const ENV = fc.record({ X: fc.constantFrom('', 'true', '12', 'abc', '${Y}'), APP_ID: fc.constantFrom('', '9', 'x') }, { requiredKeys: [] });
 
 describe('parseConfigText on random and mutated configs', () => {
@@ -70,17 +102,23 @@ describe('validate --json on random and mutated configs', () => {
     const dir = tempDir();
     try {
       await fc.assert(
-        fc.asyncProperty(configText, async (text) => {
+        fc.asyncProperty(fc.oneof(configText, richMutation), async (text) => {
           writeFileSync(dir.file('c.yaml'), text);
           const runtime = memoryRuntime({ cwd: dir.path, env: {} });
           const { exitCode } = await runValidate({ json: true, baseUrl: undefined, timeoutMs: 30_000, paths: ['c.yaml'], strict: false }, runtime);
-          const document = JSON.parse(runtime.out()) as { valid: boolean; errors: unknown[]; warnings: unknown[]; apps: number };
+          const document = JSON.parse(runtime.out()) as { valid: boolean; errors: { line: number; column: number; code: string }[]; warnings: unknown[]; apps: number };
           expect(runtime.err()).toBe('');
+          expect([0, 1]).toContain(exitCode);
           expect(exitCode).toBe(document.valid ? 0 : 1);
           expect(document.valid).toBe(document.errors.length === 0);
           expect(document.apps === 0).toBe(!document.valid);
+          for (const error of document.errors) {
+            expect(error.line).toBeGreaterThanOrEqual(1);
+            expect(error.column).toBeGreaterThanOrEqual(1);
+            expect(error.code).toMatch(/^[a-z][a-z0-9-]*$/);
+          }
         }),
-        { numRuns: 100 },
+        { numRuns: 300 },
       );
     } finally {
       dir.remove();
