@@ -157,7 +157,7 @@ export async function controlEmulator(emulator: Service, method: string, path: s
   if (!response.ok) throw new Error(`emulator control ${method} ${path}: ${response.status} ${await response.text()}`);
 }
 
-/** Asserts-friendly: true when none of the secrets appear in the text. */
+/** True when any of the test secrets appears in the text (they hold no character that URL or JSON encoding would change). */
 export function leaksSecret(text: string): boolean {
   return [API_KEY, ACCESS_TOKEN, CLIENT_SECRET].some((secret) => text.includes(secret));
 }
