@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, round } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const self = fileURLToPath(import.meta.url);
@@ -65,11 +66,6 @@ function runChild(args, env, rssFile) {
   });
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
 /**
  * Times `node bin/hscc.js fixtures <file> --out-dir <tmp>` and the floor,
  * alternating, `runs` times each; returns medians and ratios (target ≤ 1.3).
@@ -95,8 +91,8 @@ export async function benchFixtures({ numbers = 100_000, runs = 5 } = {}) {
       benchmark: 'fixtures',
       numbers,
       runs,
-      hscc: { wallMs: round(median(hscc.map((r) => r.wallMs))), maxRssMb: round(median(hscc.map((r) => r.maxRssKb)) / 1024) },
-      floor: { wallMs: round(median(base.map((r) => r.wallMs))), maxRssMb: round(median(base.map((r) => r.maxRssKb)) / 1024) },
+      hscc: { wallMs: round(median(hscc.map((r) => r.wallMs)), 1), maxRssMb: round(median(hscc.map((r) => r.maxRssKb)) / 1024, 1) },
+      floor: { wallMs: round(median(base.map((r) => r.wallMs)), 1), maxRssMb: round(median(base.map((r) => r.maxRssKb)) / 1024, 1) },
     };
     result.wallRatio = round(result.hscc.wallMs / result.floor.wallMs, 2);
     result.rssRatio = round(result.hscc.maxRssMb / result.floor.maxRssMb, 2);
@@ -105,11 +101,6 @@ export async function benchFixtures({ numbers = 100_000, runs = 5 } = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function round(value, digits = 1) {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 function flag(name, fallback) {

@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv } from './startup.mjs';
+import { median, round } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'hscc.js');
@@ -161,8 +162,6 @@ async function sdkSequential(url, ids) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, failed };
 }
 
-const round = (n) => Math.round(n * 100) / 100;
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 // The rate limit here is per 1 s window; waiting a little longer empties it, so every run starts with the full limit.
 const windowEmpties = () => new Promise((resolve) => setTimeout(resolve, 1100));
 

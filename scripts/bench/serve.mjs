@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SECRET, fleetConfig, hookUrl, oneAppConfig, signedRequests, startServe } from './serve-target.mjs';
+import { median, round as round2 } from './stats.mjs';
 
 const self = fileURLToPath(import.meta.url);
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
@@ -143,12 +144,6 @@ async function cannon(load, server, requests, { duration, connections }) {
   return { rps: result.rps, p99Ms: result.p99Ms, cpuUsPerRequest: cpuUs };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round2 = (n) => Math.round(n * 100) / 100;
 
 /** One config: start the three servers, warm up, run the rounds. */
 async function benchConfig({ name, apps, mode, rounds, duration, connections, pinning, load, dir }) {

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { quantile, round } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'hscc.js');
@@ -47,15 +48,6 @@ function timeOnce({ args, env }) {
   return ms;
 }
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-};
-
-const round = (n) => Math.round(n * 100) / 100;
 
 /** The ratios the issue sets as targets (command median / `node -e 0` median). */
 export const STARTUP_TARGETS = { version: 1.3, validate: 2.5, plan: 4 };
