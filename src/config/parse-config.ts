@@ -109,7 +109,8 @@ export async function parseConfigText(text: string, file: string, options: Parse
     const doc = next.value;
     if (doc.errors.length === 0 && isEmptyDocument(doc)) continue;
     declaredAny = true;
-    // Any error in a document, a yaml warning under --strict included, withholds its app.
+    // Every diagnostic of the document goes through report(): any error, a yaml
+    // warning under --strict included, withholds its app.
     let hasError = false;
     const report = (found: Diagnostic): void => {
       if (found.severity === 'error') hasError = true;
@@ -121,17 +122,17 @@ export async function parseConfigText(text: string, file: string, options: Parse
 
     const structure = structureProblems(doc);
     if (structure === 'too-deep') {
-      diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
+      report(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
       continue;
     }
     for (const offset of structure.duplicateKeys) {
       const path = pathAtOffset(doc, offset);
       const key = path[path.length - 1];
       const what = key === undefined ? 'this key' : `key \`${key}\``;
-      diagnostics.push(diagnostic(offset, formatYamlPath(path), 'duplicate-key', 'error', `${what} is already defined in this mapping`));
+      report(diagnostic(offset, formatYamlPath(path), 'duplicate-key', 'error', `${what} is already defined in this mapping`));
     }
     for (const alias of structure.unresolvedAliases) {
-      diagnostics.push(
+      report(
         diagnostic(
           alias.offset,
           formatYamlPath(pathAtOffset(doc, alias.offset)),
@@ -142,14 +143,14 @@ export async function parseConfigText(text: string, file: string, options: Parse
         ),
       );
     }
-    if (structure.duplicateKeys.length > 0 || structure.unresolvedAliases.length > 0) continue;
+    if (hasError) continue;
 
     let raw: unknown;
     try {
       raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       const aliases = error instanceof ReferenceError && /excessive alias count/i.test(error.message);
-      diagnostics.push(
+      report(
         aliases
           ? diagnostic(null, '', 'alias-limit', 'error', `the document expands more than ${MAX_ALIAS_COUNT} aliases; refusing it as a resource-exhaustion attack`)
           : diagnostic(null, '', 'yaml-syntax', 'error', `cannot read the YAML: ${errorMessage(error)}`),
@@ -163,7 +164,7 @@ export async function parseConfigText(text: string, file: string, options: Parse
     } catch (error) {
       // Only a value nested deeper than the stack allows gets here.
       if (!(error instanceof RangeError)) throw error;
-      diagnostics.push(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
+      report(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
       continue;
     }
     for (const finding of result.findings) {
