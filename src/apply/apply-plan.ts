@@ -1,7 +1,7 @@
 import { isUserError } from '../errors.js';
 import type { RemoteResource, ResourceTarget, SettingsClient } from '../hubspot/types.js';
 import { compareChanges, managedOf, resourceOf } from '../plan/build-plan.js';
-import { changeKey, type Change, type ChangeKey, type ChangeOutcome, type Plan } from '../plan/model.js';
+import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeKey, type ChangeOutcome, type Plan } from '../plan/model.js';
 import type { Fields } from '../resources/index.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 
@@ -22,8 +22,6 @@ export interface ApplyPlanOptions {
   onOutcome?: (change: Change, outcome: ChangeOutcome) => void;
   onSettled?: () => void;
 }
-
-export const NOT_ATTEMPTED_INTERRUPTED = 'interrupted: not attempted';
 
 export function targetOf(change: Change): ResourceTarget {
   return { appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth };

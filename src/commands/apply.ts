@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { applyPlan, differsFromPlanned, NOT_ATTEMPTED_INTERRUPTED } from '../apply/apply-plan.js';
+import { applyPlan, differsFromPlanned } from '../apply/apply-plan.js';
 import { findStaleResources, isAlreadyApplied, observedOf, parseSavedPlan, sameObservation, type SavedPlan } from '../apply/saved-plan.js';
 import { hashInputs } from '../config/input-hash.js';
 import { UserError } from '../errors.js';
 import type { SettingsClient } from '../hubspot/types.js';
 import { isEmptyPlan } from '../plan/build-plan.js';
-import { changeKey, type Change, type ChangeKey, type ChangeOutcome, type Plan, type PlanReport } from '../plan/model.js';
+import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeKey, type ChangeOutcome, type Plan, type PlanReport } from '../plan/model.js';
 import { createProgress } from '../remote/progress.js';
 import { createPalette } from '../render/palette.js';
 import { renderPlanText } from '../render/text.js';

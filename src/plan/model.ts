@@ -42,6 +42,9 @@ export interface Plan {
   targets?: number[];
 }
 
+/** The error message of a change an interrupt kept from starting (DESIGN.md "Commands"). */
+export const NOT_ATTEMPTED_INTERRUPTED = 'interrupted: not attempted';
+
 /** What happened when a change was applied. */
 export interface ChangeOutcome {
   /** True only when a write was made and succeeded. */

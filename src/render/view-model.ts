@@ -2,7 +2,7 @@
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
 import type { Change, ChangeOutcome, PlanReport, WebhookFinding } from '../plan/model.js';
-import { changeKey } from '../plan/model.js';
+import { changeKey, NOT_ATTEMPTED_INTERRUPTED } from '../plan/model.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
 /**
@@ -58,11 +58,8 @@ export function outcomeState(report: PlanReport, change: Change): OutcomeState {
   return report.interrupted === true ? 'not-attempted' : 'not-applied';
 }
 
-/** The apply module marks changes an interrupt kept from starting with this message (DESIGN.md "Commands"). */
-export const NOT_ATTEMPTED = 'interrupted: not attempted';
-
 function isNotAttempted(outcome: ChangeOutcome): boolean {
-  return outcome.error?.message === NOT_ATTEMPTED;
+  return outcome.error?.message === NOT_ATTEMPTED_INTERRUPTED;
 }
 
 /** The changes an apply acted on: every change that is not a no-op. */

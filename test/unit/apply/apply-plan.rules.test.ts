@@ -2,14 +2,14 @@
 // (test/helpers/store-client.ts): order, failures, interrupts, re-reads and
 // writers that got there first.
 import { describe, expect, it } from 'vitest';
-import { applyPlan, differsFromPlanned, holdsPlannedResult, NOT_ATTEMPTED_INTERRUPTED, patchOf, targetOf, writeOrder } from '../../../src/apply/apply-plan.js';
+import { applyPlan, differsFromPlanned, holdsPlannedResult, patchOf, targetOf, writeOrder } from '../../../src/apply/apply-plan.js';
 import type { AppConfig } from '../../../src/config/model.js';
 import { EmulatorStore } from '../../../src/emulator/store.js';
 import { HubSpotError } from '../../../src/hubspot/errors.js';
 import type { RemoteResource, SettingsClient } from '../../../src/hubspot/types.js';
 import { UserError } from '../../../src/errors.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
-import { changeKey, type Change, type ChangeKey, type ChangeOutcome, type Plan } from '../../../src/plan/model.js';
+import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeKey, type ChangeOutcome, type Plan } from '../../../src/plan/model.js';
 import type { Fields, ResourceName } from '../../../src/resources/index.js';
 import { createStoreClient, failWhen, hubSpotError, type StoreClientOptions } from '../../helpers/store-client.js';
 import { absent, app, calling, present, recording, remote, settings } from '../../helpers/builders.js';
