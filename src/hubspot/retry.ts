@@ -28,10 +28,11 @@ export function isRetryableStatus(status: number): boolean {
 // RFC 9110's three HTTP-date forms: IMF-fixdate, the obsolete RFC 850 form
 // and asctime. Date.parse alone reads far more ("+3" and "-1" are dates in
 // 2001 to V8), which turned a garbled header into a retry with no wait.
-const HTTP_DATE = [
-  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
-  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
-  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+// asctime names no zone and means UTC; Date.parse would read it as local time.
+const HTTP_DATE: ReadonlyArray<{ form: RegExp; zone: string }> = [
+  { form: /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/, zone: '' },
+  { form: /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/, zone: '' },
+  { form: /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/, zone: ' GMT' },
 ];
 
 /**
@@ -43,8 +44,9 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (!HTTP_DATE.some((form) => form.test(text))) return undefined;
-  const at = Date.parse(text);
+  const date = HTTP_DATE.find(({ form }) => form.test(text));
+  if (date === undefined) return undefined;
+  const at = Date.parse(`${text}${date.zone}`);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }

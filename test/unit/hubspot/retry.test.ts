@@ -16,6 +16,16 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sunday, 01-Mar-26 12:00:10 GMT', NOW)).toBe(10_000);
     expect(parseRetryAfter('Sun Mar  1 12:00:10 2026', NOW)).toBe(10_000);
   });
+  it('reads every form as UTC, whatever the local time zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      for (const form of ['Sun, 01 Mar 2026 12:00:10 GMT', 'Sunday, 01-Mar-26 12:00:10 GMT', 'Sun Mar  1 12:00:10 2026']) expect(parseRetryAfter(form, NOW)).toBe(10_000);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
   it('ignores absent or unreadable values', () => {
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
     expect(parseRetryAfter('soon', NOW)).toBeUndefined();
