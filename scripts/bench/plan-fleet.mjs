@@ -200,7 +200,7 @@ export async function benchPlanFleet({
     const hsccRuns = [];
     const bareRuns = [];
     let last;
-    for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < rounds; i++) {
       await windowEmpties();
       const bare = await runNode(bareArgv, cleanEnv(), paths);
       const bareResult = bare.code === 0 ? JSON.parse(bare.stdout) : undefined;

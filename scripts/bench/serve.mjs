@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SECRET, fleetConfig, hookUrl, oneAppConfig, signedRequests, startServe } from './serve-target.mjs';
-import { median, round as round2 } from './stats.mjs';
+import { median, round } from './stats.mjs';
 
 const self = fileURLToPath(import.meta.url);
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
@@ -144,7 +144,6 @@ async function cannon(load, server, requests, { duration, connections }) {
   return { rps: result.rps, p99Ms: result.p99Ms, cpuUsPerRequest: cpuUs };
 }
 
-
 /** One config: start the three servers, warm up, run the rounds. */
 async function benchConfig({ name, apps, mode, rounds, duration, connections, pinning, load, dir }) {
   const servers = [];
@@ -178,15 +177,15 @@ async function benchConfig({ name, apps, mode, rounds, duration, connections, pi
       return {
         rps: Math.round(median(runs.map((r) => r[key].rps))),
         p99Ms: median(runs.map((r) => r[key].p99Ms)),
-        cpuUsPerRequest: cpu.includes(undefined) ? undefined : round2(median(cpu)),
+        cpuUsPerRequest: cpu.includes(undefined) ? undefined : round(median(cpu)),
       };
     };
-    const vsBare = runs.map((r) => round2(r.hscc.rps / r.bare.rps));
-    const vsWork = runs.map((r) => round2(r.hscc.rps / r.work.rps));
+    const vsBare = runs.map((r) => round(r.hscc.rps / r.bare.rps));
+    const vsWork = runs.map((r) => round(r.hscc.rps / r.work.rps));
     // Requests per CPU-second relative to (b): how much work a request costs,
     // whatever share of the shared CPUs each server got during its run.
     const cpuVsWork = runs.every((r) => r.hscc.cpuUsPerRequest > 0 && r.work.cpuUsPerRequest > 0)
-      ? runs.map((r) => round2(r.work.cpuUsPerRequest / r.hscc.cpuUsPerRequest))
+      ? runs.map((r) => round(r.work.cpuUsPerRequest / r.hscc.cpuUsPerRequest))
       : undefined;
     return {
       apps: apps.length,
@@ -196,9 +195,9 @@ async function benchConfig({ name, apps, mode, rounds, duration, connections, pi
       hscc: summary('hscc'),
       bare: summary('bare'),
       work: summary('work'),
-      vsBare: { median: round2(median(vsBare)), rounds: vsBare },
-      vsRequiredWork: { median: round2(median(vsWork)), rounds: vsWork, target: 0.9 },
-      ...(cpuVsWork === undefined ? {} : { requestsPerCpuVsRequiredWork: { median: round2(median(cpuVsWork)), rounds: cpuVsWork } }),
+      vsBare: { median: round(median(vsBare)), rounds: vsBare },
+      vsRequiredWork: { median: round(median(vsWork)), rounds: vsWork, target: 0.9 },
+      ...(cpuVsWork === undefined ? {} : { requestsPerCpuVsRequiredWork: { median: round(median(cpuVsWork)), rounds: cpuVsWork } }),
     };
   } finally {
     for (const server of servers) await server.stop();

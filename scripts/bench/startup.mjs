@@ -48,7 +48,6 @@ function timeOnce({ args, env }) {
   return ms;
 }
 
-
 /** The ratios the issue sets as targets (command median / `node -e 0` median). */
 export const STARTUP_TARGETS = { version: 1.3, validate: 2.5, plan: 4 };
 

@@ -1,8 +1,7 @@
 // What the text and markdown views both read off a report: the facts, not
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
-import type { Change, ChangeOutcome, PlanReport, WebhookFinding } from '../plan/model.js';
-import { changeKey, NOT_ATTEMPTED_INTERRUPTED } from '../plan/model.js';
+import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
 /**
