@@ -139,6 +139,10 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
       if (reason !== undefined) {
         return { applied: false, error: { message: `not applied: ${reason}`, rerunnable: true } };
       }
+      // A signal may have come while the re-read was in flight: that is before the write started.
+      if (options.mayStart !== undefined && !options.mayStart()) {
+        return { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } };
+      }
     }
     const wrote = await write(change, client);
     return wrote ? { applied: true } : { applied: false, note: 'already as planned' };
@@ -150,6 +154,7 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
     const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
     const failure: NonNullable<ChangeOutcome['error']> = { message, rerunnable: rerunnableOf(error) };
     if (error.correlationId !== undefined) failure.correlationId = error.correlationId;
+    if (error.hint !== undefined) failure.hint = error.hint;
     return { applied: false, error: failure };
   }
 }

@@ -54,6 +54,8 @@ export interface ChangeOutcome {
   error?: {
     message: string;
     correlationId?: string;
+    /** The next step, when the failure has one (a 403's missing scope). */
+    hint?: string;
     /** True when running apply again can fix it (timeouts, 5xx, 429, interrupted). */
     rerunnable?: boolean;
   };

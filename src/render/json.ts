@@ -26,7 +26,7 @@ export interface ChangeJson {
   /** apply only: why a change made no write although it was not a failure. */
   note?: string;
   /** apply only, when the change failed or was not attempted. */
-  error?: { message: string; correlationId?: string; rerunnable?: boolean };
+  error?: { message: string; correlationId?: string; hint?: string; rerunnable?: boolean };
   /** drift --probe only, on the app's channel-connection change. */
   webhook?: WebhookJson;
 }

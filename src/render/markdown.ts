@@ -440,7 +440,8 @@ function outcomeLine(change: Change, report: PlanReport): string {
   const error = outcome?.error;
   if (error === undefined) return '**Result:** ✗ not applied';
   const id = error.correlationId === undefined ? '' : ` (correlationId ${code(error.correlationId)})`;
-  return `**Result:** ✗ failed: ${escapeText(error.message)}${id}`;
+  const hint = error.hint === undefined ? '' : ` Hint: ${escapeText(error.hint)}`;
+  return `**Result:** ✗ failed: ${escapeText(error.message)}${id}${hint}`;
 }
 
 /** One section per app whose live webhook differs or failed: what it answers now, against the config. */

@@ -141,7 +141,8 @@ function outcomeLine(report: PlanReport, change: Change, palette: Palette): stri
   if (state === 'not-attempted') return `${palette.yellow('-')} ${subject}: ${action} interrupted: not attempted`;
   const error = outcome?.error;
   const why = error === undefined ? 'not applied' : `${error.message}${correlation(error.correlationId)}`;
-  return `${palette.red('✗')} ${subject}: ${action} failed: ${why}`;
+  const hint = error?.hint === undefined ? '' : `\n  hint: ${error.hint}`;
+  return `${palette.red('✗')} ${subject}: ${action} failed: ${why}${hint}`;
 }
 
 function correlation(correlationId: string | undefined): string {

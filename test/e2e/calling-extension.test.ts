@@ -165,7 +165,8 @@ describe('calling extension (real CLI, emulator)', () => {
     const apply = await hscc(['apply', '--auto-approve'], readOnly);
     expect(apply.code).toBe(1);
     expect(apply.stdout + apply.stderr).toMatch(/403/);
-    expect(apply.stdout + apply.stderr).toMatch(/developers-write/);
+    // hscc's own hint, not only the emulator's message: HubSpot's 403 message does not name the scope.
+    expect(apply.stdout + apply.stderr).toMatch(/\n {2}hint: The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write/);
     const writes = (await requestLog(emulator)).slice(mark).filter((entry) => entry.method !== 'GET');
     expect(writes).toHaveLength(1);
     expect(writes.every((entry) => !entry.wrote)).toBe(true);

@@ -277,6 +277,38 @@ describe('interrupts and progress', () => {
     expect(NOT_ATTEMPTED_INTERRUPTED).toBe('interrupted: not attempted');
   });
 
+  it('a signal during the re-read before a write stops that write: "interrupted: not attempted"', async () => {
+    const w = world();
+    const plan = await planFor([app(1)], w);
+    let stopping = false;
+    // The signal arrives while the re-read is in flight (after mayStart let the change begin).
+    const checkCurrent = (change: Change, current: RemoteResource | null) => {
+      stopping = true;
+      return differsFromPlanned(change, current);
+    };
+    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => !stopping, checkCurrent });
+    expect(w.calls()).toEqual(['GET 1/channel-connection']);
+    expect(outcomes.get(key(1))).toEqual({ applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+    expect(w.store.get(1, 'channel-connection')).toBeUndefined();
+  });
+
+  it("a failed write keeps the client's hint (a 403's missing scope) in its outcome", async () => {
+    const hint = 'The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 1.';
+    const w = world(
+      [],
+      failWhen(
+        { method: 'create' },
+        {
+          error: (call) =>
+            new HubSpotError('app 1: POST channel connection failed: 403 MISSING_SCOPES', { appId: 1, resource: call.target.resource, method: 'POST', status: 403, attempts: 1, rerunnable: false, hint }),
+        },
+      ),
+    );
+    const plan = await planFor([app(1)], w);
+    const outcomes = await applyPlan(plan, w.client, { parallelism: 1 });
+    expect(outcomes.get(key(1))).toEqual({ applied: false, error: { message: 'POST channel connection failed: 403 MISSING_SCOPES', rerunnable: false, hint } });
+  });
+
   it('reports each write as it starts and each outcome as it is known, in order; no-ops get an outcome without a write', async () => {
     const w = world([[key(1, 'calling-settings'), calling()]]);
     const plan = await planFor([all(1)], w);

@@ -44,12 +44,12 @@ describe('toPlanJson', () => {
   it('adds applied, note and error per change for apply, and marks an interrupted run', () => {
     const outcomes = new Map<ChangeKey, ChangeOutcome>([
       ['1/channel-connection', { applied: true }],
-      ['2/channel-connection', { applied: false, error: { message: 'boom', correlationId: 'c-1', rerunnable: false } }],
+      ['2/channel-connection', { applied: false, error: { message: 'boom', correlationId: 'c-1', hint: 'do this', rerunnable: false } }],
       ['3/channel-connection', { applied: false, note: 'already as planned' }],
     ]);
     const json = toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes, interrupted: true });
     expect(json.changes.map((c) => c.applied)).toEqual([true, false, false, false]);
-    expect(json.changes[2]?.error).toEqual({ message: 'boom', correlationId: 'c-1', rerunnable: false });
+    expect(json.changes[2]?.error).toEqual({ message: 'boom', correlationId: 'c-1', hint: 'do this', rerunnable: false });
     expect(json.changes[3]?.note).toBe('already as planned');
     expect(json.interrupted).toBe(true);
   });

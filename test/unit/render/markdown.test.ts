@@ -63,10 +63,10 @@ describe('renderReportMarkdown', () => {
     const nasty = 'https://example.com/a|b`c<script>';
     const create = change(9, 'channel-connection', null, connection({ url: nasty }));
     const markdown = renderReportMarkdown(
-      report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: 'bad <b>url</b> | *x*', correlationId: 'abc|`1' } }]]) }),
+      report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: 'bad <b>url</b> | *x*', correlationId: 'abc|`1', hint: 'needs <i>scope</i>' } }]]) }),
     );
     expect(markdown).toContain('- `url`: _(none)_ → ``https://example.com/a|b`c<script>``');
-    expect(markdown).toContain('✗ failed: bad &lt;b&gt;url&lt;/b&gt; &#124; \\*x\\* (correlationId ``abc|`1``)');
+    expect(markdown).toContain('✗ failed: bad &lt;b&gt;url&lt;/b&gt; &#124; \\*x\\* (correlationId ``abc|`1``) Hint: needs &lt;i&gt;scope&lt;/i&gt;');
     expect(markdown).not.toContain('<b>');
     const rows = markdown.split('\n').filter((line) => line.startsWith('| '));
     for (const row of rows) expect(row.split('|')).toHaveLength(8);

@@ -119,6 +119,12 @@ describe('renderApplyText', () => {
     expect(text).toContain('Apply failed for 1 of 6 changes (1 failed); 1 created, 1 updated, 2 deleted, 1 already as planned.\nRun apply again to converge.');
   });
 
+  it("puts a failed change's hint on the line under it", () => {
+    const hint = 'The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 1234567.';
+    const text = renderApplyText(report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: 'POST calling settings failed: 403 MISSING_SCOPES', hint } }]]) }), plain);
+    expect(text).toContain(`✗ app 1234567 calling-settings: create failed: POST calling settings failed: 403 MISSING_SCOPES\n  hint: ${hint}\n`);
+  });
+
   it('does not say "Run apply again" after a failure a rerun cannot fix', () => {
     const text = renderApplyText(
       report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: 'HubSpot rejected the settings (400 VALIDATION_ERROR)', rerunnable: false } }]]) }),
