@@ -65,10 +65,11 @@ export function differsFromPlanned(change: Change, current: RemoteResource | nul
   return moved.length === 0 ? undefined : `${moved.join(', ')} changed since the plan was made`;
 }
 
-/** True when `current` already is what the change would produce. */
+/** True when `current` already is what the change would produce (for a no-op: what the plan left it as). */
 export function holdsPlannedResult(change: Change, current: RemoteResource | null): boolean {
-  if (change.action === 'delete') return current === null;
-  if (current === null || change.after === null) return false;
+  // A delete, or a no-op of an absent resource.
+  if (change.after === null) return current === null;
+  if (current === null) return false;
   const now = managedOf(resourceOf(change), current.fields);
   return Object.entries(change.after).every(([name, value]) => now[name] === value);
 }

@@ -217,14 +217,14 @@ export function findStaleResources(
 }
 
 /**
- * True when every resource the plan would change now holds exactly what the
- * plan was to produce: the plan was already applied (by this or an
- * identical run), so "stale" would mislead.
+ * True when the plan changes something and every resource in it, those it
+ * leaves alone included, now holds exactly what the plan was to produce: the
+ * plan was already applied (by this or an identical run), so "stale" would
+ * mislead. A resource the plan left alone that moved since is still stale.
  */
 export function isAlreadyApplied(plan: Plan, current: ReadonlyMap<ChangeKey, RemoteResource | null>): boolean {
-  const pending = plan.changes.filter((change) => change.action !== 'no-op');
-  if (pending.length === 0) return false;
-  return pending.every((change) => {
+  if (plan.changes.every((change) => change.action === 'no-op')) return false;
+  return plan.changes.every((change) => {
     const remote = current.get(changeKey(change));
     return remote !== undefined && holdsPlannedResult(change, remote);
   });

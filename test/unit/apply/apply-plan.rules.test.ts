@@ -159,8 +159,15 @@ describe('what holds the planned result', () => {
     expect(holdsPlannedResult(create, null)).toBe(false);
   });
 
-  it('a change without planned values never holds', () => {
-    expect(holdsPlannedResult({ ...update, after: null }, remote())).toBe(false);
+  it('a no-op holds while the resource stays as the plan found it: absent, or with the same fields', () => {
+    const left = buildPlan([app(4, { resources: { 'channel-connection': absent } }), app(5)], new Map([[key(4), null], [key(5), remote()]]));
+    const [absentNoop, presentNoop] = left.changes as [Change, Change];
+    expect([absentNoop.action, presentNoop.action]).toEqual(['no-op', 'no-op']);
+    expect(holdsPlannedResult(absentNoop, null)).toBe(true);
+    expect(holdsPlannedResult(absentNoop, remote())).toBe(false);
+    expect(holdsPlannedResult(presentNoop, remote(settings(), { updatedAt: 'x' }))).toBe(true);
+    expect(holdsPlannedResult(presentNoop, remote(settings({ isReady: false })))).toBe(false);
+    expect(holdsPlannedResult(presentNoop, null)).toBe(false);
   });
 });
 

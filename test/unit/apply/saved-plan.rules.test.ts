@@ -304,11 +304,16 @@ describe('a saved plan is already applied', () => {
     [key(10), remote(settings(), { updatedAt: 'later' })],
     [key(10, 'calling-settings'), remote(calling(), { updatedAt: 'later' })],
     [key(20), null],
-    [key(30, 'recording-settings'), remote(recording('https://api.acme.example/other/%s'))],
+    [key(30, 'recording-settings'), remote(recording(), { updatedAt: 'later' })],
   ]);
 
-  it('when every resource the plan changes holds its planned result (no-ops are not looked at)', () => {
+  it('when every resource holds its planned result, those the plan leaves alone as they were', () => {
     expect(isAlreadyApplied(plan, result)).toBe(true);
+  });
+
+  it('not when a resource the plan leaves alone moved since: that is stale', () => {
+    expect(isAlreadyApplied(plan, new Map([...result, [key(30, 'recording-settings'), remote(recording('https://api.acme.example/other/%s'))]]))).toBe(false);
+    expect(isAlreadyApplied(plan, new Map([...result, [key(30, 'recording-settings'), null]]))).toBe(false);
   });
 
   it('not when any one change is still pending', () => {
