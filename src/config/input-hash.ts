@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalize } from 'node:path';
 import type { AppConfig } from './model.js';
 
 // Only `plan --out` needs this, so it is not computed (nor node:crypto
@@ -11,7 +12,9 @@ import type { AppConfig } from './model.js';
  */
 export function hashInputs(files: readonly string[], apps: readonly AppConfig[]): string {
   const content = apps.map(({ source: _source, ...app }) => app);
-  return createHash('sha256').update(canonicalJson({ files, apps: content })).digest('hex');
+  // `./a.yaml` and `a.yaml` name the same file: the plan and `apply --config` may spell it differently.
+  const names = files.map((file) => normalize(file));
+  return createHash('sha256').update(canonicalJson({ files: names, apps: content })).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

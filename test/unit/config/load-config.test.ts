@@ -242,8 +242,12 @@ describe('hashInputs', () => {
     expect(hc).not.toBe(ha);
   });
 
-  it('covers the file list', () => {
+  it('covers the file list, however each path is spelled', async () => {
     expect(hashInputs(['a.yaml'], [])).not.toBe(hashInputs(['b.yaml'], []));
+    expect(hashInputs(['./a.yaml', 'x/../b.yaml'], [])).toBe(hashInputs(['a.yaml', 'b.yaml'], []));
+    const d = dir({ 'c.yaml': 'appId: 1\nsettings: {url: "https://a.example", isReady: true}\n' });
+    const [plain, dotted] = await Promise.all([['c.yaml'], ['./c.yaml']].map((paths) => load(d.path, paths)));
+    expect(hashInputs(dotted!.files, dotted!.apps)).toBe(hashInputs(plain!.files, plain!.apps));
   });
 });
 
