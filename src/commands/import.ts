@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { escapeEnvReferences } from '../config/expand-env.js';
 import { defaultAuthFor, type AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import { managedOf } from '../plan/build-plan.js';
@@ -59,7 +60,8 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
     document[resource.configKey] = block;
     if (resource.webhookUrlField !== undefined) document.phoneNumbers = phoneNumbers;
   }
-  const yaml = `#${SCHEMA_COMMENT}\n${stringify(document, { lineWidth: 0 })}`;
+  // Remote text is literal: a `${` in it must not read as a variable when the config is loaded.
+  const yaml = `#${SCHEMA_COMMENT}\n${stringify(escapeEnvReferences(document), { lineWidth: 0 })}`;
   if (options.json) runtime.stdout.write(renderJson({ ...document, apiVersion: options.apiVersion, auth, yaml }));
   else runtime.stdout.write(yaml);
   return { exitCode: 0 };

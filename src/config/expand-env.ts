@@ -110,6 +110,19 @@ export function expandEnv(
   return { value: walk(value, undefined), findings, variablesAt, failedPaths };
 }
 
+/**
+ * The inverse of expandEnv for text that must be read literally (what
+ * `import` prints): every `${` in a string value (never a key) becomes
+ * `$${`, so expanding the result in any environment gives back `value`.
+ */
+export function escapeEnvReferences(value: unknown): unknown {
+  // A function, not '$${': in a replacement string `$$` is itself an escape for `$`.
+  if (typeof value === 'string') return value.replaceAll('${', () => '$${');
+  if (Array.isArray(value)) return value.map(escapeEnvReferences);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeEnvReferences(item)]));
+  return value;
+}
+
 /** Text from the environment as the type the schema expects, when it is one. */
 function typed(text: string, type: FieldType): unknown {
   if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;

@@ -141,12 +141,22 @@ describe('calling extension (real CLI, emulator)', () => {
   it('import prints every resource the app has; its output validates and plans as no change', async () => {
     write(extension(4001, { apiVersion: '2026-03' }));
     await hscc(['apply', '--auto-approve']);
+    // Remote text that looks like config variables is imported literally.
+    const name = 'Acme ${HOME} $${X} #1: yes';
+    const patched = await fetch(`${emulator.url}/crm/extensions/calling/2026-03/4001/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+    expect(patched.status).toBe(200);
     const imported = await hscc(['import', '--app-id', '4001', '--api-version', '2026-03']);
     expect(imported.code, imported.stderr).toBe(0);
     for (const key of ['calling:', 'recording:', 'settings:', 'urlToRetrieveAuthedRecording']) expect(imported.stdout).toContain(key);
     writeFileSync(dir.file('imported.yaml'), imported.stdout);
     expect((await hscc(['validate', 'imported.yaml', '--strict'])).code).toBe(0);
     expect((await hscc(['plan', 'imported.yaml', '--detailed-exitcode'])).code).toBe(0);
+    const shown = JSON.parse((await hscc(['plan', 'imported.yaml', '--json'])).stdout);
+    expect(shown.changes.find((c: { resource: string }) => c.resource === 'calling-settings').after.name).toBe(name);
     const none = await hscc(['import', '--app-id', '4999']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/has no calling settings, recording settings or channel connection/);

@@ -1,6 +1,7 @@
 // Rules of `${VAR}` expansion in config values, through expandEnv only.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandEnv } from '../../../src/config/expand-env.js';
+import { escapeEnvReferences, expandEnv } from '../../../src/config/expand-env.js';
 
 describe('expandEnv: where references expand', () => {
   it('${VAR} inside a list item expands', () => {
@@ -146,5 +147,28 @@ describe('expandEnv: a whole-scalar reference takes the schema’s type', () => 
       return 'integer';
     });
     expect(seen).toEqual([['list', 0, 'n']]);
+  });
+});
+
+describe('escapeEnvReferences: text read back literally', () => {
+  // Strings built from the pieces of references and escapes, so `${A}`, `${B:-x}` and `$${` occur often.
+  const text = fc.array(fc.constantFrom('${', '$', '{', '}', ':-', 'A', 'B', '_1', ' ', 'é'), { maxLength: 10 }).map((pieces) => pieces.join(''));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(text, tie('node'), { maxKeys: 3 })),
+  })).node;
+  const env = fc.dictionary(fc.constantFrom('A', 'B', 'A_1', 'B1'), fc.oneof(text, fc.constant('')));
+
+  it('expanding the escaped value in any environment gives the value back, with no finding', () => {
+    fc.assert(
+      fc.property(value, env, (original, variables) => {
+        const { value: back, findings } = expandEnv(escapeEnvReferences(original), variables);
+        expect(back).toEqual(original);
+        expect(findings).toEqual([]);
+      }),
+    );
+  });
+
+  it('escapes values, never keys', () => {
+    expect(escapeEnvReferences({ '${K}': ['${A}', 'a$${b', 7], name: 'x${HOME}' })).toEqual({ '${K}': ['$${A}', 'a$$${b', 7], name: 'x$${HOME}' });
   });
 });
