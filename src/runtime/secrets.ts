@@ -42,14 +42,19 @@ export function encodingsOf(secret: string): string[] {
  * (its UTF-8 bytes, hex in either case), as `+` for a space (form encoding)
  * or JSON-escaped (`\"`, `\/`, `\uXXXX` in either case), in any mix, so an
  * echo by a server, a query string, a JSON file or a log line is caught
- * alike. A secret appearing several times is replaced every time; where
- * secrets overlap or one contains another, the whole covered span becomes one
- * [REDACTED]. Secrets shorter than MIN_SECRET_LENGTH are left alone.
+ * alike; so are its first MIN_SECRET_LENGTH or more characters followed by
+ * "…", a secret cut short for display. A secret appearing several times is
+ * replaced every time; where secrets overlap or one contains another, the
+ * whole covered span becomes one [REDACTED]. Secrets shorter than
+ * MIN_SECRET_LENGTH are left alone.
  */
 export function createScrubber(secrets: readonly string[]): (text: string) => string {
   const unique = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
   if (unique.length === 0) return (text) => text;
-  const patterns = unique.map((secret) => new RegExp([...secret].map(characterPattern).join(''), 'g'));
+  const patterns = unique.flatMap((secret) => {
+    const characters = [...secret].map(characterPattern);
+    return [new RegExp(characters.join(''), 'g'), new RegExp(`${cutPattern(characters)}${ELLIPSIS}`, 'g')];
+  });
   return (text) => {
     const spans: Array<[number, number]> = [];
     for (const pattern of patterns) {
@@ -77,6 +82,20 @@ export function createScrubber(secrets: readonly string[]): (text: string) => st
     }
     return out + text.slice(cursor);
   };
+}
+
+// hscc shortens long values for display with a trailing "…" (a config
+// value in a diagnostic, a webhook's answer); a secret cut that way must go too.
+const ELLIPSIS = '…';
+
+/**
+ * A regex fragment matching the first MIN_SECRET_LENGTH or more characters
+ * of a secret (given as per-character fragments): `a b c (?:d (?:e)?)?`.
+ */
+function cutPattern(characters: readonly string[]): string {
+  let optional = '';
+  for (let index = characters.length - 1; index >= MIN_SECRET_LENGTH; index--) optional = `(?:${characters[index]}${optional})?`;
+  return characters.slice(0, MIN_SECRET_LENGTH).join('') + optional;
 }
 
 /** A regex fragment matching one code point of a secret in any of its encodings. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { baseEnv, runCli } from './harness.js';
 
 const env = baseEnv();
@@ -39,6 +40,23 @@ describe('the CLI surface (real built CLI)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/does-not-exist\.yaml:1:1/);
     expect(result.stderr).not.toMatch(noStack);
+  });
+
+  it('a secret that a diagnostic would quote cut short is redacted too, in text and JSON', async () => {
+    // Easy to write by mistake: the token where its kind (`access-token`) goes.
+    const token = 'pat-na1-0123abcd-4567-89ab-cdef-0123456789ab';
+    const dir = tempDir({ 'c.yaml': 'appId: 5\nauth: ${HUBSPOT_ACCESS_TOKEN}\nsettings:\n  url: https://calls.example.com/5\n  isReady: true\n' });
+    try {
+      for (const args of [['validate', 'c.yaml'], ['validate', 'c.yaml', '--json']]) {
+        const result = await runCli(args, { env: { ...env, HUBSPOT_ACCESS_TOKEN: token }, cwd: dir.path });
+        expect(result.code).toBe(1);
+        expect(result.stdout + result.stderr).toMatch(/c\.yaml:2:7/);
+        expect(result.stdout + result.stderr).toContain('[REDACTED]');
+        expect(result.stdout + result.stderr).not.toContain(token.slice(0, 12));
+      }
+    } finally {
+      dir.remove();
+    }
   });
 
   it('--json failures still print one JSON document', async () => {

@@ -77,6 +77,16 @@ describe('createScrubber', () => {
     expect(scrub('<aXb*c+d?e(f)[g]{h}|i^$\\>')).toBe('<aXb*c+d?e(f)[g]{h}|i^$\\>');
   });
 
+  it(`replaces a secret cut short for display: its first ${MIN_SECRET_LENGTH} or more characters and "…"`, () => {
+    const token = 'pat-na1-0123abcd-4567-89ab-cdef-0123456789ab';
+    const scrub = createScrubber([token]);
+    expect(scrub(`got the string "${token.slice(0, 40)}…"`)).toBe(`got the string "${REDACTED}"`);
+    expect(scrub(`a ${encodeURIComponent(token.slice(0, 12))}… b`)).toBe(`a ${REDACTED} b`);
+    // Shorter cuts, and a prefix with no ellipsis, say too little to redact.
+    expect(scrub(`${token.slice(0, MIN_SECRET_LENGTH - 1)}…`)).toBe(`${token.slice(0, MIN_SECRET_LENGTH - 1)}…`);
+    expect(scrub(`${token.slice(0, 20)} and more`)).toBe(`${token.slice(0, 20)} and more`);
+  });
+
   it('is the identity without secrets', () => {
     expect(createScrubber([])('hapikey=abc')).toBe('hapikey=abc');
   });
