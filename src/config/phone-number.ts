@@ -101,6 +101,15 @@ export function checkPhoneNumber(
       message: `"${raw}" ${LENGTH_REASONS[reason]}`,
     };
   }
+  // libphonenumber forgives a trunk prefix after the country code (+44 0…); HubSpot and dialers do not.
+  if (parsed.number !== raw) {
+    return {
+      code: 'phone-not-e164',
+      severity: 'error',
+      message: `"${raw}" is not the E.164 form of this number: the national prefix does not belong after the country code`,
+      hint: `write "${parsed.number}"`,
+    };
+  }
   if (!parsed.isValid()) {
     // The country guessed for an invalid number is unreliable; name the calling code.
     return {

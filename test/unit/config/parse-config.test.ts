@@ -310,6 +310,7 @@ describe('parseConfigText: semantic rules', () => {
     ['"(415) 555-2671"', 'US', '+14155552671'],
     ['"0044 20 7946 0958"', '', '+442079460958'],
     ['"14155552671"', '', undefined],
+    ['"+4402079460958"', '', '+442079460958'],
   ])('phone-not-e164 for %s (defaultRegion %s) suggests %s', async (value, region, suggestion) => {
     const text = lines(
       'appId: 1',
