@@ -53,7 +53,8 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
     if (!isRecord(block)) continue;
     if (resource.configKey !== 'settings' && resource.deletable && block.ensure === 'absent') {
       for (const key of Object.keys(block)) {
-        if (key === 'ensure') continue;
+        // A key that is no field at all already has its own error (unknown key): one typo, one error.
+        if (!resource.fields.some((field) => field.name === key)) continue;
         findings.push({
           ...errorAt(
             [resource.configKey, key],

@@ -162,13 +162,20 @@ function unknownKey(parent: PathSegment[], key: string): Finding {
 /**
  * One typo gives one error: a `missing-key` finding is dropped when an
  * unknown key beside it is a near miss of the missing key (`wdith` for
- * `width`) or of `ensure` (which decides what is required), and the
+ * `width`) or of `ensure`, or when the mapping's `ensure` value is itself an
+ * error (`ensure` decides what is required); the rules' "no resource"
+ * finding yields to a more precise missing key at the same place; and the
  * remaining missing keys of one mapping become one finding.
  */
 export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
   const suggested = new Set<string>();
+  const badEnsure = new Set<string>();
+  const singleMissing = new Set<string>();
   for (const f of findings) {
-    if (f.suggestion !== undefined) suggested.add(`${formatYamlPath(f.segments.slice(0, -1))}\u0000${f.suggestion}`);
+    const parent = formatYamlPath(f.segments.slice(0, -1));
+    if (f.suggestion !== undefined) suggested.add(`${parent}\u0000${f.suggestion}`);
+    if (f.at === 'value' && f.segments.at(-1) === 'ensure') badEnsure.add(parent);
+    if (f.code === 'missing-key' && f.missingKeys?.length === 1) singleMissing.add(formatYamlPath(f.segments));
   }
   const out: Finding[] = [];
   const missingAt = new Map<string, Finding & { missingKeys: readonly string[] }>();
@@ -179,10 +186,10 @@ export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
     }
     const path = formatYamlPath(f.segments);
     // A misspelt `ensure` decides which keys are required at all.
-    if (suggested.has(`${path}\u0000ensure`) || f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
-    // The rules' "no resource" finding lists alternatives; it stands alone.
+    if (badEnsure.has(path) || suggested.has(`${path}\u0000ensure`) || f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
+    // The rules' "no resource" finding lists alternatives; it stands alone unless a precise one says the same.
     if (f.missingKeys.length > 1) {
-      out.push(f);
+      if (!singleMissing.has(path)) out.push(f);
       continue;
     }
     const previous = missingAt.get(path);

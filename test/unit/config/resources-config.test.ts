@@ -68,6 +68,23 @@ describe('the calling and recording blocks', () => {
       ['field-with-absent', 4, 3, 'calling.name'],
       ['field-with-absent', 5, 3, 'calling.width'],
     ]);
+    // A misspelt field is one error, the unknown key, not a second one for being there with absent.
+    const typo = await parse(lines('appId: 5', 'calling:', '  ensure: absent', '  nmae: Acme'));
+    expect(typo.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['unknown-key', 4, 3]]);
+  });
+
+  it('a misspelt ensure value is one error, not also the keys that ensure would require', async () => {
+    for (const text of [lines('appId: 5', 'calling:', '  ensure: absnt'), lines('appId: 5', 'ensure: absnt')]) {
+      const result = await parse(text);
+      expect(result.diagnostics).toHaveLength(1);
+      expect(result.diagnostics[0]).toMatchObject({ path: expect.stringMatching(/ensure$/), hint: 'did you mean "absent"?' });
+    }
+  });
+
+  it('ensure: present without settings is one error, the precise one', async () => {
+    const result = await parse(lines('appId: 5', 'ensure: present'));
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'missing-key', line: 1, column: 1, message: 'missing required key `settings`' });
   });
 
   it('calling present needs all nine fields: one error at the block naming the missing ones', async () => {
