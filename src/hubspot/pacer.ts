@@ -1,3 +1,5 @@
+import { MAX_WAIT_MS } from './retry.js';
+
 /** The `X-HubSpot-RateLimit-*` values of one response; absent headers stay undefined. */
 export interface RateLimitSnapshot {
   /** Requests allowed per interval (`X-HubSpot-RateLimit-Max`). */
@@ -77,7 +79,8 @@ const UNKNOWN_LIMIT_RETENTION_MS = 60_000;
  * Creates a pacer. With no rate-limit headers seen it never waits. Once a
  * response carried `-Max` and `-Interval-Milliseconds`, it allows at most
  * `max` starts in any window of that interval plus a margin (5%, at least
- * 50 ms), so a burst is used in full but never exceeded. A `-Remaining` lower
+ * 50 ms; the window at most MAX_WAIT_MS), so a burst is used in full but
+ * never exceeded. A `-Remaining` lower
  * than our own count (another process using the same app, or a previous run)
  * is honoured by counting the difference as requests made just now.
  */
@@ -86,7 +89,10 @@ export function createPacer(clock: PacerClock): Pacer {
   const starts = createStartLog();
   let queue: Promise<unknown> = Promise.resolve();
 
-  const windowMs = (intervalMs: number) => intervalMs + Math.max(MIN_MARGIN_MS, Math.ceil(intervalMs * MARGIN_FRACTION));
+  // Capped like every other wait: a hostile or mistaken interval (a day, or
+  // more than a timer can hold) must not stall the run. HubSpot's is 10 s; past
+  // the cap the server may refuse a start with 429, which is retried.
+  const windowMs = (intervalMs: number) => Math.min(MAX_WAIT_MS, intervalMs + Math.max(MIN_MARGIN_MS, Math.ceil(intervalMs * MARGIN_FRACTION)));
 
   /** Milliseconds until a start at `now` is allowed (0: now). */
   const delayAt = (now: number): number => {

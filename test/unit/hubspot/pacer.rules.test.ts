@@ -2,6 +2,7 @@
 // so they hold however the pacer is implemented.
 import { describe, expect, it } from 'vitest';
 import { createPacer, readRateLimitHeaders, type Pacer } from '../../../src/hubspot/pacer.js';
+import { MAX_WAIT_MS } from '../../../src/hubspot/retry.js';
 
 /**
  * A clock whose sleep advances time at once; `set` moves time forward by hand.
@@ -116,15 +117,33 @@ describe('createPacer: the window', () => {
     expect(await pacer.acquire()).toEqual({ startedAt: 1050, waitedMs: 650 });
   });
 
-  it('a long interval is honoured in full: starts a minute and more old still hold their slots', async () => {
+  it('a long interval is honoured up to a window of 60 s, the longest any wait may be', async () => {
     const clock = steppedClock();
     const pacer = createPacer(clock);
     const first = await pacer.acquire();
-    // 100 s interval + 5 s margin.
-    pacer.observe({ max: 2, remaining: 1, intervalMs: 100_000 }, first.startedAt);
+    // 40 s interval + 2 s margin: starts 42 s old still hold their slots.
+    pacer.observe({ max: 2, remaining: 1, intervalMs: 40_000 }, first.startedAt);
     await pacer.acquire();
-    clock.set(70_000);
-    expect((await pacer.acquire()).startedAt).toBe(105_000);
+    clock.set(30_000);
+    expect((await pacer.acquire()).startedAt).toBe(42_000);
+
+    const capped = createPacer(clock);
+    const start = await capped.acquire();
+    // 100 s interval + 5 s margin would hold the next start until 105 s.
+    capped.observe({ max: 1, remaining: 0, intervalMs: 100_000 }, start.startedAt);
+    expect((await capped.acquire()).startedAt - start.startedAt).toBe(MAX_WAIT_MS);
+  });
+
+  it('a hostile interval (a day, or more than a timer holds) stalls no start longer than 60 s', async () => {
+    for (const intervalMs of [86_400_000, 99_999_999_999_999]) {
+      const clock = steppedClock();
+      const pacer = createPacer(clock);
+      const first = await pacer.acquire();
+      pacer.observe({ max: 100, remaining: 0, intervalMs }, first.startedAt);
+      const next = await pacer.acquire();
+      expect(next.waitedMs).toBeLessThanOrEqual(MAX_WAIT_MS);
+      expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(MAX_WAIT_MS);
+    }
   });
 
   it('starts older than the window no longer hold a slot', async () => {
