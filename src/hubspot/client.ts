@@ -8,7 +8,7 @@ import { createHostBreaker, HOST_FAILURE_LIMIT } from './host-breaker.js';
 import { createPacer, readRateLimitHeaders, type RateLimitSnapshot } from './pacer.js';
 import { differingFields, managedFields, readRemoteResource } from './resource-body.js';
 import { resourcePath } from './resource-path.js';
-import { isRetryableNetworkCode, isRetryableStatus, MAX_ATTEMPTS, retryWait } from './retry.js';
+import { isRetryableNetworkCode, isRetryableStatus, isUnreadableAnswerCode, MAX_ATTEMPTS, retryWait } from './retry.js';
 import { createTransport, MAX_BODY_BYTES, type AttemptResult, type Reply } from './transport.js';
 import type { ClientOptions, RemoteResource, ResourceTarget, SettingsClient, WriteResult } from './types.js';
 
@@ -65,6 +65,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     if (phase === 'body') return `the answer was cut off (${code})`;
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return `connection to ${host} was interrupted (${code})`;
     if (CERTIFICATE_CODE.test(code)) return `the TLS certificate of ${host} was rejected (${code})`;
+    if (isUnreadableAnswerCode(code)) return `${host} answered with something that is not valid HTTP (${code})`;
     return `could not reach ${host} (${code})`;
   }
 

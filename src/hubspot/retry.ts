@@ -12,9 +12,18 @@ export const BACKOFF_CAP_MS = 30_000;
 // connection, or it was briefly unreachable. ENOTFOUND (a wrong host) is not.
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
-/** True for a connection-level error code worth retrying (reset, refused, broken pipe, timeout). */
+/**
+ * True for a connection-level error code worth retrying (reset, refused,
+ * broken pipe, timeout), and for an answer Node's HTTP parser rejected
+ * (`HPE_…`): the server got the request, so a write's outcome is unknown.
+ */
 export function isRetryableNetworkCode(code: string): boolean {
-  return RETRYABLE_NETWORK_CODES.has(code);
+  return RETRYABLE_NETWORK_CODES.has(code) || isUnreadableAnswerCode(code);
+}
+
+/** An `HPE_…` code: an answer came, but it is not valid HTTP. */
+export function isUnreadableAnswerCode(code: string): boolean {
+  return code.startsWith('HPE_');
 }
 
 /**

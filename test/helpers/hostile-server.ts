@@ -13,6 +13,8 @@ export type HostileMode =
   | 'trickle'
   /** 200 declaring 1000 bytes, sending 20, then closing the connection. */
   | 'cut-off'
+  /** Answers bytes that are not HTTP (`HXTP/1.1 200 OK`), then closes the connection. */
+  | 'not-http'
   /** `status` (default 401) echoing the request's query and Authorization in a HubSpot-shaped body, an `X-Echo` header and `Location`. */
   | 'echo-secrets'
   /** nginx-style HTML 404. */
@@ -115,6 +117,10 @@ export async function startHostileServer(initial: HostileMode, initialOptions: H
         setImmediate(() => res.socket?.destroy());
         return;
       }
+      case 'not-http':
+        // Raw bytes on the socket: Node's own response writer would only send valid HTTP.
+        res.socket?.end('HXTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+        return;
       case 'echo-secrets': {
         const authorization = req.headers.authorization ?? '';
         const query = new URL(req.url ?? '/', 'http://127.0.0.1').search;

@@ -96,6 +96,23 @@ describe('bounded answers', () => {
     expect(error.rerunnable).toBe(true);
   });
 
+  it('an answer that is not HTTP is retried, and a write behind it is re-read before it is sent again', async () => {
+    const read = await against('not-http');
+    const error = await failure(read.client.get(KEY_APP));
+    expect(error.message).toMatch(/^app 101: GET calling settings failed after 6 attempts: 127\.0\.0\.1:\d+ answered with something that is not valid HTTP \(HPE_\w+\)$/);
+    expect(error.rerunnable).toBe(true);
+    await server?.close();
+
+    const write = await against('not-http');
+    const unknown = await failure(write.client.create(KEY_APP, calling()));
+    expect(unknown.message).toMatch(/POST calling settings failed after 1 attempt: .* not valid HTTP \(HPE_\w+\); whether it took effect is unknown/);
+    expect(unknown.rerunnable).toBe(true);
+    // The POST reached the server: it is re-read, never simply sent again.
+    const methods = (server?.requests ?? []).map((request) => request.method);
+    expect(methods[0]).toBe('POST');
+    expect(methods.slice(1).every((method) => method === 'GET')).toBe(true);
+  });
+
   it('times out an answer whose headers came but whose body never does', async () => {
     const { client } = await against('hang-after-headers');
     const error = await failure(client.update(TOKEN_APP, { isReady: false }));
