@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 import { UserError } from '../errors.js';
 import { isRecord } from '../is-record.js';
 import type { ResourceName } from '../resources/index.js';
@@ -88,9 +89,11 @@ export function readErrorBody(text: string, scrub: (text: string) => string): Hu
   }
   if (!isRecord(parsed)) return { details: [] };
   const body: HubSpotErrorBody = { details: [] };
+  // Server text reaches terminals and step summaries: no raw escape sequences or line breaks.
+  const clean = (value: string): string => escapeControlCharacters(scrub(value));
   const field = (name: string): string | undefined => {
     const value = parsed[name];
-    return typeof value === 'string' && value !== '' ? scrub(value) : undefined;
+    return typeof value === 'string' && value !== '' ? clean(value) : undefined;
   };
   const message = field('message');
   const category = field('category');
@@ -106,7 +109,7 @@ export function readErrorBody(text: string, scrub: (text: string) => string): Hu
   if (Array.isArray(nested)) {
     for (const entry of nested) {
       if (isRecord(entry) && typeof entry.message === 'string' && entry.message !== message) {
-        body.details.push(scrub(entry.message));
+        body.details.push(clean(entry.message));
       }
     }
   }

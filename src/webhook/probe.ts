@@ -1,6 +1,7 @@
 // Calls an app's live webhook exactly as HubSpot does and compares the
 // answer with the config. The only I/O is the one outgoing request.
 import got, { type Response } from 'got';
+import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 import type { AppConfig } from '../config/model.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { compareNumbers, numbersMatch } from './compare.js';
@@ -145,6 +146,6 @@ function describeRequestError(error: unknown, timeoutMs: number): string {
 
 /** A short, single-line excerpt of an answer, to make failures actionable. */
 function snippet(body: Buffer): string {
-  const text = body.subarray(0, 200).toString('utf8').replace(/\s+/g, ' ').trim();
+  const text = escapeControlCharacters(body.subarray(0, 200).toString('utf8').replace(/\s+/g, ' ').trim());
   return text === '' ? '' : `: ${text}${body.length > 200 ? '…' : ''}`;
 }

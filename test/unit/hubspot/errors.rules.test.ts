@@ -42,6 +42,11 @@ describe('readErrorBody', () => {
     });
   });
 
+  it('shows control characters in what it keeps escaped: no terminal sequence or fake line gets through', () => {
+    const read = body({ message: 'evil \u001b]0;pwned\u0007 \u001b[2J\r\nfake: line', correlationId: 'c\u001b[1m', errors: [{ message: 'x\u202ey' }] });
+    expect(read).toEqual({ message: 'evil \\x1b]0;pwned\\x07 \\x1b[2J\\r\\nfake: line', correlationId: 'c\\x1b[1m', details: ['x\\u202ey'] });
+  });
+
   it('leaves out empty and non-string fields', () => {
     expect(body({ message: '', category: 42, subCategory: null, correlationId: ['c'], policyName: {} })).toEqual({ details: [] });
   });
