@@ -16,7 +16,7 @@ export interface ApplyPlanOptions {
    * narrows the window in which another writer can interleave.
    */
   checkCurrent?: (change: Change, current: RemoteResource | null) => string | undefined;
-  /** A write (its re-read included) is about to start. */
+  /** A change's write is about to be sent (after its re-read): from here HubSpot may apply it. */
   onStart?: (change: Change) => void;
   /** A change's outcome is known. */
   onOutcome?: (change: Change, outcome: ChangeOutcome) => void;
@@ -116,7 +116,6 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
         settle(change, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
         continue;
       }
-      options.onStart?.(change);
       const outcome = await applyOne(change, client, options);
       settle(change, outcome);
       if (outcome.error !== undefined) blockedBy = `its ${resourceOf(change).title}`;
@@ -145,6 +144,7 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
         return { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } };
       }
     }
+    options.onStart?.(change);
     const wrote = await write(change, client);
     return wrote ? { applied: true } : { applied: false, note: 'already as planned' };
   } catch (error) {

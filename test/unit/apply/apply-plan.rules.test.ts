@@ -338,6 +338,17 @@ describe('interrupts and progress', () => {
     expect(w.calls()).toEqual(['POST 1/recording-settings', 'POST 1/channel-connection']);
   });
 
+  it('a change that ends at its re-read never starts: only a write about to be sent does', async () => {
+    const w = world();
+    const plan = await planFor([app(1), app(2)], w);
+    w.store.create(1, 'channel-connection', settings());
+    w.store.create(2, 'channel-connection', settings({ isReady: false }));
+    const events: string[] = [];
+    await applyPlan(plan, w.client, { parallelism: 1, checkCurrent: differsFromPlanned, onStart: (change) => events.push(`start ${change.appId}`) });
+    expect(events).toEqual([]);
+    expect(w.calls()).toEqual(['GET 1/channel-connection', 'GET 2/channel-connection']);
+  });
+
   it('changes not attempted after a failure are reported too, without starting', async () => {
     const w = world([], failWhen({ resource: 'calling-settings', method: 'create' }));
     const plan = await planFor([all(1)], w);
