@@ -50,7 +50,7 @@ describe('the CLI surface (real built CLI)', () => {
       for (const args of [['validate', 'c.yaml'], ['validate', 'c.yaml', '--json']]) {
         const result = await runCli(args, { env: { ...env, HUBSPOT_ACCESS_TOKEN: token }, cwd: dir.path });
         expect(result.code).toBe(1);
-        expect(result.stdout + result.stderr).toMatch(/c\.yaml:2:7/);
+        expect(result.stdout + result.stderr).toMatch(/c\.yaml:2:7|"line": 2,\s+"column": 7/);
         expect(result.stdout + result.stderr).toContain('[REDACTED]');
         expect(result.stdout + result.stderr).not.toContain(token.slice(0, 12));
       }
