@@ -150,10 +150,19 @@ export async function parseConfigText(text: string, file: string, options: Parse
       raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       const aliases = error instanceof ReferenceError && /excessive alias count/i.test(error.message);
+      // At the document, not the file: in a fleet's file the first line is another app.
+      const start = doc.contents?.range[0] ?? doc.range[0];
       report(
         aliases
-          ? diagnostic(null, '', 'alias-limit', 'error', `the document expands more than ${MAX_ALIAS_COUNT} aliases; refusing it as a resource-exhaustion attack`)
-          : diagnostic(null, '', 'yaml-syntax', 'error', `cannot read the YAML: ${errorMessage(error)}`),
+          ? diagnostic(
+              start,
+              '',
+              'alias-limit',
+              'error',
+              `the document expands more than ${MAX_ALIAS_COUNT} aliases; refusing it as a resource-exhaustion attack`,
+              'every use of an alias counts, times the aliases inside what it refers to: write shared values out in full, or split the app across fewer aliases',
+            )
+          : diagnostic(start, '', 'yaml-syntax', 'error', `cannot read the YAML: ${errorMessage(error)}`),
       );
       continue;
     }
