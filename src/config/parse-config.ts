@@ -205,7 +205,9 @@ export async function parseConfigText(text: string, file: string, options: Parse
     const offset = error.pos[0];
     if (error.code === 'TAG_RESOLVE_FAILED') {
       // e.g. `!!float 1234567`: the YAML 1.2 core schema reads no float there, so the value stays a string.
-      const path = pathAtOffset(doc, offset);
+      // The error spans the tag; the value's node (and so its path) starts after it and its spaces.
+      const tagEnd = error.pos[1];
+      const path = pathAtOffset(doc, tagEnd + (/^[ \t]*/.exec(text.slice(tagEnd, tagEnd + 256))?.[0].length ?? 0));
       const tag = /tag:yaml\.org,2002:(\w+)/.exec(error.message)?.[1];
       const name = tag === undefined ? 'this tag' : `\`!!${tag}\``;
       return diagnostic(

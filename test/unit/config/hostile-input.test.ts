@@ -167,13 +167,13 @@ describe('YAML oddities', () => {
     const result = await parse(lines('appId: !!float 1234567', 'ensure: absent'));
     const error = result.diagnostics.find((d) => d.code === 'invalid-app-id');
     expect(error?.hint).toBe('remove the `!!float` tag: appId: 1234567');
-    expect(result.diagnostics.find((d) => d.code === 'yaml-warning')?.message).toContain('`!!float`');
+    expect(result.diagnostics.find((d) => d.code === 'yaml-warning')).toMatchObject({ message: expect.stringContaining('`!!float`'), path: 'appId', line: 1, column: 8 });
   });
 
   it('!!float on e164PhoneNumber: a warning that the tag does not apply, with a hint to remove it', async () => {
     const result = await parse(lines('appId: 1', 'ensure: absent', 'phoneNumbers:', '  - {e164PhoneNumber: !!float +14155552671, friendlyName: A}'));
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ code: 'yaml-warning', severity: 'warning', line: 4, hint: expect.stringContaining('remove the tag') }),
+      expect.objectContaining({ code: 'yaml-warning', severity: 'warning', line: 4, path: 'phoneNumbers[0].e164PhoneNumber', hint: expect.stringContaining('remove the tag') }),
     ]);
   });
 
