@@ -127,6 +127,8 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
   }
 }
 
+const MERGE_KEY = '<<';
+
 function unknownKey(parent: PathSegment[], key: string): Finding {
   const level = levelOf(parent);
   const segments = [...parent, key];
@@ -142,6 +144,12 @@ function unknownKey(parent: PathSegment[], key: string): Finding {
     };
   }
   const valid = KEYS_BY_LEVEL[level];
+  if (key === MERGE_KEY) {
+    return {
+      ...errorAt(segments, 'unknown-key', '`<<` (a YAML merge key) is not read in YAML 1.2, so nothing is merged here', 'write the keys out, or start the file with `%YAML 1.1` and `---`, where merge keys work'),
+      at: 'key',
+    };
+  }
   const close = closestName(key, valid);
   const message = (): string => {
     if (close !== undefined) return `unknown key \`${key}\`; did you mean \`${close}\`?`;
@@ -163,18 +171,21 @@ function unknownKey(parent: PathSegment[], key: string): Finding {
  * One typo gives one error: a `missing-key` finding is dropped when an
  * unknown key beside it is a near miss of the missing key (`wdith` for
  * `width`) or of `ensure`, or when the mapping's `ensure` value is itself an
- * error (`ensure` decides what is required); the rules' "no resource"
+ * error (`ensure` decides what is required) or it holds an unread merge key
+ * (`<<` would have brought the keys); the rules' "no resource"
  * finding yields to a more precise missing key at the same place; and the
  * remaining missing keys of one mapping become one finding.
  */
 export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
   const suggested = new Set<string>();
-  const badEnsure = new Set<string>();
+  // Mappings whose required keys cannot be known: a bad `ensure`, or a `<<` that was not merged.
+  const undecided = new Set<string>();
   const singleMissing = new Set<string>();
   for (const f of findings) {
     const parent = formatYamlPath(f.segments.slice(0, -1));
     if (f.suggestion !== undefined) suggested.add(`${parent}\u0000${f.suggestion}`);
-    if (f.at === 'value' && f.segments.at(-1) === 'ensure') badEnsure.add(parent);
+    if (f.at === 'value' && f.segments.at(-1) === 'ensure') undecided.add(parent);
+    if (f.code === 'unknown-key' && f.segments.at(-1) === MERGE_KEY) undecided.add(parent);
     if (f.code === 'missing-key' && f.missingKeys?.length === 1) singleMissing.add(formatYamlPath(f.segments));
   }
   const out: Finding[] = [];
@@ -186,7 +197,7 @@ export function mergeMissingKeys(findings: readonly Finding[]): Finding[] {
     }
     const path = formatYamlPath(f.segments);
     // A misspelt `ensure` decides which keys are required at all.
-    if (badEnsure.has(path) || suggested.has(`${path}\u0000ensure`) || f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
+    if (undecided.has(path) || suggested.has(`${path}\u0000ensure`) || f.missingKeys.some((key) => suggested.has(`${path}\u0000${key}`))) continue;
     // The rules' "no resource" finding lists alternatives; it stands alone unless a precise one says the same.
     if (f.missingKeys.length > 1) {
       if (!singleMissing.has(path)) out.push(f);

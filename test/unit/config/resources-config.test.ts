@@ -81,6 +81,15 @@ describe('the calling and recording blocks', () => {
     }
   });
 
+  it('a merge key (<<) is one error that says YAML 1.2 does not merge, not also the keys it would have brought', async () => {
+    const result = await parse(lines('appId: 5', 'settings:', '  <<: {url: "https://a.example"}', '  isReady: true'));
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'unknown-key', line: 3, column: 3, hint: expect.stringContaining('%YAML 1.1') });
+    const merged = await parse(lines('%YAML 1.1', '---', 'appId: 5', 'settings:', '  <<: {url: "https://a.example"}', '  isReady: true'));
+    expect(merged.diagnostics).toEqual([]);
+    expect(merged.apps[0]?.resources['channel-connection']).toEqual({ ensure: 'present', fields: { url: 'https://a.example', isReady: true } });
+  });
+
   it('ensure: present without settings is one error, the precise one', async () => {
     const result = await parse(lines('appId: 5', 'ensure: present'));
     expect(result.diagnostics).toHaveLength(1);
