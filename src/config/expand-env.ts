@@ -5,7 +5,12 @@ import { formatYamlPath, type PathSegment } from './yaml-path.js';
 /** `${NAME}` or `${NAME:-default}`, NAME as in POSIX shells; or `$${`, a literal `${`. */
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 /** A scalar that is exactly one reference, and so is typed by the schema. */
-const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/;
+
+/** The variable a scalar written as exactly one reference (`${NAME}`, `${NAME:-x}`) names. */
+export function wholeReferenceName(text: string): string | undefined {
+  return WHOLE_REFERENCE.exec(text)?.[1];
+}
 
 /** The JSON type the schema expects at a path (see keys.ts `scalarTypeAt`). */
 export type ScalarTypeLookup = (segments: readonly PathSegment[]) => FieldType;

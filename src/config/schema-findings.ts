@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import validate from '../generated/channel-connection-validator.js';
+import { wholeReferenceName } from './expand-env.js';
 import { errorAt, type Finding } from './finding.js';
 import { KEYS_BY_LEVEL, LEVEL_NAMES, levelOf, type KeyLevel } from './keys.js';
 import { describeValue } from './rules.js';
@@ -90,17 +91,7 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
     }
     case 'type': {
       const expected = String(params.type);
-      const written = sourceOf(segments);
-      const tagged = written?.tag !== undefined;
-      const hint = tagged
-        ? `remove the \`${written?.tag}\` tag${expected === 'string' ? ' and quote the value' : ''}`
-        : expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') && written !== undefined
-          ? `quote it: "${written.source}"`
-          : expected === 'boolean' && typeof value === 'string'
-            ? 'write true or false, unquoted'
-            : expected === 'integer' && typeof value === 'string' && /^\d+$/.test(value)
-              ? `write it without quotes: ${value}`
-              : undefined;
+      const hint = typeHint(expected, value, sourceOf(segments));
       return errorAt(segments, 'invalid-type', `expected ${EXPECTED[expected] ?? expected}, got ${describeValue(value)}`, hint);
     }
     case 'enum': {
@@ -125,6 +116,21 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
     default:
       return errorAt(segments, 'schema-violation', error.message ?? `fails the schema's ${error.keyword} rule`);
   }
+}
+
+/** How to write a value of the `expected` JSON type, given how it is written now. */
+function typeHint(expected: string, value: unknown, written: { source: string; tag?: string } | undefined): string | undefined {
+  // Written as `${NAME}`: how the YAML is written is not the problem, the variable's value is.
+  const variable = written === undefined ? undefined : wholeReferenceName(written.source);
+  if (variable !== undefined) {
+    if (expected === 'boolean') return `set ${variable} to true or false`;
+    return expected === 'integer' ? `set ${variable} to a whole number` : undefined;
+  }
+  if (written?.tag !== undefined) return `remove the \`${written.tag}\` tag${expected === 'string' ? ' and quote the value' : ''}`;
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') && written !== undefined) return `quote it: "${written.source}"`;
+  if (expected === 'boolean' && typeof value === 'string') return 'write true or false, unquoted';
+  if (expected === 'integer' && typeof value === 'string' && /^\d+$/.test(value)) return `write it without quotes: ${value}`;
+  return undefined;
 }
 
 const MERGE_KEY = '<<';

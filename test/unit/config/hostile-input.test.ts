@@ -67,6 +67,14 @@ describe('${VAR}: whole scalars typed by the schema', () => {
   });
 
   it.each([
+    ['isReady', 'yes', 'set X to true or false'],
+    ['width', '4.5', 'set X to a whole number'],
+  ])('calling.%s: ${X} with X=%j hints at the variable: %s', async (name, env, hint) => {
+    const result = await parse(lines('appId: 1', ...CALLING({ [name]: '${X}' })), { env: { X: env } });
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'invalid-type', path: `calling.${name}`, hint })]);
+  });
+
+  it.each([
     ['isReady', '${X}', 'invalid-type', ''],
     ['isReady', '${X}', 'invalid-type', 'yes'],
     ['width', '${X}', 'invalid-type', '4.5'],

@@ -281,6 +281,12 @@ describe('parseConfigText: ${VAR} expansion', () => {
     expect(result.diagnostics.map((d) => [d.code, d.path])).toEqual([['undefined-variable', 'appId']]);
   });
 
+  it('a value of the wrong type from a variable gets a hint about the variable, not about how the YAML is written', async () => {
+    const d = await only(lines('appId: 1', 'settings:', '  url: https://a.example', '  isReady: ${READY}'), 'invalid-type', { env: { READY: 'yes' } });
+    expect(d).toMatchObject({ line: 4, column: 12, path: 'settings.isReady', hint: 'set READY to true or false' });
+    expect(d.message).toContain('(from environment variable READY)');
+  });
+
   it('never expands keys', async () => {
     const d = await only(lines('appId: 1', 'ensure: absent', '${KEY}: x'), 'unknown-key', { env: { KEY: 'apiVersion' } });
     expect(d.path).toBe('["${KEY}"]');
