@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
+import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
@@ -519,7 +520,7 @@ function truncationNote(
  * table cells: user text never goes in one, so pipes need no escape here.
  */
 function code(text: string): string {
-  const body = text.replace(/[\r\n]+/g, ' ');
+  const body = escapeControlCharacters(text.replace(/[\r\n]+/g, ' '));
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longestRun + 1);
   // A space on both sides keeps a leading or trailing backtick from joining the fence; CommonMark strips it.
@@ -530,8 +531,7 @@ function code(text: string): string {
 /** Plain text with markdown, HTML and table syntax neutralised. */
 function escapeText(text: string): string {
   return (
-    text
-      .replace(/[\r\n]+/g, ' ')
+    escapeControlCharacters(text.replace(/[\r\n]+/g, ' '))
       // Backslash escapes first, so the entities below keep their `#`.
       .replace(/[\\*_[\]~#!]/g, (char) => `\\${char}`)
       .replace(/&/g, '&amp;')

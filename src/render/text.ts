@@ -1,5 +1,6 @@
 // The human views of plan, apply and drift, after Terraform's: one block per
 // app and resource, impacts under it, one closing line. Pure.
+import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 import type { Action, Change, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {
@@ -10,6 +11,7 @@ import {
   outcomeOf,
   outcomeState,
   plural,
+  quoted,
   tallyApply,
   webhookLevel,
 } from './view-model.js';
@@ -208,9 +210,14 @@ function describeFields(change: Change, side: 'before' | 'after'): string {
   return parts.length === 0 ? 'it' : parts.join(', ');
 }
 
+/** A number as a webhook answered it (or the config declares it); every part may be hostile text. */
 function numberLabel(number: WebhookNumber): string {
-  const extension = number.extension === undefined ? '' : ` ext. ${number.extension}`;
-  return `${number.e164PhoneNumber}${extension} (${JSON.stringify(number.friendlyName)})`;
+  return `${numberAndExtension(number)} (${quoted(number.friendlyName)})`;
+}
+
+function numberAndExtension(number: { e164PhoneNumber: string; extension?: string }): string {
+  const extension = number.extension === undefined ? '' : ` ext. ${escapeControlCharacters(number.extension)}`;
+  return `${escapeControlCharacters(number.e164PhoneNumber)}${extension}`;
 }
 
 /**
@@ -225,9 +232,8 @@ function renderWebhookFinding(appId: number, finding: WebhookFinding, palette: P
   for (const number of finding.missing) lines.push(`      ${palette.red('-')} the webhook does not answer ${numberLabel(number)}; the config declares it`);
   for (const number of finding.unexpected) lines.push(`      ${palette.green('+')} the webhook answers ${numberLabel(number)}; the config does not declare it`);
   for (const changed of finding.changedFriendlyName) {
-    const extension = changed.extension === undefined ? '' : ` ext. ${changed.extension}`;
     lines.push(
-      `      ${palette.yellow('~')} the webhook answers ${changed.e164PhoneNumber}${extension} as ${JSON.stringify(changed.actual)}; the config declares ${JSON.stringify(changed.expected)}`,
+      `      ${palette.yellow('~')} the webhook answers ${numberAndExtension(changed)} as ${quoted(changed.actual)}; the config declares ${quoted(changed.expected)}`,
     );
   }
   return lines;

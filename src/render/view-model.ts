@@ -2,6 +2,7 @@
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
 import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
+import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
 /**
@@ -19,7 +20,17 @@ export function fieldNamesOf(change: Change): string[] {
 /** A value as config and plan text write it: strings quoted, the rest bare. */
 export function formatValue(value: FieldValue | undefined): string {
   if (value === undefined) return '(absent)';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? quoted(value) : String(value);
+}
+
+/**
+ * Text from HubSpot or a webhook in double quotes, safe to print: JSON
+ * escapes C0 controls but leaves DEL, C1, line separators and bidi
+ * overrides raw, which could recolour a terminal or reorder what a reviewer
+ * reads.
+ */
+export function quoted(text: string): string {
+  return escapeControlCharacters(JSON.stringify(text));
 }
 
 /** Set when a create or update flips whether users can pick the app (`false → true`, `true → false`); a delete is critical anyway. */

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import validateResponse from '../generated/webhook-response-validator.js';
+import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 
 /**
  * A number as the webhook answers it (after HubSpot's truncation rule).
@@ -45,5 +46,6 @@ function describeError(error: ErrorObject): string {
     .join('');
   const extra =
     error.keyword === 'additionalProperties' ? ` (${String((error.params as { additionalProperty?: unknown }).additionalProperty)})` : '';
-  return `${path === '' ? '(root)' : path}: ${error.message ?? error.keyword}${extra}`;
+  // Paths and property names come from the webhook's answer.
+  return escapeControlCharacters(`${path === '' ? '(root)' : path}: ${error.message ?? error.keyword}${extra}`);
 }

@@ -139,7 +139,10 @@ describe('renderReportMarkdown', () => {
               status: 'mismatch',
               portalId: 42,
               missing: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Support line' }],
-              unexpected: [{ e164PhoneNumber: '+442071838750', extension: '12', friendlyName: 'London_desk' }],
+              unexpected: [
+                { e164PhoneNumber: '+442071838750', extension: '12', friendlyName: 'London_desk' },
+                { e164PhoneNumber: '+442071838751', extension: '1\u001b[2J', friendlyName: 'Paris\u202eevil\u0007' },
+              ],
             }),
             finding({ status: 'mismatch', portalId: 42, userId: 7, changedFriendlyName: [{ e164PhoneNumber: '+4930123456', expected: 'Berlin', actual: 'Berlin <old>' }] }),
             finding({ status: 'error', portalId: 43, error: 'timed out after 30 s' }),
@@ -166,10 +169,12 @@ describe('renderReportMarkdown', () => {
       expect(markdown).toContain('**portal 42** `https://calling.example.com/hubspot/numbers` answers other numbers than the config declares:');
       expect(markdown).toContain('- the webhook does not answer `+14155552671` “Support line”; the config declares it');
       expect(markdown).toContain('- the webhook answers `+442071838750` ext. `12` “London\\_desk”; the config does not declare it');
+      expect(markdown).toContain('- the webhook answers `+442071838751` ext. `1\\x1b[2J` “Paris\\\\u202eevil\\\\x07”; the config does not declare it');
       expect(markdown).toContain('**portal 42, user 7** `https://calling.example.com/hubspot/numbers` answers other numbers');
       expect(markdown).toContain('- the webhook answers `+4930123456` as “Berlin &lt;old&gt;”; the config declares “Berlin”');
       expect(markdown).toContain('**portal 43** `https://calling.example.com/hubspot/numbers`: ✗ error: timed out after 30 s');
       expect(markdown).not.toMatch(/will |→/);
+      expect(markdown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     });
 
     it('names a missing resource the config declares ready without inventing a value', () => {
