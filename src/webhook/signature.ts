@@ -62,8 +62,11 @@ function unusable(reason: SignatureFailure, detail: string): SignatureVerdict {
 }
 
 const TIMESTAMP_FORMAT = /^\d{1,15}$/;
-// A SHA-256 digest in canonical base64: 43 characters and one '=' pad.
-const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{43}=$/;
+// A SHA-256 digest in canonical base64: 43 characters and one '=' pad. The
+// last character carries 4 bits and 2 zero bits, so only 16 letters fit
+// there; another one decodes to the same bytes and would let a valid
+// signature be altered and still pass.
+const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const ABSOLUTE_HTTP_URL = /^https?:\/\/[^/?#]/i;
 
 /** What changes per request once the secret, method and URI are fixed. */
