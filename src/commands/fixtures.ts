@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir, rename, rmdir, unlink, writeFile } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { compareFixtureFiles, diffFixtureFile, type FixtureFileComparison } from '../webhook/fixture-files.js';
+import { compareFixtureFiles, diffFixtureFile, ID_DIRECTORY, ID_FILE, type FixtureFileComparison } from '../webhook/fixture-files.js';
 import { renderAppFixtures } from '../webhook/fixture.js';
 import { readConfigForCommand } from './config-input.js';
 import type { LoadApps } from '../webhook/load-apps.js';
@@ -173,9 +173,6 @@ async function removeEmptyDirs(root: string, dirs: ReadonlySet<string>): Promise
   }
 }
 
-const APP_FILE = /^(\d+)\.json$/;
-const ID_DIR = /^\d+$/;
-const ID_FILE = /^\d+\.json$/;
 
 /**
  * The fixture-named files under `dir` (relative path → content): `<appId>.json`
@@ -193,13 +190,13 @@ async function readFixtureTree(
     files.set(relative, await fsStep('read', shown(relative), () => readFile(join(dir, relative), 'utf8')));
   };
   for (const entry of top) {
-    const appFile = APP_FILE.exec(entry.name);
+    const appFile = ID_FILE.exec(entry.name);
     if (appFile !== null && entry.isFile() && owns(Number(appFile[1]))) await read(entry.name);
-    if (!(ID_DIR.test(entry.name) && entry.isDirectory() && owns(Number(entry.name)))) continue;
+    if (!(ID_DIRECTORY.test(entry.name) && entry.isDirectory() && owns(Number(entry.name)))) continue;
     const portalsDir = `${entry.name}/portals`;
     for (const portal of await listDir(join(dir, portalsDir), shown(portalsDir))) {
       if (ID_FILE.test(portal.name) && portal.isFile()) await read(`${portalsDir}/${portal.name}`);
-      if (!(ID_DIR.test(portal.name) && portal.isDirectory())) continue;
+      if (!(ID_DIRECTORY.test(portal.name) && portal.isDirectory())) continue;
       const usersDir = `${portalsDir}/${portal.name}/users`;
       for (const user of await listDir(join(dir, usersDir), shown(usersDir))) {
         if (ID_FILE.test(user.name) && user.isFile()) await read(`${usersDir}/${user.name}`);

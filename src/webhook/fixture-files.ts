@@ -17,7 +17,14 @@ export interface FixtureFileComparison {
   actual: string | null;
 }
 
-const FIXTURE_PATH = /^(\d+)(?:\.json|\/portals\/(\d+)(?:\.json|\/users\/(\d+)\.json))$/;
+// An id as hscc writes it: config ids are positive integers, never with a
+// leading zero, so `042.json` or `01001.json` is someone else's file.
+const ID = '[1-9]\\d*';
+const FIXTURE_PATH = new RegExp(`^(${ID})(?:\\.json|/portals/(${ID})(?:\\.json|/users/(${ID})\\.json))$`);
+/** A directory named by an id (an app's, a portal's). */
+export const ID_DIRECTORY = new RegExp(`^${ID}$`);
+/** A fixture file named by an id; group 1 is the id. */
+export const ID_FILE = new RegExp(`^(${ID})\\.json$`);
 
 /** The ids a fixture path names, or undefined when the path is not one of ours. */
 export function parseFixturePath(path: string): { appId: number; portalId?: number; userId?: number } | undefined {

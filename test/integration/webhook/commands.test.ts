@@ -132,6 +132,15 @@ describe('hscc fixtures', () => {
     expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['1234567', '1234567.json']);
   });
 
+  it('never takes a name with a leading zero for a fixture of its own, even with --prune', async () => {
+    const dir = workspace({ 'fixtures/01234567.json': '{}\n', 'fixtures/1234567/portals/042.json': '{}\n', 'fixtures/1234567/portals/42/users/0007.json': '{}\n' });
+    expect(await runFixtures(options({ prune: true }), memoryRuntime({ cwd: dir.path }), appsOf(app))).toEqual({ exitCode: 0 });
+    expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['01234567.json', '1234567', '1234567.json']);
+    expect(readdirSync(dir.file('fixtures/1234567/portals')).sort()).toEqual(['042.json', '42', '42.json']);
+    expect(readdirSync(dir.file('fixtures/1234567/portals/42/users')).sort()).toEqual(['0007.json', '7.json']);
+    expect(await runFixtures(options({ check: true }), memoryRuntime({ cwd: dir.path }), appsOf(app))).toEqual({ exitCode: 0 });
+  });
+
   it('reports EISDIR, ENOTDIR/ENOENT and EACCES on its output as clear user errors', async () => {
     const isDir = workspace({ 'fixtures/1234567.json/inside': 'x' });
     const eisdir = runFixtures(options(), memoryRuntime({ cwd: isDir.path }), appsOf(app));
