@@ -8,6 +8,7 @@ import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, We
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
   READINESS_FIELD,
+  appsWithFailedProbes,
   driftedApps,
   fieldNamesOf,
   isCritical,
@@ -278,6 +279,10 @@ function summaryLines(report: PlanReport): string[] {
     return [`**${verb}: ${counts}.**${next}`];
   }
   const apps = driftedApps(report);
+  const unchecked = appsWithFailedProbes(report);
+  if (apps.length === 0 && unchecked.length > 0) {
+    return [`**No settings drift, but the webhook of ${plural(unchecked.length, 'app')} ${unchecked.join(', ')} could not be checked.**`];
+  }
   if (apps.length === 0) {
     const probed = report.webhooks === undefined ? '' : ' Every probed webhook answers the declared numbers.';
     return [`**No drift. Remote settings match the configuration.**${probed}`];

@@ -4,6 +4,7 @@ import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
 import type { Action, Change, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {
+  appsWithFailedProbes,
   changesToApply,
   driftedApps,
   fieldNamesOf,
@@ -166,7 +167,10 @@ export function renderDriftText(report: PlanReport, palette: Palette): string {
   }
   if (webhookLines.length > 0) lines.push('Webhooks:', ...webhookLines, '');
   const apps = driftedApps(report);
-  if (apps.length === 0) {
+  const unchecked = appsWithFailedProbes(report);
+  if (apps.length === 0 && unchecked.length > 0) {
+    lines.push(palette.bold(palette.red(`No settings drift, but the webhook of ${plural(unchecked.length, 'app')} ${unchecked.join(', ')} could not be checked.`)));
+  } else if (apps.length === 0) {
     lines.push(palette.green('No drift. Remote settings match the configuration.'));
   } else {
     const webhookApps = new Set([...(report.webhooks ?? [])].filter(([, findings]) => findings.some((f) => f.status !== 'match')).map(([appId]) => appId));

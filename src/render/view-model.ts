@@ -124,6 +124,13 @@ export function driftedApps(report: PlanReport): number[] {
   return [...apps].sort((a, b) => a - b);
 }
 
+/** Apps with at least one webhook probe that failed or answered invalidly: their numbers could not be checked. */
+export function appsWithFailedProbes(report: PlanReport): number[] {
+  const apps: number[] = [];
+  for (const [appId, findings] of report.webhooks ?? []) if (findings.some((finding) => finding.status === 'error')) apps.push(appId);
+  return apps.sort((a, b) => a - b);
+}
+
 /** Which level of an app's webhook a finding is about: `default numbers`, `portal 42`, `portal 42, user 7`. */
 export function webhookLevel(finding: WebhookFinding): string {
   if (finding.portalId === undefined) return 'default numbers';

@@ -190,6 +190,13 @@ describe('renderReportMarkdown', () => {
       );
       expect(markdown).toContain('**No drift. Remote settings match the configuration.** Every probed webhook answers the declared numbers.');
     });
+
+    it('does not say every webhook answers when one could not be checked', () => {
+      const webhooks = new Map([[1, [finding(), finding({ status: 'error', portalId: 43, error: 'timed out after 30 s' })]]]);
+      const markdown = renderReportMarkdown(report('drift', [change(1, 'channel-connection', connection(), connection(), { drift: true })], { webhooks }));
+      expect(markdown).not.toContain('Every probed webhook answers');
+      expect(markdown).toContain('**No settings drift, but the webhook of app 1 could not be checked.**');
+    });
   });
 
   describe('failure', () => {

@@ -96,6 +96,13 @@ describe('drift text', () => {
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202e]/);
   });
 
+  it('does not say "No drift" when a webhook could not be checked', () => {
+    const webhooks = new Map([[9, [finding(), finding({ status: 'error', portalId: 43, error: 'timed out after 30 s' })]]]);
+    const text = renderPlanText(report('drift', drifted.slice(3), { webhooks }), plain);
+    expect(text).not.toContain('No drift');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('No settings drift, but the webhook of app 9 could not be checked.');
+  });
+
   it('says no drift when everything matches', () => {
     expect(renderPlanText(report('drift', drifted.slice(3)), plain)).toBe('No drift. Remote settings match the configuration.\n');
   });
