@@ -110,7 +110,40 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
       if (Array.isArray(numbers)) phoneNumberFindings(numbers, list, check, checked, findings);
     }
   }
+  loneSurrogateFindings(data, [], findings);
   return findings;
+}
+
+// Half of a UTF-16 surrogate pair, without its other half.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A YAML escape can write half of a UTF-16 pair (`"\uD83D"`), which is no
+ * character: it would reach HubSpot and every webhook answer as is, where
+ * JSON parsers reject or garble it. Every string value is checked; `at` is
+ * a stack, copied only for a finding.
+ */
+function loneSurrogateFindings(value: unknown, at: PathSegment[], findings: Finding[]): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) {
+      findings.push(
+        errorAt(
+          [...at],
+          'invalid-unicode',
+          'the text holds half of a UTF-16 surrogate pair (from a \\u escape), which is not a character',
+          'write the whole character, or both halves of the pair (e.g. "\\uD83D\\uDE00")',
+        ),
+      );
+    }
+    return;
+  }
+  const entries: Iterable<[PathSegment, unknown]> | undefined = Array.isArray(value) ? value.entries() : isRecord(value) ? Object.entries(value) : undefined;
+  if (entries === undefined) return;
+  for (const [segment, item] of entries) {
+    at.push(segment);
+    loneSurrogateFindings(item, at, findings);
+    at.pop();
+  }
 }
 
 /** Whether the document declares `resource` (its block, or for the channel connection `ensure: absent`). */

@@ -339,6 +339,12 @@ describe('parseConfigText: semantic rules', () => {
     expect(await only(text, 'phone-impossible')).toMatchObject({ severity: 'error', line: 7, column: 22, path: 'phoneNumbers[0].e164PhoneNumber' });
   });
 
+  it('invalid-unicode for half of a surrogate pair written with a \\u escape, in any string; a whole pair is fine', async () => {
+    const text = withNumbers('  - e164PhoneNumber: "+14155552671"', '    friendlyName: "Desk \\uD83D"', '  - e164PhoneNumber: "+14155552672"', '    friendlyName: "Desk \\uD83D\\uDE00"');
+    expect(await only(text, 'invalid-unicode')).toMatchObject({ severity: 'error', line: 7, column: 19, path: 'phoneNumbers[0].friendlyName' });
+    expect(await only(lines('appId: 1', 'settings:', '  url: "https://a.example/\\uDE00"', '  isReady: true'), 'invalid-unicode')).toMatchObject({ path: 'settings.url' });
+  });
+
   it('phone-not-valid: a warning for a possible but unassigned number (HubSpot’s +18001231234)', async () => {
     const result = await parse(withNumbers('  - e164PhoneNumber: "+18001231234"', '    friendlyName: Desk'));
     expect(result.diagnostics).toEqual([
