@@ -1,6 +1,6 @@
 // The `--state FILE` edge: the only emulator module that touches the disk.
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { EmulatorStateInput, EmulatorStateJson } from './store.js';
@@ -11,8 +11,21 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+function assertWritableDirectory(path: string): void {
+  const directory = dirname(path);
+  try {
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const reason = errorCode(error) === 'ENOENT' ? 'does not exist' : `cannot be written (${errorCode(error) ?? 'error'})`;
+    throw new UserError(`cannot keep the emulator state in ${path}: its directory ${directory} ${reason}.`, {
+      hint: 'create the directory, or give --state a path in one that exists.',
+    });
+  }
+}
+
 /**
- * Reads a state file. A missing file is an empty state; an unreadable,
+ * Reads a state file. A missing file is an empty state, if its directory
+ * can take it (checked now, not at the first write); an unreadable,
  * non-JSON or wrongly shaped one is a UserError naming the file and the
  * problem, so a typo never silently resets someone's state.
  */
@@ -21,7 +34,11 @@ export function readStateFile(path: string): EmulatorStateInput {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { apps: {} };
+    if (errorCode(error) === 'ENOENT') {
+      // A file to be created: its directory must take it, or every write would fail later.
+      assertWritableDirectory(path);
+      return { apps: {} };
+    }
     const reason = errorCode(error) ?? (error instanceof Error ? error.message : String(error));
     throw new UserError(`cannot read the emulator state file ${path} (${reason}).`);
   }

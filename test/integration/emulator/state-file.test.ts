@@ -186,6 +186,13 @@ describe('--state file', () => {
     expect((error as Error).message).toMatch(/cannot read the emulator state file .*EISDIR/);
   });
 
+  it('refuses to start when the state file is to be created in a directory that does not exist', async () => {
+    const d = dir();
+    const error = await startEmulator({ statePath: d.file('missing/state.json') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/cannot keep the emulator state in .*missing\/state\.json: its directory .*missing does not exist/);
+  });
+
   it('answers 500 when the state cannot be saved, without crashing', async () => {
     const d = dir();
     const statePath = d.file('state.json');
