@@ -150,11 +150,14 @@ export class EmulatorStore {
         if (input === undefined) continue;
         // A missing timestamp takes the other one, else "now".
         const fallback = input.createdAt ?? input.updatedAt ?? this.#stamp(undefined);
-        this.#put(Number(key), descriptor.name, {
-          fields: orderedFields(descriptor.name, input.fields),
-          createdAt: input.createdAt ?? fallback,
-          updatedAt: input.updatedAt ?? fallback,
-        });
+        const createdAt = input.createdAt ?? fallback;
+        const updatedAt = input.updatedAt ?? fallback;
+        this.#put(Number(key), descriptor.name, { fields: orderedFields(descriptor.name, input.fields), createdAt, updatedAt });
+        // Later writes stamp after every loaded time, even one in the future.
+        for (const stamp of [createdAt, updatedAt]) {
+          const ms = Date.parse(stamp);
+          if (Number.isFinite(ms)) this.#lastWriteMs = Math.max(this.#lastWriteMs, ms);
+        }
       }
     }
   }

@@ -81,6 +81,15 @@ describe('EmulatorStore', () => {
     expect(result.ok && result.resource.updatedAt).toBe('2026-01-02T03:04:05.001Z');
   });
 
+  it('moves updatedAt past a loaded timestamp in the future, so it never goes back nor before createdAt', () => {
+    const store = new EmulatorStore(clock());
+    const future = '2030-01-01T00:00:00.000Z';
+    store.load({ apps: { '7': { 'channel-connection': { fields: connection, createdAt: future, updatedAt: future } } } });
+    const result = store.update(7, 'channel-connection', { isReady: false });
+    expect(result.ok && result.resource.updatedAt).toBe('2030-01-01T00:00:00.001Z');
+    expect(result.ok && result.resource.createdAt).toBe(future);
+  });
+
   it('reports not-found for update and delete of a missing resource', () => {
     const store = new EmulatorStore(clock());
     store.create(9, 'channel-connection', connection);
