@@ -405,7 +405,9 @@ function listenError(error: Error & { code?: string }, host: string, port: numbe
 export async function startEmulator(config: EmulatorConfig = {}): Promise<RunningEmulator> {
   const host = config.host ?? '127.0.0.1';
   const emulator = new Emulator(config);
-  const server = createServer(emulator.onRequest);
+  // Node would answer a request without Host with a bare 400 of its own; the
+  // emulator needs no Host, and every request is answered (and logged) by it.
+  const server = createServer({ requireHostHeader: false }, emulator.onRequest);
   server.on('clientError', onClientError);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => reject(listenError(error, host, config.port ?? 0));

@@ -370,6 +370,20 @@ describe('startEmulator', () => {
       expect(reply).toContain('"status":"error"');
       expect((await call(emulator)).status).toBe(404);
     });
+
+    it('answers an HTTP/1.1 request without Host itself, in JSON, not with Node\'s bare 400', async () => {
+      const emulator = await start();
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(emulator.port, '127.0.0.1', () => socket.write('GET /crm/v3/extensions/calling/1/settings HTTP/1.1\r\nConnection: close\r\n\r\n'));
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 401/);
+      expect(reply).toContain('"category":"INVALID_AUTHENTICATION"');
+    });
   });
 
   describe('rate limit', () => {
