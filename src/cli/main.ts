@@ -16,7 +16,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
   const extraSecrets: string[] = [];
   const runtime = createProcessRuntime(extraSecrets);
-  const jsonRequested = args.includes('--json') || args.includes('--format=json');
+  const jsonRequested = args.includes('--json') || args.includes('--format=json') || args.some((arg, i) => arg === '--format' && args[i + 1] === 'json');
   const debugProblem = nodeDebugProblem(process.env);
   if (debugProblem !== undefined) {
     process.exitCode = reportFailure(new UserError(debugProblem), runtime, jsonRequested);
@@ -40,8 +40,10 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 function reportFailure(error: unknown, runtime: Runtime, json: boolean): number {
   if (isCommanderError(error)) {
-    // commander already printed its message (or the help text).
-    return error.exitCode === 0 ? 0 : 1;
+    // commander already printed its message (or the help text) on stderr.
+    if (error.exitCode === 0) return 0;
+    if (json) runtime.stdout.write(`${JSON.stringify({ error: { message: error.message.replace(/^error: /, '') } }, null, 2)}\n`);
+    return 1;
   }
   if (isUserError(error)) {
     if (json) {
@@ -62,10 +64,10 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
 }
 
 /** Commander's own errors carry a `commander.*` code (class names do not survive bundling). */
-function isCommanderError(error: unknown): error is { exitCode: number; code: string } {
+function isCommanderError(error: unknown): error is { exitCode: number; code: string; message: string } {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, exitCode } = error as { code?: unknown; exitCode?: unknown };
-  return typeof code === 'string' && code.startsWith('commander.') && typeof exitCode === 'number';
+  const { code, exitCode, message } = error as { code?: unknown; exitCode?: unknown; message?: unknown };
+  return typeof code === 'string' && code.startsWith('commander.') && typeof exitCode === 'number' && typeof message === 'string';
 }
 
 function colorAllowed(isTTY: boolean): boolean {

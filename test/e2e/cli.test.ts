@@ -64,4 +64,13 @@ describe('the CLI surface (real built CLI)', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).error.message).toMatch(/error/);
   });
+
+  it('--json usage errors (a bad flag value, an unknown flag) print one JSON document too', async () => {
+    for (const args of [['plan', '--json', '--timeout', 'abc'], ['emulator', '--json', '--port', 'abc'], ['plan', '--bogus', '--json']]) {
+      const result = await runCli(args, { env });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(JSON.parse(result.stdout).error.message, args.join(' ')).toMatch(/option|argument/);
+      expect(result.stderr).toMatch(/error:/);
+    }
+  });
 });
