@@ -104,18 +104,25 @@ async function expandPattern(pattern: string, cwd: string): Promise<{ matches: M
   const kind = await statKind(path);
   if (kind === 'file') return { matches: [(await classify(pattern, path)) as Match] };
   if (kind === 'loop') return { problem: wholeFile(pattern, 'symlink-loop', SYMLINK_LOOP, SYMLINK_LOOP_HINT) };
+  if (typeof kind === 'object') return { problem: unreadablePath(pattern, kind.code) };
   // fast-glob is loaded only when needed: the default input is a literal file.
   const { default: fg } = await import('fast-glob');
   const glob = kind === 'directory' ? `${fg.escapePath(pattern.replace(/\/+$/, ''))}/*.{yaml,yml}` : pattern;
-  const entries = await fg(glob, {
-    cwd,
-    // Symlinks are reported, not filtered: each is classified below, so a
-    // link loop or a dangling link is an error rather than silently skipped.
-    onlyFiles: false,
-    dot: false,
-    followSymbolicLinks: true,
-    fs: { readdir: readdirOncePerDirectory() } as never,
-  });
+  let entries: string[];
+  try {
+    entries = await fg(glob, {
+      cwd,
+      // Symlinks are reported, not filtered: each is classified below, so a
+      // link loop or a dangling link is an error rather than silently skipped.
+      onlyFiles: false,
+      dot: false,
+      followSymbolicLinks: true,
+      fs: { readdir: readdirOncePerDirectory() } as never,
+    });
+  } catch (error) {
+    // A directory on the way that cannot be listed (EACCES, ENOTDIR…): said, never a crash.
+    return { problem: unreadablePath(pattern, errorCode(error) ?? 'error') };
+  }
   const matches: Match[] = [];
   for (const entry of entries.sort()) {
     const match = await classify(entry, resolve(cwd, entry));
@@ -170,13 +177,28 @@ async function classify(file: string, absolute: string): Promise<Match | 'direct
 const SYMLINK_LOOP = 'cannot read the file: it is a symbolic link that leads back to itself (ELOOP)';
 const SYMLINK_LOOP_HINT = 'point the link at a real file, or remove it';
 
-async function statKind(path: string): Promise<'file' | 'directory' | 'missing' | 'loop'> {
+/** What a path argument names; `missing` may still be a glob. */
+async function statKind(path: string): Promise<'file' | 'directory' | 'missing' | 'loop' | { code: string }> {
   try {
     const stats = await stat(path);
     return stats.isDirectory() ? 'directory' : 'file';
   } catch (error) {
-    return errorCode(error) === 'ELOOP' ? 'loop' : 'missing';
+    const code = errorCode(error);
+    if (code === 'ELOOP') return 'loop';
+    // A path through a file, or one too long, names nothing a glob could match either.
+    if (code === 'ENOTDIR' || code === 'ENAMETOOLONG') return { code };
+    return 'missing';
   }
+}
+
+const UNREADABLE_REASONS: Readonly<Record<string, string>> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  ENAMETOOLONG: 'the path is too long',
+  EACCES: 'permission denied',
+};
+
+function unreadablePath(pattern: string, code: string): Diagnostic {
+  return wholeFile(pattern, 'read-failed', `cannot read the path: ${UNREADABLE_REASONS[code] ?? 'it cannot be read'} (${code})`);
 }
 
 async function readText(file: string, path: string): Promise<string | Diagnostic> {

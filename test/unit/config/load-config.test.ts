@@ -93,6 +93,16 @@ describe('loadConfig', () => {
     expect((await load(d.path, ['a.yaml'])).errors.map((e) => [e.code, e.line])).toEqual([['duplicate-app-id', 4]]);
   });
 
+  it('read-failed, never a crash, for a path through a file or one too long, literal or glob', async () => {
+    const d = dir({ 'a.yaml': app(1) });
+    const loaded = await load(d.path, ['a.yaml/x.yaml', 'a.yaml/*.yaml', `${'y'.repeat(300)}.yaml`]);
+    expect(loaded.errors.map((e) => [e.code, e.file, e.line, e.column, e.message])).toEqual([
+      ['read-failed', 'a.yaml/x.yaml', 1, 1, 'cannot read the path: a part of the path is a file, not a directory (ENOTDIR)'],
+      ['read-failed', 'a.yaml/*.yaml', 1, 1, 'cannot read the path: a part of the path is a file, not a directory (ENOTDIR)'],
+      ['read-failed', `${'y'.repeat(300)}.yaml`, 1, 1, 'cannot read the path: the path is too long (ENAMETOOLONG)'],
+    ]);
+  });
+
   it('read-failed for a file that cannot be read', async () => {
     const d = dir({});
     const server: Server = createServer();
