@@ -14,7 +14,7 @@ import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { VERSION } from '../generated/version.js';
 import { readConfigForCommand } from './config-input.js';
 import type { ApplyOptions } from './options.js';
-import { connect, emitReport, planFromConfig, readRemote, withFailureSummary } from './remote-context.js';
+import { connect, emitReport, planFromConfig, readRemote, withFailureSummary, type ReportSubject } from './remote-context.js';
 
 const CONFIRM = [
   '',
@@ -45,7 +45,7 @@ async function readSavedPlanCandidate(path: string, runtime: Runtime): Promise<s
 
 /** `hscc apply`: from config (shows the plan, asks) or exactly a saved plan file. */
 export async function runApply(options: ApplyOptions, runtime: Runtime): Promise<CommandResult> {
-  return withFailureSummary('apply', options, runtime, async () => {
+  return withFailureSummary('apply', options, runtime, async (about) => {
     const candidates = await Promise.all(options.paths.map((path) => readSavedPlanCandidate(path, runtime)));
     const planIndex = candidates.findIndex((text) => text !== undefined);
     if (planIndex >= 0) {
@@ -55,7 +55,7 @@ export async function runApply(options: ApplyOptions, runtime: Runtime): Promise
         });
       }
       if (options.targets.length > 0) throw new UserError('--target cannot be used with a saved plan: a saved plan is applied whole.');
-      return applySavedPlan(options.paths[planIndex] as string, candidates[planIndex] as string, options, runtime);
+      return applySavedPlan(options.paths[planIndex] as string, candidates[planIndex] as string, options, runtime, about);
     }
     if (options.config.length > 0) {
       throw new UserError('--config only goes with a saved plan file: `hscc apply PLANFILE --config PATH…`.');
@@ -83,8 +83,10 @@ export async function runApply(options: ApplyOptions, runtime: Runtime): Promise
   });
 }
 
-async function applySavedPlan(file: string, text: string, options: ApplyOptions, runtime: Runtime): Promise<CommandResult> {
+async function applySavedPlan(file: string, text: string, options: ApplyOptions, runtime: Runtime, about: (subject: ReportSubject) => void): Promise<CommandResult> {
   const saved = parseSavedPlan(text, file, VERSION);
+  // Its report, success or failure, is about the plan's config paths and targets.
+  about({ paths: saved.configPaths, targets: saved.plan.targets ?? [] });
   if (options.config.length > 0) await assertMatchesConfig(saved, file, options, runtime);
   const targets = saved.plan.changes.map((change) => ({ appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth }));
   const client = connect(options, targets, runtime);

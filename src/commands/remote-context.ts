@@ -163,17 +163,27 @@ export async function withFailureSummary<T>(
   kind: ReportKind,
   options: ConfigInputOptions & Partial<FleetOptions>,
   runtime: Runtime,
-  body: () => Promise<T>,
+  body: (about: (subject: ReportSubject) => void) => Promise<T>,
 ): Promise<T> {
+  // What the report is about, for its marker: the arguments, until the body knows better (a saved plan's own paths).
+  let subject: ReportSubject = { paths: options.paths, targets: options.targets ?? [] };
   try {
-    return await body();
+    return await body((known) => (subject = known));
   } catch (error) {
     if (isUserError(error) && runtime.env.GITHUB_STEP_SUMMARY) {
       const plan: Plan = { changes: [], summary: { create: 0, update: 0, delete: 0, noop: 0 } };
-      if (options.targets !== undefined && options.targets.length > 0) plan.targets = [...options.targets].sort((a, b) => a - b);
+      // As buildPlan gives them, so a failed run's marker is the successful run's.
+      const targets = [...new Set(subject.targets)].sort((a, b) => a - b);
+      if (targets.length > 0) plan.targets = targets;
       const failure = error.correlationId === undefined ? { message: error.message } : { message: error.message, correlationId: error.correlationId };
-      writeStepSummary({ kind, plan, configPaths: options.paths, failure }, runtime);
+      writeStepSummary({ kind, plan, configPaths: [...subject.paths], failure }, runtime);
     }
     throw error;
   }
+}
+
+/** The paths and targets a report is about: what its markdown marker names. */
+export interface ReportSubject {
+  paths: readonly string[];
+  targets: readonly number[];
 }

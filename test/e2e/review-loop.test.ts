@@ -109,6 +109,24 @@ describe('saved plans are bound to what was reviewed (real CLI)', () => {
     expect(written).toMatch(/^<!-- hscc:plan envs\/\*\.yaml -->/);
     expect(written).toMatch(/fail/i);
   });
+
+  it('apply PLANFILE has one marker whether it succeeds or fails; a repeated --target counts once', async () => {
+    await hscc(['plan', 'envs/*.yaml', '--target', '12', '--target', '12', '--out', 'plan.json']);
+    const markers: string[] = [];
+    for (const expected of [0, 1]) {
+      const summary = dir.file(`apply-${expected}.md`);
+      writeFileSync(summary, '');
+      expect((await hscc(['apply', 'plan.json'], { GITHUB_STEP_SUMMARY: summary })).code).toBe(expected);
+      markers.push(readFileSync(summary, 'utf8').split('\n')[0] ?? '');
+    }
+    expect(markers).toEqual(['<!-- hscc:apply envs/*.yaml target=12 -->', '<!-- hscc:apply envs/*.yaml target=12 -->']);
+
+    const summary = dir.file('failed-plan.md');
+    writeFileSync(summary, '');
+    const failed = await hscc(['plan', 'envs/*.yaml', '--target', '12', '--target', '12'], { GITHUB_STEP_SUMMARY: summary, HUBSPOT_DEVELOPER_API_KEY: undefined });
+    expect(failed.code).toBe(1);
+    expect(readFileSync(summary, 'utf8').split('\n')[0]).toBe('<!-- hscc:plan envs/*.yaml target=12 -->');
+  });
 });
 
 describe('a wrong endpoint never reads as "absent" (real CLI)', () => {
