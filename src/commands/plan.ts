@@ -26,8 +26,20 @@ export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<C
         files: loaded.files,
         now: runtime.now(),
       });
-      // A server can echo a secret into a field; the file must never hold one.
-      const text = createScrubber(secretValuesFrom(runtime.env))(renderJson(saved));
+      // The file must never hold a secret, and a redacted plan could not be
+      // applied as reviewed (nor verified: its checksum covers the values).
+      const text = renderJson(saved);
+      const scrub = createScrubber(secretValuesFrom(runtime.env));
+      if (scrub(text) !== text) {
+        // The plan is still shown (redacted), so the run says what it saw.
+        emitReport({ kind: 'plan', plan, configPaths: options.paths }, options.format, runtime);
+        const where = plan.changes
+          .filter((change) => [change.before, change.after].some((fields) => fields !== null && Object.values(fields).some((value) => typeof value === 'string' && scrub(value) !== value)))
+          .map((change) => `app ${change.appId} ${change.resource}`);
+        throw new UserError(`cannot save the plan to ${options.out}: it would hold a credential's value (${where.length > 0 ? where.join(', ') : 'in what HubSpot answered'}), and hscc writes no secret to a file.`, {
+          hint: 'keep credentials out of setting values (a URL that carries a token, say); if HubSpot holds one in a setting, change that setting.',
+        });
+      }
       try {
         await writeFile(resolve(runtime.cwd, options.out), text);
       } catch (error) {

@@ -74,7 +74,7 @@ describe('a server that echoes the key into a value (real CLI)', () => {
     dir?.remove();
   });
 
-  it('scrubs it from stdout, the saved plan and the step summary', async () => {
+  it('scrubs it from stdout and the step summary, and refuses to save a plan that would hold it', async () => {
     const summary = dir.file('summary.md');
     writeFileSync(summary, '');
     const env = envFor({ url } as Service, { GITHUB_STEP_SUMMARY: summary });
@@ -84,10 +84,12 @@ describe('a server that echoes the key into a value (real CLI)', () => {
       await runCli(['plan', '--format', 'markdown'], { env, cwd: dir.path }),
     ];
     outputs.push(...results);
-    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
-    const files = [readFileSync(dir.file('plan.json'), 'utf8'), readFileSync(summary, 'utf8')];
-    expect(files[0]).toContain('[REDACTED]');
-    for (const text of [...results.flatMap((r) => [r.stdout, r.stderr]), ...files]) expect(leaksSecret(text)).toBe(false);
+    expect(results.map((r) => r.code)).toEqual([1, 0, 0]);
+    // A redacted plan could never be applied as reviewed: none is written, and the run says why.
+    expect(existsSync(dir.file('plan.json'))).toBe(false);
+    expect(results[0]?.stderr).toMatch(/cannot save the plan to plan\.json: it would hold a credential's value \(app 72 channel-connection\)/);
+    expect(results[0]?.stdout).toContain('[REDACTED]');
+    for (const text of [...results.flatMap((r) => [r.stdout, r.stderr]), readFileSync(summary, 'utf8')]) expect(leaksSecret(text)).toBe(false);
   });
 });
 
