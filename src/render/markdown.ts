@@ -418,7 +418,7 @@ function driftFieldLines(change: Change): string[] {
   if (change.action === 'create') return ['- HubSpot has none; the config declares them.'];
   if (change.action === 'delete') return ['- HubSpot has them; the config declares them absent.'];
   return orderedChangedFields(change).map(
-    (field) => `- HubSpot has \`${field} = ${plainValue(change.before?.[field])}\`; the config declares ${fieldValue(change.after, field)}`,
+    (field) => `- HubSpot has ${code(`${field} = ${plainValue(change.before?.[field])}`)}; the config declares ${fieldValue(change.after, field)}`,
   );
 }
 
@@ -427,8 +427,7 @@ function orderedChangedFields(change: Change): string[] {
 }
 
 function plainValue(value: FieldValue | undefined): string {
-  if (value === undefined) return '(absent)';
-  return String(value).replace(/[\r\n`]+/g, ' ');
+  return value === undefined ? '(absent)' : String(value);
 }
 
 function fieldValue(fields: Fields | null, field: string): string {
@@ -525,7 +524,8 @@ function truncationNote(
  * table cells: user text never goes in one, so pipes need no escape here.
  */
 function code(text: string): string {
-  const body = escapeControlCharacters(text.replace(/[\r\n]+/g, ' '));
+  // A line break shows as \n: folded to a space, "a\nb" and "a b" would read the same.
+  const body = escapeControlCharacters(text);
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longestRun + 1);
   // A space on both sides keeps a leading or trailing backtick from joining the fence; CommonMark strips it.

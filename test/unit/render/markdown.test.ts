@@ -191,6 +191,16 @@ describe('renderReportMarkdown', () => {
       expect(markdown).toContain('**No drift. Remote settings match the configuration.** Every probed webhook answers the declared numbers.');
     });
 
+    it('shows values that differ only by a backtick or a line break as different', () => {
+      const changes = [
+        change(1, 'calling-settings', calling({ name: 'a`b' }), calling({ name: 'a b' }), { drift: true }),
+        change(2, 'calling-settings', calling({ name: 'a\nb' }), calling({ name: 'a b' }), { drift: true }),
+      ];
+      const markdown = renderReportMarkdown(report('drift', changes));
+      expect(markdown).toContain('- HubSpot has ``name = a`b``; the config declares `a b`');
+      expect(markdown).toContain('- HubSpot has `name = a\\nb`; the config declares `a b`');
+    });
+
     it('does not say every webhook answers when one could not be checked', () => {
       const webhooks = new Map([[1, [finding(), finding({ status: 'error', portalId: 43, error: 'timed out after 30 s' })]]]);
       const markdown = renderReportMarkdown(report('drift', [change(1, 'channel-connection', connection(), connection(), { drift: true })], { webhooks }));
