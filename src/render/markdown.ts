@@ -245,8 +245,10 @@ function headBlock(report: PlanReport): string {
     lines.push('', `> **The ${report.kind === 'drift' ? 'check' : 'plan'} is partial:** only ${plural(targets.length, 'app')} ${targets.join(', ')} (\`--target\`).`);
   }
   if (report.failure !== undefined) {
-    const id = report.failure.correlationId === undefined ? '' : ` (correlationId ${code(report.failure.correlationId)})`;
-    lines.push('', `> ❌ **error:** ${escapeText(report.failure.message)}${id}`);
+    const { message, correlationId } = report.failure;
+    // Aggregated messages already name each correlationId, as on stderr.
+    const id = correlationId === undefined || message.includes(correlationId) ? '' : ` (correlationId ${code(correlationId)})`;
+    lines.push('', `> ❌ **error:** ${escapeText(message)}${id}`);
   }
   return lines.join('\n');
 }
@@ -254,7 +256,7 @@ function headBlock(report: PlanReport): string {
 function heading(report: PlanReport): string {
   const paths = report.configPaths.length === 0 ? [DEFAULT_CONFIG_FILE] : report.configPaths;
   const listed = paths.map((path) => code(path)).join(', ');
-  const where = listed.length <= 200 ? listed : `${paths.length} config paths`;
+  const where = listed.length <= 200 ? listed : `${paths.length} config ${plural(paths.length, 'path')}`;
   return `### hscc ${report.kind}: ${where}`;
 }
 
@@ -305,7 +307,9 @@ function criticalBlock(report: PlanReport, items: readonly string[], shown: numb
   const title = report.kind === 'drift' ? `#### ⚠️ Check first: ${counts}` : `#### ⚠️ Review first: ${counts}`;
   const lines = [title, '', ...items.slice(0, shown)];
   const hidden = items.length - shown;
-  if (hidden > 0) lines.push(`- _…and ${hidden} more ${plural(hidden, 'delete or isReady change', 'deletes and isReady changes')} not shown: see the JSON output._`);
+  // Named for what the list holds: "isReady changes" alone when nothing is deleted.
+  const what = deletes === 0 ? plural(hidden, '`isReady` change') : flips === 0 ? plural(hidden, 'delete') : plural(hidden, 'delete or `isReady` change', 'deletes and `isReady` changes');
+  if (hidden > 0) lines.push(`- _…and ${hidden} more ${what} not shown: see the JSON output._`);
   return lines.join('\n');
 }
 

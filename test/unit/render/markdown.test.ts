@@ -313,8 +313,11 @@ describe('size budget', () => {
     const markdown = renderReportMarkdown(report('plan', deletes), { budget: 4000 });
     expect(markdown.length).toBeLessThanOrEqual(4000);
     expect(markdown).toContain('#### ⚠️ Review first: 400 deletes');
-    expect(markdown).toMatch(/- _…and \d+ more deletes and isReady changes not shown: see the JSON output\._/);
+    // Named for what the list holds: only deletes here.
+    expect(markdown).toMatch(/- _…and \d+ more deletes not shown: see the JSON output\._/);
     expect(markdown).toContain('**Plan: 0 to create, 0 to update, 400 to delete.**');
+    const flips = Array.from({ length: 400 }, (_, i) => change(1000 + i, 'channel-connection', connection({ isReady: false }), connection()));
+    expect(renderReportMarkdown(report('plan', flips), { budget: 4000 })).toMatch(/- _…and \d+ more `isReady` changes not shown: see the JSON output\._/);
   });
 
   it('counts with the measure given, e.g. UTF-8 bytes', () => {
