@@ -2,7 +2,7 @@
 // per app and declared level (default, portal, user), whether its numbers
 // match the config.
 import type { AppConfig } from '../config/model.js';
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import { UserError } from '../errors.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';

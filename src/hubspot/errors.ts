@@ -1,4 +1,4 @@
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import { UserError } from '../errors.js';
 import { isRecord } from '../is-record.js';
 import type { ResourceName } from '../resources/index.js';

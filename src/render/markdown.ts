@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {

@@ -1,6 +1,6 @@
 // The human views of plan, apply and drift, after Terraform's: one block per
 // app and resource, impacts under it, one closing line. Pure.
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import type { Action, Change, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {

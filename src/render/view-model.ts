@@ -2,7 +2,7 @@
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
 import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
 /**

@@ -1,7 +1,7 @@
 // Calls an app's live webhook exactly as HubSpot does and compares the
 // answer with the config. The only I/O is the one outgoing request.
 import got, { type Response } from 'got';
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import type { AppConfig } from '../config/model.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { compareNumbers, numbersMatch } from './compare.js';

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import validateResponse from '../generated/webhook-response-validator.js';
-import { escapeControlCharacters } from '../diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../control-characters.js';
 
 /**
  * A number as the webhook answers it (after HubSpot's truncation rule).

@@ -187,8 +187,10 @@ export async function resolve(specifier, context, next) {
     expect(ours.some((url) => url.endsWith('/hubspot-channel-connection/dist/index.js'))).toBe(true);
     const forbidden = ours.filter((url) => /\/node_modules\/(got|commander|@sindresorhus|yaml|fast-glob|libphonenumber-js|diff)\//.test(url) || /\/hubspot-channel-connection\/(bin|dist\/(cli|commands|bundle|hubspot|config|apply|plan|render|emulator|remote|runtime))\//.test(url));
     expect(forbidden).toEqual([]);
-    // Only the library's own modules and ajv's runtime helpers.
-    const allowed = ours.filter((url) => /\/hubspot-channel-connection\/dist\/(index\.js|webhook\/|generated\/webhook-response-validator\.js)|\/node_modules\/ajv\/dist\/runtime\//.test(url));
+    // Only the library's own modules (the webhook's, and the dependency-free control-character escape) and ajv's runtime helpers.
+    const allowed = ours.filter((url) =>
+      /\/hubspot-channel-connection\/dist\/(index\.js|webhook\/|control-characters\.js|generated\/webhook-response-validator\.js)|\/node_modules\/ajv\/dist\/runtime\//.test(url),
+    );
     expect(ours.filter((url) => !allowed.includes(url))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldProblem, checkUrl } from '../../../src/config/rules.js';
 import { MAX_CONFIG_BYTES, parseConfigText, type ParseConfigOptions } from '../../../src/config/parse-config.js';
-import { escapeControlCharacters } from '../../../src/diagnostics/diagnostic.js';
+import { escapeControlCharacters } from '../../../src/control-characters.js';
 import { renderDiagnosticsText } from '../../../src/render/diagnostics-text.js';
 import { RESOURCES, type FieldDescriptor } from '../../../src/resources/index.js';
 

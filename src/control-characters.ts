@@ -1,0 +1,21 @@
+// Text from input or from a server, made safe to print anywhere (terminal,
+// step summary, PR comment).
+
+// C0 and C1 controls, DEL, line/paragraph separators and the bidirectional
+// overrides ("Trojan Source"): each could rewrite what a terminal or a
+// reviewer sees, so input text never reaches a message raw.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Input text made safe to print: every control character becomes a visible
+ * escape (`\n`, `\t`, `\x1b`, `\u202e`); other text is unchanged.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL, (char) => {
+    const named = NAMED[char];
+    if (named !== undefined) return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
