@@ -19,3 +19,11 @@ export function escapeControlCharacters(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+// What JSON.stringify leaves raw inside strings: DEL, C1, separators, bidi controls.
+const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON text (from JSON.stringify) with those characters as `\uXXXX` escapes: still the same JSON, safe to print. */
+export function escapeJsonControls(json: string): string {
+  return json.replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

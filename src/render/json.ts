@@ -2,6 +2,7 @@ import type { ApiVersion, AuthMode } from '../config/model.js';
 import { changeKey, type Action, type PlanReport, type ReportKind, type WebhookFinding } from '../plan/model.js';
 import { resourceNamed, type Fields, type ResourceName } from '../resources/index.js';
 import { driftedApps } from './view-model.js';
+import { escapeJsonControls } from '../control-characters.js';
 
 /** Wire version of every plan / apply / drift document. */
 export const FORMAT_VERSION = 1;
@@ -100,7 +101,10 @@ export function toPlanJson(report: PlanReport): PlanJson {
   return document;
 }
 
-/** 2-space JSON with a trailing newline, as every JSON document hscc prints. */
+/**
+ * 2-space JSON with a trailing newline, as every JSON document hscc prints;
+ * what JSON.stringify leaves raw (bidi controls, C1) is escaped, same JSON.
+ */
 export function renderJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(value, null, 2))}\n`;
 }

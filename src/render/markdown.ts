@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
-import { escapeControlCharacters } from '../control-characters.js';
+import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
 import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
@@ -503,7 +503,7 @@ function fieldsJson(change: Change, fields: Fields | null): string {
     const value = fields[name];
     if (value !== undefined) ordered[name] = value;
   }
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(ordered, null, 2))}\n`;
 }
 
 function truncationNote(

@@ -79,3 +79,12 @@ describe('toPlanJson', () => {
     expect(renderJson(json).endsWith('}\n')).toBe(true);
   });
 });
+
+describe('renderJson', () => {
+  it('escapes what JSON.stringify leaves raw (bidi controls, C1, separators): the same JSON, safe to print', () => {
+    const value = { name: 'Desk\u202eevil\u009b\u2028x', plain: 'é😀' };
+    const text = renderJson(value);
+    expect(text).toBe('{\n  "name": "Desk\\u202eevil\\u009b\\u2028x",\n  "plain": "é😀"\n}\n');
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});

@@ -201,6 +201,12 @@ describe('renderReportMarkdown', () => {
       expect(markdown).toContain('- HubSpot has `name = a\\nb`; the config declares `a b`');
     });
 
+    it('keeps bidi controls out of the JSON diff too, as JSON escapes', () => {
+      const markdown = renderReportMarkdown(report('drift', [change(3, 'calling-settings', calling({ name: 'Desk\u202eevil' }), calling(), { drift: true })]));
+      expect(markdown).toContain('-  "name": "Desk\\u202eevil",');
+      expect(markdown).not.toContain('\u202e');
+    });
+
     it('does not say every webhook answers when one could not be checked', () => {
       const webhooks = new Map([[1, [finding(), finding({ status: 'error', portalId: 43, error: 'timed out after 30 s' })]]]);
       const markdown = renderReportMarkdown(report('drift', [change(1, 'channel-connection', connection(), connection(), { drift: true })], { webhooks }));
