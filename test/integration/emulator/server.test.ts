@@ -52,6 +52,18 @@ function apiUrl(base: string, options: CallOptions = {}): string {
   return `${base}${apiPath(options.apiVersion ?? 'v3', options.appId ?? 7, options.resource ?? 'channel-connection')}${query}`;
 }
 
+/** Sends `bytes` as they are on a fresh connection; resolves to everything read until the server ends it. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
 async function call(emulator: RunningEmulator, options: CallOptions = {}) {
   const auth = options.auth ?? 'key';
   const credential = options.credential === undefined ? (auth === 'key' ? KEY : TOKEN) : options.credential;
@@ -358,14 +370,7 @@ describe('startEmulator', () => {
 
     it('answers malformed HTTP with a JSON 400 and keeps serving', async () => {
       const emulator = await start();
-      const reply = await new Promise<string>((resolve, reject) => {
-        const socket = connect(emulator.port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
-        let text = '';
-        socket.setEncoding('utf8');
-        socket.on('data', (chunk: string) => (text += chunk));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
+      const reply = await rawExchange(emulator.port, 'NOT HTTP AT ALL\r\n\r\n');
       expect(reply).toMatch(/^HTTP\/1\.1 400/);
       expect(reply).toContain('"status":"error"');
       expect((await call(emulator)).status).toBe(404);
@@ -373,14 +378,7 @@ describe('startEmulator', () => {
 
     it('answers an HTTP/1.1 request without Host itself, in JSON, not with Node\'s bare 400', async () => {
       const emulator = await start();
-      const reply = await new Promise<string>((resolve, reject) => {
-        const socket = connect(emulator.port, '127.0.0.1', () => socket.write('GET /crm/v3/extensions/calling/1/settings HTTP/1.1\r\nConnection: close\r\n\r\n'));
-        let text = '';
-        socket.setEncoding('utf8');
-        socket.on('data', (chunk: string) => (text += chunk));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
+      const reply = await rawExchange(emulator.port, 'GET /crm/v3/extensions/calling/1/settings HTTP/1.1\r\nConnection: close\r\n\r\n');
       expect(reply).toMatch(/^HTTP\/1\.1 401/);
       expect(reply).toContain('"category":"INVALID_AUTHENTICATION"');
     });
