@@ -31,7 +31,8 @@ export interface ProbeWebhookOptions extends ProbeLevelsOptions {
 }
 
 /** What a webhook answered: its numbers, or why there is no valid answer. */
-export type WebhookAnswer = { ok: true; numbers: WebhookNumber[] } | { ok: false; error: string };
+/** `timedOut`: no complete answer within the timeout (the host may be down). */
+export type WebhookAnswer = { ok: true; numbers: WebhookNumber[] } | { ok: false; error: string; timedOut?: true };
 
 /**
  * POSTs `{"appId","portalId","userId"}` to `url`, signed with v3 headers as
@@ -64,7 +65,8 @@ export async function fetchWebhookNumbers(url: string, appId: number, options: P
     });
     response = await request;
   } catch (error) {
-    return { ok: false, error: describeRequestError(error, options.timeoutMs) };
+    const failed: WebhookAnswer = { ok: false, error: describeRequestError(error, options.timeoutMs) };
+    return (error as { name?: string }).name === 'TimeoutError' ? { ...failed, timedOut: true } : failed;
   }
   if (response.statusCode !== 200) {
     return { ok: false, error: `HTTP ${response.statusCode} (expected 200)${snippet(response.body)}` };
@@ -98,7 +100,7 @@ export async function probeWebhook(app: AppConfig, options: ProbeWebhookOptions)
     request: { portalId: options.portalId, userId: options.userId },
     numbers: declaredNumbersFor(app, options.portalId, options.userId),
   };
-  return probeLevel(app, level, options);
+  return (await probeLevel(app, level, options)).finding;
 }
 
 /**
@@ -112,21 +114,37 @@ export async function probeWebhook(app: AppConfig, options: ProbeWebhookOptions)
 export async function probeDeclaredLevels(app: AppConfig, options: ProbeLevelsOptions): Promise<WebhookFinding[]> {
   if (webhookUrlOf(app) === undefined) return [noWebhook(app)];
   const findings: WebhookFinding[] = [];
-  for (const level of declaredLevels(app)) findings.push(await probeLevel(app, level, options));
+  // Levels are asked one after another; once the webhook gave no answer in
+  // time, the rest are not asked, so a dead host costs one timeout per app,
+  // not one per portal and user.
+  let silent = false;
+  for (const level of declaredLevels(app)) {
+    if (silent) {
+      findings.push({ ...errorFinding(webhookUrlOf(app) ?? '', 'not asked: the webhook gave no answer in time for an earlier level'), ...levelIds(level) });
+      continue;
+    }
+    const { finding, timedOut } = await probeLevel(app, level, options);
+    findings.push(finding);
+    silent = timedOut;
+  }
   return findings;
 }
 
-async function probeLevel(app: AppConfig, level: DeclaredLevel, options: ProbeLevelsOptions): Promise<WebhookFinding> {
-  const named = {
+function levelIds(level: DeclaredLevel): { portalId?: number; userId?: number } {
+  return {
     ...(level.portalId === undefined ? {} : { portalId: level.portalId }),
     ...(level.userId === undefined ? {} : { userId: level.userId }),
   };
+}
+
+async function probeLevel(app: AppConfig, level: DeclaredLevel, options: ProbeLevelsOptions): Promise<{ finding: WebhookFinding; timedOut: boolean }> {
+  const named = levelIds(level);
   const url = webhookUrlOf(app);
-  if (url === undefined) return { ...noWebhook(app), ...named };
+  if (url === undefined) return { finding: { ...noWebhook(app), ...named }, timedOut: false };
   const answer = await fetchWebhookNumbers(url, app.appId, { ...options, ...level.request });
-  if (!answer.ok) return { ...errorFinding(url, answer.error), ...named };
+  if (!answer.ok) return { finding: { ...errorFinding(url, answer.error), ...named }, timedOut: answer.timedOut === true };
   const comparison = compareNumbers(fixtureNumbers(level.numbers), answer.numbers);
-  return { status: numbersMatch(comparison) ? 'match' : 'mismatch', url, ...named, ...comparison };
+  return { finding: { status: numbersMatch(comparison) ? 'match' : 'mismatch', url, ...named, ...comparison }, timedOut: false };
 }
 
 function noWebhook(app: AppConfig): WebhookFinding {

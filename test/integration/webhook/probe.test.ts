@@ -175,6 +175,26 @@ describe('probeDeclaredLevels', () => {
     expect(findings[0]).not.toHaveProperty('portalId');
   });
 
+  it('after a level gets no answer in time, asks no further level of that webhook: one timeout per app', async () => {
+    const seen: string[] = [];
+    const silent: Server = createServer((req) => {
+      seen.push(req.url ?? '');
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      silent.closeAllConnections();
+      return new Promise((resolve) => silent.close(() => resolve()));
+    });
+    const app = appAt(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`, A, [portal(5, P, { 2: U })]);
+    const findings = await probeDeclaredLevels(app, { secret: SECRET, timeoutMs: 300, now: () => NOW });
+    expect(seen).toHaveLength(1);
+    expect(findings.map((f) => [f.status, f.portalId, f.userId, f.error])).toEqual([
+      ['error', undefined, undefined, 'no answer within 300 ms'],
+      ['error', 5, undefined, 'not asked: the webhook gave no answer in time for an earlier level'],
+      ['error', 5, 2, 'not asked: the webhook gave no answer in time for an earlier level'],
+    ]);
+  });
+
   it('sends undeclared ids for fallback levels and reports the level that differs', async () => {
     // A webhook that knows only the app's numbers: every portal and user level differs.
     const hook = await fakeWebhook(json(200, { phoneNumbers: [{ e164PhoneNumber: '+14155550001', friendlyName: 'app' }] }));
