@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/core';
 import { isRecord } from '../is-record.js';
-import { RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
+import { INT32_MAX, RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
 import { errorAt, warningAt, type Finding } from './finding.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
@@ -210,9 +210,9 @@ export function fieldProblem(field: FieldDescriptor, value: unknown): ValueProbl
     case 'non-empty':
       return (value as string).trim() === '' ? { code: 'invalid-value', message: `${field.name} must not be empty` } : undefined;
     case 'positive-integer':
-      return (value as number) >= 1 && Number.isSafeInteger(value)
+      return (value as number) >= 1 && (value as number) <= INT32_MAX
         ? undefined
-        : { code: 'invalid-value', message: `${field.name} must be a positive integer, got ${describeValue(value)}` };
+        : { code: 'invalid-value', message: `${field.name} must be a positive integer up to ${INT32_MAX} (HubSpot's int32), got ${describeValue(value)}` };
     case 'none':
       return undefined;
   }

@@ -4,6 +4,7 @@ import { wholeReferenceName } from './expand-env.js';
 import { errorAt, type Finding } from './finding.js';
 import { KEYS_BY_LEVEL, LEVEL_NAMES, levelOf, type KeyLevel } from './keys.js';
 import { describeValue } from './rules.js';
+import { INT32_MAX } from '../resources/index.js';
 import { closestName } from './suggest.js';
 import { formatYamlPath, segmentsFromPointer, type PathSegment } from './yaml-path.js';
 
@@ -112,7 +113,8 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
     case 'minLength':
       return errorAt(segments, 'invalid-value', 'must not be empty');
     case 'minimum':
-      return errorAt(segments, 'invalid-value', `expected a positive integer, got ${describeValue(value)}`);
+    case 'maximum':
+      return errorAt(segments, 'invalid-value', `expected a positive integer up to ${INT32_MAX} (HubSpot's int32), got ${describeValue(value)}`);
     default:
       return errorAt(segments, 'schema-violation', error.message ?? `fails the schema's ${error.keyword} rule`);
   }

@@ -2,6 +2,7 @@
 // descriptors: pure functions that return values, so the server only maps
 // them to 400 bodies.
 import {
+  INT32_MAX,
   isResourceName,
   RESOURCES,
   type FieldDescriptor,
@@ -22,8 +23,6 @@ export interface FieldErrorJson {
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; message: string; errors: FieldErrorJson[] };
-
-const INT32_MAX = 2_147_483_647;
 
 /** The appId of a path segment or state key: a positive int32 in plain decimal, else undefined. */
 export function parseAppId(text: string): number | undefined {
@@ -59,7 +58,7 @@ export function fieldProblem(field: FieldDescriptor, value: unknown): string | u
     case 'non-empty':
       return value === '' ? `${name} must not be empty.` : undefined;
     case 'positive-integer':
-      return (value as number) >= 1 ? undefined : `${name} must be a positive integer.`;
+      return (value as number) >= 1 && (value as number) <= INT32_MAX ? undefined : `${name} must be a positive integer of at most ${INT32_MAX}.`;
     case 'none':
       return undefined;
   }

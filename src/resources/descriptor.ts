@@ -2,6 +2,9 @@
 // descriptors"): plan, apply, saved plans, renderers, import, drift, the
 // client and the emulator loop over these and never name a resource.
 
+/** HubSpot's integers (appIds, iframe sizes) are int32. */
+export const INT32_MAX = 2_147_483_647;
+
 /** The resources hscc manages, in DESIGN.md's words. */
 export type ResourceName = 'calling-settings' | 'recording-settings' | 'channel-connection';
 
@@ -21,7 +24,7 @@ export type FieldRule =
   | 'recording-url'
   /** a non-empty string. */
   | 'non-empty'
-  /** an integer ≥ 1. */
+  /** an integer from 1 to INT32_MAX. */
   | 'positive-integer'
   | 'none';
 

@@ -4,6 +4,7 @@ import type { ResourceDescriptor, ResourceName } from './descriptor.js';
 import { recordingSettings } from './recording-settings.js';
 
 export type { ChangeFacts, FieldDescriptor, Fields, FieldValue, Impact, ResourceDescriptor, ResourceName } from './descriptor.js';
+export { INT32_MAX } from './descriptor.js';
 
 /**
  * Every resource, in write order (DESIGN.md "Order within an app"): calling

@@ -90,6 +90,11 @@ describe('the calling and recording blocks', () => {
     expect(merged.apps[0]?.resources['channel-connection']).toEqual({ ensure: 'present', fields: { url: 'https://a.example', isReady: true } });
   });
 
+  it('a width or height beyond HubSpot\'s int32 is one error at the value', async () => {
+    const result = await parse(lines('appId: 5', ...CALLING.map((row) => (row.startsWith('  width') ? '  width: 1e300' : row))));
+    expect(result.diagnostics.map((d) => [d.code, d.path, d.message])).toEqual([['invalid-value', 'calling.width', expect.stringContaining('up to 2147483647')]]);
+  });
+
   it('ensure: present without settings is one error, the precise one', async () => {
     const result = await parse(lines('appId: 5', 'ensure: present'));
     expect(result.diagnostics).toHaveLength(1);

@@ -76,7 +76,9 @@ describe('field rules', () => {
     expect(fieldProblem(field('isReady'), 'yes')?.message).toBe('isReady must be true or false, got the string "yes"');
     expect(fieldProblem(field('width'), 1.5)?.message).toBe('width must be an integer, got the number 1.5');
     expect(fieldProblem(field('name'), null)?.message).toBe('name must be a string, got an empty value');
-    expect(fieldProblem(field('width'), 2 ** 53)?.message).toBe(`width must be a positive integer, got the number ${2 ** 53}`);
+    expect(fieldProblem(field('width'), 2 ** 53)?.message).toBe(`width must be a positive integer up to 2147483647 (HubSpot's int32), got the number ${2 ** 53}`);
+    expect(fieldProblem(field('width'), 2 ** 31)?.message).toMatch(/^width must be a positive integer up to 2147483647/);
+    expect(fieldProblem(field('width'), 2 ** 31 - 1)).toBeUndefined();
     expect(fieldProblem(field('width'), 1)).toBeUndefined();
     expect(fieldProblem(field('usesRemote'), false)).toBeUndefined();
   });

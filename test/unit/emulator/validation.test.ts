@@ -56,6 +56,8 @@ describe('validateCreateBody', () => {
     [connection, { url: 'https://a.example/', isReady: 'true' }, 'isReady'],
     [connection, { url: 'https://a.example/', isReady: true, colour: 'red' }, 'colour'],
     [calling, { ...callingFields, width: 0 }, 'width'],
+    [calling, { ...callingFields, width: 1e300 }, 'width'],
+    [calling, { ...callingFields, height: 2 ** 31 }, 'height'],
     [calling, { ...callingFields, height: 1.5 }, 'height'],
     [calling, { ...callingFields, name: '' }, 'name'],
     [recording, { urlToRetrieveAuthedRecording: 7 }, 'urlToRetrieveAuthedRecording'],
