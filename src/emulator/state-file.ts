@@ -90,16 +90,17 @@ export function removeStaleTempFiles(path: string): void {
  * Writes the state atomically and durably: the whole document goes to a temp
  * file in the same directory, which is fsynced, then renamed over the target,
  * and the directory is fsynced, so a crash at any point leaves either the old
- * or the new file, whole. `scrub` runs over the text first, so a credential
- * a client wrote into a field never reaches the disk. Throws the file
- * system's error.
+ * or the new file, whole. `scrub` runs over every string value (never a
+ * key, so appIds stay appIds), so a credential a client wrote into a field
+ * never reaches the disk. Throws the file system's error.
  */
 export function writeStateFile(path: string, state: EmulatorStateJson, scrub: (text: string) => string = (text) => text): void {
   const temp = join(dirname(path), tempNameOf(path));
   try {
     const fd = openSync(temp, 'wx', 0o600);
     try {
-      const data = Buffer.from(`${scrub(JSON.stringify(state, null, 2))}\n`);
+      // Values only: an appId key that happens to equal a short test key must stay an appId.
+      const data = Buffer.from(`${JSON.stringify(state, (_key, value: unknown) => (typeof value === 'string' ? scrub(value) : value), 2)}\n`);
       let written = 0;
       while (written < data.length) written += writeSync(fd, data, written, data.length - written);
       fsyncSync(fd);

@@ -178,6 +178,20 @@ describe('--state file', () => {
     expect(readStateFile(statePath).apps['4']?.['channel-connection']?.fields.url).toBe('https://help-desk.example/hook?key=[REDACTED]');
   });
 
+  it('a credential that reads like an appId leaves the appId key alone: the file loads again', async () => {
+    const d = dir();
+    const statePath = d.file('state.json');
+    const key = '12345678';
+    const emulator = await startEmulator({ statePath, credentials: { apiKey: key } });
+    const response = await fetch(`${emulator.url}/crm/v3/extensions/calling/${key}/settings/channel-connection?hapikey=${key}`, {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://help-desk.example/hook', isReady: true }),
+    });
+    expect(response.status).toBe(200);
+    await emulator.close();
+    expect(Object.keys(readStateFile(statePath).apps)).toEqual([key]);
+  });
+
   it('refuses to start on an unreadable state file', async () => {
     const d = dir();
     // A directory cannot be read as a file (works for root too, unlike chmod).
