@@ -3,8 +3,11 @@
 
 // C0 and C1 controls, DEL, line/paragraph separators and the bidirectional
 // overrides ("Trojan Source"): each could rewrite what a terminal or a
-// reviewer sees, so input text never reaches a message raw.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// reviewer sees, so input text never reaches a message raw. JSON.stringify
+// escapes C0 itself and leaves the rest.
+const BEYOND_C0 = '\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const CONTROL = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'g');
+const RAW_IN_JSON = new RegExp(`[${BEYOND_C0}]`, 'g');
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
@@ -20,10 +23,7 @@ export function escapeControlCharacters(text: string): string {
   });
 }
 
-// What JSON.stringify leaves raw inside strings: DEL, C1, separators, bidi controls.
-const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** JSON text (from JSON.stringify) with those characters as `\uXXXX` escapes: still the same JSON, safe to print. */
+/** JSON text (from JSON.stringify) with what it leaves raw (BEYOND_C0) as `\uXXXX` escapes: still the same JSON, safe to print. */
 export function escapeJsonControls(json: string): string {
   return json.replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -2,15 +2,14 @@
 // per app and declared level (default, portal, user), whether its numbers
 // match the config.
 import type { AppConfig } from '../config/model.js';
-import { escapeControlCharacters } from '../control-characters.js';
 import { UserError } from '../errors.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
+import { numberText, quoted } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 import { probeDeclaredLevels, probeWebhook } from '../webhook/probe.js';
-import { quoted } from '../render/view-model.js';
 import { readConfigForCommand } from './config-input.js';
 import type { LoadApps } from '../webhook/load-apps.js';
 import type { ProbeOptions } from './options.js';
@@ -92,7 +91,7 @@ export function renderProbeText(results: readonly ProbeWebhookJson[], summary: P
       for (const n of r.missing) lines.push(`    - missing     ${describeNumber(n)}`);
       for (const n of r.unexpected) lines.push(`    + unexpected  ${describeNumber(n)}`);
       for (const c of r.changedFriendlyName) {
-        lines.push(`    ~ friendlyName ${numberKey(c)}: ${quoted(c.expected)} -> ${quoted(c.actual)}`);
+        lines.push(`    ~ friendlyName ${numberText(c)}: ${quoted(c.expected)} -> ${quoted(c.actual)}`);
       }
     }
   }
@@ -100,12 +99,6 @@ export function renderProbeText(results: readonly ProbeWebhookJson[], summary: P
   return `${lines.join('\n')}\n`;
 }
 
-// What a webhook answers is hostile text: printed with control characters escaped.
-function numberKey(n: { e164PhoneNumber: string; extension?: string }): string {
-  const number = escapeControlCharacters(n.e164PhoneNumber);
-  return n.extension === undefined ? number : `${number} ext. ${escapeControlCharacters(n.extension)}`;
-}
-
 function describeNumber(n: WebhookNumber): string {
-  return `${numberKey(n)} ${quoted(n.friendlyName)}`;
+  return `${numberText(n)} ${quoted(n.friendlyName)}`;
 }

@@ -1,6 +1,5 @@
 // The human views of plan, apply and drift, after Terraform's: one block per
 // app and resource, impacts under it, one closing line. Pure.
-import { escapeControlCharacters } from '../control-characters.js';
 import type { Action, Change, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {
@@ -11,6 +10,7 @@ import {
   formatValue,
   outcomeOf,
   outcomeState,
+  numberText,
   plural,
   quoted,
   tallyApply,
@@ -214,14 +214,8 @@ function describeFields(change: Change, side: 'before' | 'after'): string {
   return parts.length === 0 ? 'it' : parts.join(', ');
 }
 
-/** A number as a webhook answered it (or the config declares it); every part may be hostile text. */
 function numberLabel(number: WebhookNumber): string {
-  return `${numberAndExtension(number)} (${quoted(number.friendlyName)})`;
-}
-
-function numberAndExtension(number: { e164PhoneNumber: string; extension?: string }): string {
-  const extension = number.extension === undefined ? '' : ` ext. ${escapeControlCharacters(number.extension)}`;
-  return `${escapeControlCharacters(number.e164PhoneNumber)}${extension}`;
+  return `${numberText(number)} (${quoted(number.friendlyName)})`;
 }
 
 /**
@@ -237,7 +231,7 @@ function renderWebhookFinding(appId: number, finding: WebhookFinding, palette: P
   for (const number of finding.unexpected) lines.push(`      ${palette.green('+')} the webhook answers ${numberLabel(number)}; the config does not declare it`);
   for (const changed of finding.changedFriendlyName) {
     lines.push(
-      `      ${palette.yellow('~')} the webhook answers ${numberAndExtension(changed)} as ${quoted(changed.actual)}; the config declares ${quoted(changed.expected)}`,
+      `      ${palette.yellow('~')} the webhook answers ${numberText(changed)} as ${quoted(changed.actual)}; the config declares ${quoted(changed.expected)}`,
     );
   }
   return lines;

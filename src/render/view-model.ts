@@ -2,7 +2,7 @@
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
 import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
-import { escapeControlCharacters } from '../control-characters.js';
+import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
 /**
@@ -30,7 +30,13 @@ export function formatValue(value: FieldValue | undefined): string {
  * reads.
  */
 export function quoted(text: string): string {
-  return escapeControlCharacters(JSON.stringify(text));
+  return escapeJsonControls(JSON.stringify(text));
+}
+
+/** `+14155552671` or `+14155552671 ext. 12`, as a webhook answered it: every part may be hostile text. */
+export function numberText(number: { e164PhoneNumber: string; extension?: string }): string {
+  const extension = number.extension === undefined ? '' : ` ext. ${escapeControlCharacters(number.extension)}`;
+  return `${escapeControlCharacters(number.e164PhoneNumber)}${extension}`;
 }
 
 /** Set when a create or update flips whether users can pick the app (`false → true`, `true → false`); a delete is critical anyway. */
