@@ -6,7 +6,7 @@ import { createHubSpotClient } from '../hubspot/client.js';
 import { assertCredentials, resolveBaseUrl } from '../hubspot/credentials.js';
 import { HubSpotError } from '../hubspot/errors.js';
 import type { RemoteResource, ResourceTarget, SettingsClient } from '../hubspot/types.js';
-import { buildPlan, managedResourcesOf, type ImpactTense } from '../plan/build-plan.js';
+import { buildPlan, managedResourcesOf, planTargets, type ImpactTense } from '../plan/build-plan.js';
 import { changeKey, type ChangeKey, type Plan, type PlanReport, type ReportKind } from '../plan/model.js';
 import { observeResources } from '../remote/observe.js';
 import { createProgress } from '../remote/progress.js';
@@ -172,8 +172,8 @@ export async function withFailureSummary<T>(
   } catch (error) {
     if (isUserError(error) && runtime.env.GITHUB_STEP_SUMMARY) {
       const plan: Plan = { changes: [], summary: { create: 0, update: 0, delete: 0, noop: 0 } };
-      // As buildPlan gives them, so a failed run's marker is the successful run's.
-      const targets = [...new Set(subject.targets)].sort((a, b) => a - b);
+      // As buildPlan records them, so a failed run's marker is the successful run's.
+      const targets = planTargets(subject.targets);
       if (targets.length > 0) plan.targets = targets;
       const failure = error.correlationId === undefined ? { message: error.message } : { message: error.message, correlationId: error.correlationId };
       writeStepSummary({ kind, plan, configPaths: [...subject.paths], failure }, runtime);

@@ -106,8 +106,14 @@ export function buildPlan(apps: readonly AppConfig[], observed: Observed, option
   }
   changes.sort(compareChanges);
   const plan: Plan = { changes, summary: summarize(changes) };
-  if (options.targets !== undefined && options.targets.length > 0) plan.targets = [...new Set(options.targets)].sort((a, b) => a - b);
+  const targets = planTargets(options.targets ?? []);
+  if (targets.length > 0) plan.targets = targets;
   return plan;
+}
+
+/** `--target` ids as a plan records them: each once, ascending (reports and their markers read this). */
+export function planTargets(targets: readonly number[]): number[] {
+  return [...new Set(targets)].sort((a, b) => a - b);
 }
 
 /** True when applying the plan would write nothing. */
