@@ -33,9 +33,11 @@ export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<C
       if (scrub(text) !== text) {
         // The plan is still shown (redacted), so the run says what it saw.
         emitReport({ kind: 'plan', plan, configPaths: options.paths }, options.format, runtime);
-        const where = plan.changes
-          .filter((change) => [change.before, change.after].some((fields) => fields !== null && Object.values(fields).some((value) => typeof value === 'string' && scrub(value) !== value)))
-          .map((change) => `app ${change.appId} ${change.resource}`);
+        const holdsSecret = (change: (typeof plan.changes)[number]): boolean => {
+          const values = JSON.stringify([change.before, change.after]);
+          return scrub(values) !== values;
+        };
+        const where = plan.changes.filter(holdsSecret).map((change) => `app ${change.appId} ${change.resource}`);
         throw new UserError(`cannot save the plan to ${options.out}: it would hold a credential's value (${where.length > 0 ? where.join(', ') : 'in what HubSpot answered'}), and hscc writes no secret to a file.`, {
           hint: 'keep credentials out of setting values (a URL that carries a token, say); if HubSpot holds one in a setting, change that setting.',
         });
