@@ -173,7 +173,6 @@ async function removeEmptyDirs(root: string, dirs: ReadonlySet<string>): Promise
   }
 }
 
-
 /**
  * The fixture-named files under `dir` (relative path → content): `<appId>.json`
  * and the portal and user files under `<appId>/portals/`, for the apps

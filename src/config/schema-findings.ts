@@ -1,10 +1,10 @@
 import type { ErrorObject } from 'ajv';
 import validate from '../generated/channel-connection-validator.js';
+import { INT32_MAX } from '../resources/index.js';
 import { wholeReferenceName } from './expand-env.js';
 import { errorAt, type Finding } from './finding.js';
 import { KEYS_BY_LEVEL, LEVEL_NAMES, levelOf, type KeyLevel } from './keys.js';
 import { describeValue } from './rules.js';
-import { INT32_MAX } from '../resources/index.js';
 import { closestName } from './suggest.js';
 import { formatYamlPath, segmentsFromPointer, type PathSegment } from './yaml-path.js';
 

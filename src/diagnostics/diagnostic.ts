@@ -30,7 +30,6 @@ export interface DiagnosticJson {
   hint?: string;
 }
 
-
 /**
  * Builds a diagnostic whose message, hint and path carry no raw control
  * character (DESIGN.md: control characters from input are shown escaped).

@@ -80,9 +80,9 @@ const UNKNOWN_LIMIT_RETENTION_MS = 60_000;
  * response carried `-Max` and `-Interval-Milliseconds`, it allows at most
  * `max` starts in any window of that interval plus a margin (5%, at least
  * 50 ms; the window at most MAX_WAIT_MS), so a burst is used in full but
- * never exceeded. A `-Remaining` lower
- * than our own count (another process using the same app, or a previous run)
- * is honoured by counting the difference as requests made just now.
+ * never exceeded. A `-Remaining` lower than our own count (another process
+ * using the same app, or a previous run) is honoured by counting the
+ * difference as requests made just now.
  */
 export function createPacer(clock: PacerClock): Pacer {
   let limit: { max: number; intervalMs: number } | undefined;

@@ -30,8 +30,7 @@ export interface ProbeWebhookOptions extends ProbeLevelsOptions {
   userId: number;
 }
 
-/** What a webhook answered: its numbers, or why there is no valid answer. */
-/** `timedOut`: no complete answer within the timeout (the host may be down). */
+/** What a webhook answered: its numbers, or why there is no valid answer (`timedOut`: none came in time; the host may be down). */
 export type WebhookAnswer = { ok: true; numbers: WebhookNumber[] } | { ok: false; error: string; timedOut?: true };
 
 /**
