@@ -4,6 +4,7 @@
 // itself, before this module loads.
 import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { escapeJsonControls } from '../control-characters.js';
 import { isUserError, UserError } from '../errors.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { nodeDebugProblem } from '../runtime/node-debug.js';
@@ -49,7 +50,9 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     if (json) {
       const body: Record<string, string> = { message: error.message };
       if (error.correlationId !== undefined) body.correlationId = error.correlationId;
-      runtime.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+      if (error.hint !== undefined) body.hint = error.hint;
+      // The message may quote HubSpot's or a webhook's text: escape what JSON.stringify leaves raw.
+      runtime.stdout.write(`${escapeJsonControls(JSON.stringify({ error: body }, null, 2))}\n`);
     }
     const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
     // Aggregated messages already name each app's correlationId.

@@ -1,9 +1,12 @@
 import { stringify } from 'yaml';
 import { escapeEnvReferences } from '../config/expand-env.js';
 import { defaultAuthFor, type AppConfig } from '../config/model.js';
+import { parseConfigText } from '../config/parse-config.js';
+import { toDiagnosticJson } from '../diagnostics/diagnostic.js';
 import { UserError } from '../errors.js';
 import { managedOf } from '../plan/build-plan.js';
 import type { WebhookNumber } from '../plan/model.js';
+import { countNoun, renderDiagnosticsText } from '../render/diagnostics-text.js';
 import { renderJson } from '../render/json.js';
 import { RESOURCES, type Fields } from '../resources/index.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
@@ -15,6 +18,8 @@ import { changeKey } from '../plan/model.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 
 const SCHEMA_COMMENT = ' yaml-language-server: $schema=./schemas/channel-connection.schema.json';
+/** The file name diagnostics of the printed document carry; their lines are its lines. */
+const IMPORTED = '(import)';
 
 /** `hscc import`: prints a config document, every resource the app has, that plans as no-op. */
 export async function runImport(options: ImportOptions, runtime: Runtime): Promise<CommandResult> {
@@ -62,8 +67,25 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
   }
   // Remote text is literal: a `${` in it must not read as a variable when the config is loaded.
   const yaml = `#${SCHEMA_COMMENT}\n${stringify(escapeEnvReferences(document), { lineWidth: 0 })}`;
-  if (options.json) runtime.stdout.write(renderJson({ ...document, apiVersion: options.apiVersion, auth, yaml }));
-  else runtime.stdout.write(yaml);
+  // HubSpot may hold what hscc's rules refuse (a blank name, an http: URL, a
+  // number that is not E.164): the document is still printed, as Terraform
+  // writes generated config that needs fixing, but the run says so and fails.
+  const { diagnostics } = await parseConfigText(yaml, IMPORTED, { env: {}, strict: false });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (options.json) {
+    const warnings = diagnostics.filter((d) => d.severity === 'warning');
+    runtime.stdout.write(
+      renderJson({ ...document, apiVersion: options.apiVersion, auth, yaml, errors: errors.map(toDiagnosticJson), warnings: warnings.map(toDiagnosticJson) }),
+    );
+    return { exitCode: errors.length === 0 ? 0 : 1 };
+  }
+  runtime.stdout.write(yaml);
+  if (diagnostics.length > 0) runtime.stderr.write(renderDiagnosticsText(diagnostics, { color: runtime.stderr.color }));
+  if (errors.length > 0) {
+    throw new UserError(`the imported document does not validate: HubSpot holds values hscc's rules refuse (${countNoun(errors.length, 'error')} above).`, {
+      hint: 'fix them in the saved document; `hscc plan` then shows the update that makes HubSpot match',
+    });
+  }
   return { exitCode: 0 };
 }
 

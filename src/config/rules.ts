@@ -208,7 +208,8 @@ export function fieldProblem(field: FieldDescriptor, value: unknown): ValueProbl
       return undefined;
     }
     case 'non-empty':
-      return (value as string).trim() === '' ? { code: 'invalid-value', message: `${field.name} must not be empty` } : undefined;
+      if (value === '') return { code: 'invalid-value', message: `${field.name} must not be empty` };
+      return (value as string).trim() === '' ? { code: 'invalid-value', message: `${field.name} must not be blank: it is only whitespace` } : undefined;
     case 'positive-integer':
       return (value as number) >= 1 && (value as number) <= INT32_MAX
         ? undefined

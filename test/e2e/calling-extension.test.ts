@@ -162,6 +162,38 @@ describe('calling extension (real CLI, emulator)', () => {
     expect(none.stderr).toMatch(/has no calling settings, recording settings or channel connection/);
   });
 
+  it('import of values HubSpot holds but the config rules refuse prints the document, names each value and fails', async () => {
+    write(extension(4002, { apiVersion: '2026-03' }));
+    await hscc(['apply', '--auto-approve']);
+    // The emulator, like HubSpot, takes a blank name and an http: dialer on a public host.
+    const patched = await fetch(`${emulator.url}/crm/extensions/calling/2026-03/4002/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '   ', url: 'http://app.acme.example/dialer' }),
+    });
+    expect(patched.status).toBe(200);
+
+    const imported = await hscc(['import', '--app-id', '4002', '--api-version', '2026-03']);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('name: "   "');
+    expect(imported.stderr).toMatch(/^error: \(import\):\d+:9 calling\.name: name must not be blank: it is only whitespace$/m);
+    expect(imported.stderr).toMatch(/^error: \(import\):\d+:8 calling\.url: "http:\/\/app\.acme\.example\/dialer" uses http:/m);
+    expect(imported.stderr).toMatch(/the imported document does not validate: HubSpot holds values hscc's rules refuse \(2 errors above\)/);
+    // The line each error names is the line of the printed document that holds the value.
+    const lines = imported.stdout.split('\n');
+    const line = Number(/\(import\):(\d+):9 calling\.name/.exec(imported.stderr)?.[1]);
+    expect(lines[line - 1]).toBe('  name: "   "');
+
+    const json = await hscc(['import', '--app-id', '4002', '--api-version', '2026-03', '--json']);
+    expect(json.code).toBe(1);
+    const document = JSON.parse(json.stdout);
+    expect(document.errors.map((e: { path: string; code: string }) => [e.path, e.code])).toEqual([
+      ['calling.name', 'invalid-value'],
+      ['calling.url', 'insecure-url'],
+    ]);
+    expect(document.yaml).toBe(imported.stdout);
+  });
+
   it('a read-only token plans, drifts and imports; apply fails on its first write naming developers-write, writing nothing', async () => {
     write(extension(5001, { apiVersion: '2026-03' }));
     await hscc(['apply', '--auto-approve']);

@@ -62,7 +62,11 @@ describe('the CLI surface (real built CLI)', () => {
   it('--json failures still print one JSON document', async () => {
     const result = await runCli(['plan', 'missing.yaml', '--json'], { env });
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).error.message).toMatch(/error/);
+    const { error } = JSON.parse(result.stdout);
+    expect(error.message).toMatch(/error/);
+    // The next step the text output gives is in the JSON document too.
+    expect(error.hint).toBe('run `hscc validate` for details');
+    expect(result.stderr).toContain(`hint: ${error.hint}`);
   });
 
   it('--json usage errors (a bad flag value, an unknown flag) print one JSON document too', async () => {

@@ -81,6 +81,9 @@ describe('field rules', () => {
     expect(fieldProblem(field('width'), 2 ** 31 - 1)).toBeUndefined();
     expect(fieldProblem(field('width'), 1)).toBeUndefined();
     expect(fieldProblem(field('usesRemote'), false)).toBeUndefined();
+    expect(fieldProblem(field('name'), '')?.message).toBe('name must not be empty');
+    expect(fieldProblem(field('name'), ' \t ')?.message).toBe('name must not be blank: it is only whitespace');
+    expect(fieldProblem(field('name'), ' a ')).toBeUndefined();
   });
 
   it('a recording URL must be a valid https URL first, then hold %s', () => {
