@@ -1,4 +1,4 @@
-import { Composer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Document, type YAMLError } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, visit, type Document, type YAMLError } from 'yaml';
 import { createDiagnostic, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { isRecord } from '../is-record.js';
 import { RESOURCES, type Fields, type FieldValue } from '../resources/index.js';
@@ -219,8 +219,36 @@ export async function parseConfigText(text: string, file: string, options: Parse
         'remove the tag; quote phone numbers, write integers such as appId without quotes or tags',
       );
     }
+    const quote = error.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote/.exec(error.message)?.[1] : undefined;
+    const opened = quote === undefined ? undefined : unclosedStringStart(doc, offset);
+    if (opened !== undefined) {
+      // yaml reports where the string ran out (often the end of the file); the mistake is where it opens.
+      return diagnostic(
+        opened,
+        formatYamlPath(pathAtOffset(doc, opened)),
+        'yaml-syntax',
+        severity,
+        `the string that starts here has no closing ${quote as string}`,
+        `add the closing ${quote as string}: everything from here to ${text.length === offset ? 'the end of the file' : `line ${lineCounter.linePos(offset).line}`} was read as this one string`,
+      );
+    }
     return diagnostic(offset, '', severity === 'error' ? 'yaml-syntax' : 'yaml-warning', severity, firstLine(error.message));
   }
+}
+
+/** Where the quoted scalar that runs out at `end` opens, if there is one. */
+function unclosedStringStart(doc: Document.Parsed, end: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === end) {
+        start = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
 }
 
 /** Hint for a `file-too-large` finding. */

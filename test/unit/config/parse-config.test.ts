@@ -108,6 +108,25 @@ describe('parseConfigText: whole-file and YAML diagnostics', () => {
     expect(result.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', severity: 'error', line: 3, column: 1, path: '' });
   });
 
+  it('a string with no closing quote is reported where it opens, not where the file ends', async () => {
+    for (const quote of ['"', "'"]) {
+      const text = lines('appId: 1', 'settings:', `  url: ${quote}https://calls.example.com/1`, '  isReady: true', 'phoneNumbers: []', '', '# end');
+      const { diagnostics } = await parse(text);
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]).toMatchObject({
+        code: 'yaml-syntax',
+        line: 3,
+        column: 8,
+        path: 'settings.url',
+        message: `the string that starts here has no closing ${quote}`,
+        hint: `add the closing ${quote}: everything from here to the end of the file was read as this one string`,
+      });
+    }
+    // In a flow mapping too.
+    const flow = await parse(lines('appId: 1', 'settings: {url: "https://a.example, isReady: true}'));
+    expect(flow.diagnostics[0]).toMatchObject({ line: 2, column: 17, path: 'settings.url' });
+  });
+
   it('duplicate-key at the second occurrence, with its path', async () => {
     const text = lines('appId: 1', 'settings:', '  url: https://a.example', '  isReady: true', '  url: https://b.example');
     expect(await only(text, 'duplicate-key')).toMatchObject({ line: 5, column: 3, path: 'settings.url' });
