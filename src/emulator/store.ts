@@ -1,4 +1,5 @@
 import { RESOURCES, resourceNamed, type FieldValue, type Fields, type ResourceName } from '../resources/index.js';
+import { timestampMs } from './validation.js';
 
 /** One resource of one app as the emulator holds and serves it. */
 export interface StoredResource {
@@ -155,7 +156,7 @@ export class EmulatorStore {
         this.#put(Number(key), descriptor.name, { fields: orderedFields(descriptor.name, input.fields), createdAt, updatedAt });
         // Later writes stamp after every loaded time, even one in the future.
         for (const stamp of [createdAt, updatedAt]) {
-          const ms = Date.parse(stamp);
+          const ms = timestampMs(stamp);
           if (Number.isFinite(ms)) this.#lastWriteMs = Math.max(this.#lastWriteMs, ms);
         }
       }

@@ -130,6 +130,11 @@ export function validateUpdateBody(resource: ResourceDescriptor, body: unknown):
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})| \d{2}:\d{2}(:\d{2})?)$/;
 const TIMESTAMP_FIELDS = ['createdAt', 'updatedAt'] as const;
 
+/** Epoch ms of a state timestamp; the seed form has no zone and reads as UTC, not as this machine's time. */
+export function timestampMs(stamp: string): number {
+  return Date.parse(stamp.includes('T') ? stamp : `${stamp.replace(' ', 'T')}Z`);
+}
+
 /** One stored resource of a state document, or the first problem with it. */
 function parseStoredResource(
   where: string,
@@ -154,7 +159,7 @@ function parseStoredResource(
   for (const name of TIMESTAMP_FIELDS) {
     const stamp = value[name];
     if (stamp === undefined) continue;
-    if (typeof stamp !== 'string' || !TIMESTAMP.test(stamp) || Number.isNaN(Date.parse(stamp))) {
+    if (typeof stamp !== 'string' || !TIMESTAMP.test(stamp) || Number.isNaN(timestampMs(stamp))) {
       return { ok: false, problem: `${where}.${name} must be an ISO-8601 timestamp such as 2024-04-30T12:01:00Z.` };
     }
     input[name] = stamp;

@@ -90,6 +90,21 @@ describe('EmulatorStore', () => {
     expect(result.ok && result.resource.createdAt).toBe(future);
   });
 
+  it('reads a seed timestamp without a zone ("2030-01-01 00:00") as UTC, whatever the machine\'s time zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const store = new EmulatorStore(clock());
+      const future = '2030-01-01 00:00';
+      store.load({ apps: { '7': { 'channel-connection': { fields: connection, createdAt: future, updatedAt: future } } } });
+      const result = store.update(7, 'channel-connection', { isReady: false });
+      expect(result.ok && result.resource.updatedAt).toBe('2030-01-01T00:00:00.001Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('reports not-found for update and delete of a missing resource', () => {
     const store = new EmulatorStore(clock());
     store.create(9, 'channel-connection', connection);
