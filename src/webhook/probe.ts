@@ -7,6 +7,8 @@ import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { compareNumbers, numbersMatch } from './compare.js';
 import { fixtureNumbers } from './fixture.js';
 import { declaredLevels, declaredNumbersFor, webhookUrlOf, type DeclaredLevel } from './numbers.js';
+import { isRecord } from '../is-record.js';
+import { truncatedNumbers, type PhoneNumberInput } from './response.js';
 import { validateWebhookResponse } from './response-schema.js';
 import { signRequestV3 } from './signature.js';
 
@@ -80,9 +82,19 @@ export async function fetchWebhookNumbers(url: string, appId: number, options: P
   } catch {
     return { ok: false, error: `the answer is not valid JSON${snippet(response.body)}` };
   }
-  const verdict = validateWebhookResponse(parsed);
+  const verdict = validateWebhookResponse(asHubSpotReads(parsed));
   if (!verdict.ok) return { ok: false, error: `the answer does not match the webhook response schema: ${verdict.errors.join('; ')}` };
   return { ok: true, numbers: verdict.value.phoneNumbers };
+}
+
+/**
+ * The answer as HubSpot takes it: a `friendlyName` longer than 24 code points
+ * is accepted and cut (the schema describes the cut form). Anything else that
+ * is not a list of objects is left for the schema to refuse.
+ */
+function asHubSpotReads(answer: unknown): unknown {
+  if (!isRecord(answer) || !Array.isArray(answer.phoneNumbers) || !answer.phoneNumbers.every(isRecord)) return answer;
+  return { ...answer, phoneNumbers: truncatedNumbers(answer.phoneNumbers as unknown as PhoneNumberInput[]) };
 }
 
 /**

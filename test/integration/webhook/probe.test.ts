@@ -95,6 +95,24 @@ describe('probeWebhook', () => {
     });
   });
 
+  it('takes a friendlyName over 24 characters as HubSpot does: cut, then compared', async () => {
+    const answered = 'Support line with a very long name, as the webhook answers it';
+    const hook = await fakeWebhook(
+      json(200, {
+        phoneNumbers: [
+          { e164PhoneNumber: '+14155552671', friendlyName: answered },
+          { e164PhoneNumber: '+18001231234', extension: '1', friendlyName: 'Desk' },
+        ],
+      }),
+    );
+    expect(await probeWebhook(appAt(`${hook.url}/hook`), options)).toMatchObject({ status: 'match', changedFriendlyName: [] });
+    const renamed = await fakeWebhook(json(200, { phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: `Other ${answered}` }] }));
+    expect(await probeWebhook(appAt(`${renamed.url}/hook`, [numbers[0] as (typeof numbers)[0]]), options)).toMatchObject({
+      status: 'mismatch',
+      changedFriendlyName: [{ e164PhoneNumber: '+14155552671', expected: 'Support line with a very', actual: 'Other Support line with ' }],
+    });
+  });
+
   it('fails on an answer that breaks the schema, naming the field', async () => {
     const hook = await fakeWebhook(json(200, { phoneNumbers: [{ e164PhoneNumber: '4155552671', friendlyName: 'x' }] }));
     const finding = await probeWebhook(appAt(`${hook.url}/hook`), options);
