@@ -35,6 +35,18 @@ describe('example configs', () => {
     ]);
   });
 
+  it('every app uses an access token (the read-only token plans), and the help-desk apps manage all three resources', async () => {
+    const loaded = await loadConfig({ patterns: ['environments/*/*.yaml'], cwd: EXAMPLES, env: ENV, strict: true });
+    expect(loaded.apps.map((app) => [app.appId, app.auth])).toEqual([
+      [1234567, 'access-token'],
+      [2345678, 'access-token'],
+      [3456789, 'access-token'],
+    ]);
+    const helpDesks = loaded.apps.filter((app) => app.source.file.endsWith('help-desk.yaml'));
+    expect(helpDesks).toHaveLength(2);
+    for (const app of helpDesks) expect(Object.keys(app.resources).sort()).toEqual(['calling-settings', 'channel-connection', 'recording-settings']);
+  });
+
   it('names the missing variable when an app id is not set', async () => {
     const loaded = await loadConfig({ patterns: ['environments/production/*.yaml'], cwd: EXAMPLES, env: {}, strict: true });
     expect(loaded.errors.map((error) => error.message).join('\n')).toContain('HUBSPOT_APP_ID_PRODUCTION');
