@@ -114,9 +114,19 @@ describe('outputs that fail and debug output that would leak (real CLI)', () => 
     expect([0, 1]).toContain(code);
   });
 
-  it.runIf(existsSync('/dev/full'))('a full disk is one clear error, exit 1', async () => {
+  it('--version, which skips the CLI, also ends quietly when its reader is gone', async () => {
+    const child = spawn(process.execPath, [CLI, '--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it.runIf(existsSync('/dev/full')).each([['validate --json'], ['--version']])('a full disk is one clear error, exit 1 (%s)', async (args) => {
     const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(`${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} validate --json > /dev/full`, { cwd: dir.path, shell: true, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(`${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${args} > /dev/full`, { cwd: dir.path, shell: true, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.once('close', (code) => resolve({ code, stderr }));
