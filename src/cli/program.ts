@@ -75,7 +75,7 @@ export function parseTimeout(value: string): number {
   if (match === null) throw new InvalidArgumentError(`expected a duration such as 500ms, 30s or 2m, got "${value}".`);
   const ms = Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number));
   if (ms <= 0) throw new InvalidArgumentError('the timeout must be positive.');
-  if (ms > MAX_TIMEOUT_MS) throw new InvalidArgumentError(`the timeout must be at most 24h (${MAX_TIMEOUT_MS / 60_000}m), got "${value}".`);
+  if (ms > MAX_TIMEOUT_MS) throw new InvalidArgumentError(`the timeout must be at most ${MAX_TIMEOUT_MS / 60_000}m (a day), got "${value}".`);
   return ms;
 }
 
