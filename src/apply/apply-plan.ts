@@ -102,14 +102,15 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
   }
 
   await mapConcurrent([...byApp.values()], options.parallelism, async (changes) => {
-    let blockedBy: string | undefined;
+    // A change blocked by a failure is as rerunnable as that failure: a 400 blocks its dependants until it is fixed.
+    let blockedBy: { title: string; rerunnable: boolean } | undefined;
     const settle = (change: Change, outcome: ChangeOutcome) => {
       outcomes.set(changeKey(change), outcome);
       options.onOutcome?.(change, outcome);
     };
     for (const change of writeOrder(changes)) {
       if (blockedBy !== undefined) {
-        settle(change, { applied: false, error: { message: `not attempted: ${blockedBy} failed first`, rerunnable: true } });
+        settle(change, { applied: false, error: { message: `not attempted: ${blockedBy.title} failed first`, rerunnable: blockedBy.rerunnable } });
         continue;
       }
       if (options.mayStart !== undefined && !options.mayStart()) {
@@ -118,7 +119,7 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
       }
       const outcome = await applyOne(change, client, options);
       settle(change, outcome);
-      if (outcome.error !== undefined) blockedBy = `its ${resourceOf(change).title}`;
+      if (outcome.error !== undefined) blockedBy = { title: `its ${resourceOf(change).title}`, rerunnable: outcome.error.rerunnable === true };
       options.onSettled?.();
     }
   });
