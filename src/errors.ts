@@ -8,11 +8,14 @@ export class UserError extends Error {
   readonly hint: string | undefined;
   /** HubSpot's correlation id, when the failure came from HubSpot. */
   readonly correlationId: string | undefined;
+  /** Exit once the error is written, without waiting for requests the command abandoned. */
+  readonly exitNow: boolean;
 
-  constructor(message: string, options: { hint?: string; correlationId?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { hint?: string; correlationId?: string; cause?: unknown; exitNow?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.hint = options.hint;
     this.correlationId = options.correlationId;
+    this.exitNow = options.exitNow === true;
   }
 }
 

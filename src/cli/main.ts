@@ -36,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (result.exitNow === true) process.stdout.write('', () => process.exit(result.exitCode));
   } catch (error) {
     process.exitCode = reportFailure(error, runtime, jsonRequested);
+    if (isUserError(error) && error.exitNow) process.stdout.write('', () => process.exit(process.exitCode));
   }
 }
 
@@ -146,7 +147,6 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     },
   };
 }
-
 
 /**
  * Output-stream failures are not bugs: a reader that went away (`| head`)

@@ -45,52 +45,66 @@ async function readSavedPlanCandidate(path: string, runtime: Runtime): Promise<s
 
 /** `hscc apply`: from config (shows the plan, asks) or exactly a saved plan file. */
 export async function runApply(options: ApplyOptions, runtime: Runtime): Promise<CommandResult> {
-  return withFailureSummary('apply', options, runtime, async (about) => {
-    const candidates = await Promise.all(options.paths.map((path) => readSavedPlanCandidate(path, runtime)));
-    const planIndex = candidates.findIndex((text) => text !== undefined);
-    if (planIndex >= 0) {
-      if (options.paths.length > 1) {
-        throw new UserError(`${options.paths[planIndex]} is a saved plan; a plan file cannot be mixed with config paths.`, {
-          hint: 'Run `hscc apply PLANFILE` alone (add `--config PATH…` to check it against the config), or `hscc apply PATHS…` without a plan.',
-        });
-      }
-      if (options.targets.length > 0) throw new UserError('--target cannot be used with a saved plan: a saved plan is applied whole.');
-      return applySavedPlan(options.paths[planIndex] as string, candidates[planIndex] as string, options, runtime, about);
-    }
-    if (options.config.length > 0) {
-      throw new UserError('--config only goes with a saved plan file: `hscc apply PLANFILE --config PATH…`.');
-    }
-
-    const { client, plan } = await planFromConfig(options, runtime);
-    const configPaths = options.paths;
-    if (isEmptyPlan(plan)) {
-      emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
-      return { exitCode: 0 };
-    }
-    if (options.format === 'text') runtime.stdout.write(renderPlanText({ kind: 'plan', plan, configPaths }, createPalette(runtime.stdout.color)));
-
-    if (!options.autoApprove) {
-      if (!runtime.stdinIsTTY || options.format !== 'text') {
-        throw new UserError('apply needs --auto-approve when it cannot ask for confirmation (no terminal, or --json / --format); nothing was changed.', {
-          hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
-        });
-      }
-      if (!(await runtime.confirm(CONFIRM))) throw new UserError('Apply cancelled; nothing was changed.');
-      runtime.stdout.write('\n');
-    }
-    // The prompt may have waited long: each write re-reads its resource first.
-    return execute(plan, configPaths, client, options, runtime, differsFromPlanned);
-  });
+  const interrupt = watchInterrupts(runtime);
+  try {
+    return await withFailureSummary('apply', options, runtime, (about) => applyWatched(options, runtime, about, interrupt));
+  } finally {
+    interrupt.stop();
+  }
 }
 
-async function applySavedPlan(file: string, text: string, options: ApplyOptions, runtime: Runtime, about: (subject: ReportSubject) => void): Promise<CommandResult> {
+async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (subject: ReportSubject) => void, interrupt: InterruptWatch): Promise<CommandResult> {
+  const candidates = await Promise.all(options.paths.map((path) => readSavedPlanCandidate(path, runtime)));
+  const planIndex = candidates.findIndex((text) => text !== undefined);
+  if (planIndex >= 0) {
+    if (options.paths.length > 1) {
+      throw new UserError(`${options.paths[planIndex]} is a saved plan; a plan file cannot be mixed with config paths.`, {
+        hint: 'Run `hscc apply PLANFILE` alone (add `--config PATH…` to check it against the config), or `hscc apply PATHS…` without a plan.',
+      });
+    }
+    if (options.targets.length > 0) throw new UserError('--target cannot be used with a saved plan: a saved plan is applied whole.');
+    return applySavedPlan(options.paths[planIndex] as string, candidates[planIndex] as string, options, runtime, about, interrupt);
+  }
+  if (options.config.length > 0) {
+    throw new UserError('--config only goes with a saved plan file: `hscc apply PLANFILE --config PATH…`.');
+  }
+
+  const { client, plan } = await beforeWrites(planFromConfig(options, runtime), interrupt);
+  const configPaths = options.paths;
+  if (isEmptyPlan(plan)) {
+    emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
+    return { exitCode: 0 };
+  }
+  if (options.format === 'text') runtime.stdout.write(renderPlanText({ kind: 'plan', plan, configPaths }, createPalette(runtime.stdout.color)));
+
+  if (!options.autoApprove) {
+    if (!runtime.stdinIsTTY || options.format !== 'text') {
+      throw new UserError('apply needs --auto-approve when it cannot ask for confirmation (no terminal, or --json / --format); nothing was changed.', {
+        hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
+      });
+    }
+    if (!(await beforeWrites(runtime.confirm(CONFIRM), interrupt))) throw new UserError('Apply cancelled; nothing was changed.');
+    runtime.stdout.write('\n');
+  }
+  // The prompt may have waited long: each write re-reads its resource first.
+  return execute(plan, configPaths, client, options, runtime, differsFromPlanned, interrupt);
+}
+
+async function applySavedPlan(
+  file: string,
+  text: string,
+  options: ApplyOptions,
+  runtime: Runtime,
+  about: (subject: ReportSubject) => void,
+  interrupt: InterruptWatch,
+): Promise<CommandResult> {
   const saved = parseSavedPlan(text, file, VERSION);
   // Its report, success or failure, is about the plan's config paths and targets.
   about({ paths: saved.configPaths, targets: saved.plan.targets ?? [] });
   if (options.config.length > 0) await assertMatchesConfig(saved, file, options, runtime);
   const targets = saved.plan.changes.map((change) => ({ appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth }));
   const client = connect(options, targets, runtime);
-  const remote = await readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime);
+  const remote = await beforeWrites(readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime), interrupt);
   const stale = findStaleResources(saved.plan, saved.observed, remote);
   if (stale.length > 0) {
     if (isAlreadyApplied(saved.plan, remote)) {
@@ -109,7 +123,7 @@ async function applySavedPlan(file: string, text: string, options: ApplyOptions,
     const then = recorded.get(changeKey(change));
     return then !== undefined && sameObservation(then, observedOf(change, current)) ? undefined : 'it changed since the plan was made';
   };
-  return execute(saved.plan, saved.configPaths, client, options, runtime, checkCurrent);
+  return execute(saved.plan, saved.configPaths, client, options, runtime, checkCurrent, interrupt);
 }
 
 /** `--config PATH…`: the plan must have been made from exactly these inputs, resolved now. */
@@ -130,10 +144,11 @@ async function execute(
   options: ApplyOptions,
   runtime: Runtime,
   checkCurrent: (change: Change, current: Parameters<typeof differsFromPlanned>[1]) => string | undefined,
+  interrupt: InterruptWatch,
 ): Promise<CommandResult> {
   const pending = plan.changes.filter((change) => change.action !== 'no-op');
   const progress = createProgress(runtime.stderr, 'Applying', pending.length, options.format === 'text');
-  const interrupt = watchInterrupts(runtime);
+  interrupt.writing();
   const started = new Set<ChangeKey>();
   const settled = new Map<ChangeKey, ChangeOutcome>();
   const run = applyPlan(plan, client, {
@@ -155,7 +170,6 @@ async function execute(
       outcomes = finished.result;
     }
   } finally {
-    interrupt.stop();
     progress.done();
   }
   const report: PlanReport = { kind: 'apply', plan, configPaths, outcomes };
@@ -184,16 +198,28 @@ function abandonedOutcomes(plan: Plan, started: ReadonlySet<ChangeKey>, settled:
   return outcomes;
 }
 
+/**
+ * SIGINT and SIGTERM for the whole apply. Before the first write (reading,
+ * the prompt) a signal ends apply at once; from then on it starts no new
+ * write and lets those in flight finish (DESIGN.md).
+ */
 interface InterruptWatch {
   /** True once SIGINT or SIGTERM arrived: no new write starts. */
   readonly requested: boolean;
+  /** Resolves at the first signal. */
+  readonly first: Promise<void>;
   /** Resolves when writes in flight are to be abandoned: a second signal, or DRAIN_MS after the first. */
   readonly abandoned: Promise<void>;
+  /** Writes are about to start: a signal from now on lets them finish. */
+  writing(): void;
   stop(): void;
 }
 
 function watchInterrupts(runtime: Runtime): InterruptWatch {
   let requested = false;
+  let writing = false;
+  let signalled!: () => void;
+  const first = new Promise<void>((resolveFirst) => (signalled = resolveFirst));
   let abandon!: () => void;
   const abandoned = new Promise<void>((resolveAbandon) => (abandon = resolveAbandon));
   const drain = new AbortController();
@@ -203,6 +229,8 @@ function watchInterrupts(runtime: Runtime): InterruptWatch {
       return;
     }
     requested = true;
+    signalled();
+    if (!writing) return;
     runtime.stderr.write(`\nInterrupted: starting no new write; letting writes in flight finish (up to ${DRAIN_MS / 1000} s, interrupt again to stop waiting).\n`);
     runtime.sleep(DRAIN_MS, drain.signal).then(abandon, () => {});
   };
@@ -211,10 +239,27 @@ function watchInterrupts(runtime: Runtime): InterruptWatch {
     get requested() {
       return requested;
     },
+    first,
     abandoned,
+    writing() {
+      writing = true;
+    },
     stop() {
       drain.abort();
       for (const off of unsubscribe) off();
     },
   };
+}
+
+const INTERRUPTED = Symbol('interrupted');
+
+/**
+ * `work` (reads, the prompt), ended by an interrupt: nothing was written
+ * yet, so apply stops at once and abandons the reads in flight.
+ */
+async function beforeWrites<T>(work: Promise<T>, interrupt: InterruptWatch): Promise<T> {
+  const result = await Promise.race([work, interrupt.first.then(() => INTERRUPTED)]);
+  if (result !== INTERRUPTED) return result as T;
+  work.catch(() => {});
+  throw new UserError('Apply interrupted before any write; nothing was changed.', { exitNow: true });
 }

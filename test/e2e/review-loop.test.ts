@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
@@ -19,6 +20,7 @@ import {
   startEmulator,
   startStub,
   type CliResult,
+  type RequestLogEntry,
   type Service,
 } from './harness.js';
 
@@ -179,11 +181,16 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     dir?.remove();
   });
 
-  /** Starts apply, sends `signal` once the API has received `writes` writes, and collects the run. */
-  async function interrupted(signal: NodeJS.Signals, args: string[], writes = 2): Promise<CliResult> {
+  /** Starts apply, sends `signal` once the API has received what `reached` asks for (default: 2 writes), and collects the run. */
+  async function interrupted(
+    signal: NodeJS.Signals,
+    args: string[],
+    reached: (log: RequestLogEntry[]) => boolean = (log) => log.filter((entry) => entry.method !== 'GET').length >= 2,
+    extraEnv: Record<string, string> = {},
+  ): Promise<CliResult> {
     const child = spawn(process.execPath, [CLI, 'apply', '--auto-approve', '--parallelism', '2', ...args], {
       cwd: dir.path,
-      env: envFor(emulator),
+      env: envFor(emulator, extraEnv),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -193,8 +200,8 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
     // Wait (bounded) until the API has received the writes, then interrupt.
     const deadline = Date.now() + 30_000;
-    while ((await requestLog(emulator)).filter((entry) => entry.method !== 'GET').length < writes) {
-      if (Date.now() > deadline) throw new Error(`no ${writes} writes reached the emulator: ${stderr}`);
+    while (!reached(await requestLog(emulator))) {
+      if (Date.now() > deadline) throw new Error(`the emulator did not receive the requests to wait for: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     child.kill(signal);
@@ -219,6 +226,16 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     expect(Object.keys(state).map(Number).sort()).toEqual(applied.sort());
     const written = (await requestLog(emulator)).filter((entry) => entry.method === 'POST').map((entry) => entry.appId);
     expect([...new Set(written)].sort()).toEqual(applied.sort());
+  });
+
+  it.each<NodeJS.Signals>(['SIGINT', 'SIGTERM'])('%s while apply still reads: exit 1 at once, a JSON error and the step summary, nothing written', async (signal) => {
+    const summary = join(dir.path, `summary-${signal}.md`);
+    const result = await interrupted(signal, ['--json'], (log) => log.length >= 1, { GITHUB_STEP_SUMMARY: summary });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { message: 'Apply interrupted before any write; nothing was changed.' } });
+    expect(readFileSync(summary, 'utf8')).toContain('Apply interrupted before any write; nothing was changed.');
+    expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
+    expect(await emulatorState(emulator)).toEqual({});
   });
 
   it('text: says it was interrupted and lists what was not attempted', async () => {
