@@ -1,7 +1,7 @@
 import type { ApiVersion, AuthMode } from '../config/model.js';
 import { changeKey, type Action, type PlanReport, type ReportKind, type WebhookFinding } from '../plan/model.js';
 import { resourceNamed, type Fields, type ResourceName } from '../resources/index.js';
-import { driftedApps } from './view-model.js';
+import { driftedApps, reportError } from './view-model.js';
 import { escapeJsonControls } from '../control-characters.js';
 
 /** Wire version of every plan / apply / drift document. */
@@ -97,7 +97,8 @@ export function toPlanJson(report: PlanReport): PlanJson {
   const document: PlanJson = { formatVersion: FORMAT_VERSION, kind: report.kind, changes, summary };
   if (report.plan.targets !== undefined) document.targets = [...report.plan.targets];
   if (report.interrupted === true) document.interrupted = true;
-  if (report.failure !== undefined) document.error = { ...report.failure };
+  const error = reportError(report);
+  if (error !== undefined) document.error = { ...error };
   return document;
 }
 

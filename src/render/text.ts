@@ -8,12 +8,14 @@ import {
   driftedApps,
   fieldNamesOf,
   formatValue,
+  INTERRUPTED_APPLY,
   outcomeOf,
   outcomeState,
   numberText,
   plural,
   quoted,
   tallyApply,
+  unfinishedApply,
   webhookLevel,
 } from './view-model.js';
 
@@ -104,22 +106,19 @@ function renderChangeBlock(change: Change, palette: Palette): string[] {
  */
 export function renderApplyText(report: PlanReport, palette: Palette): string {
   const lines = partialNote(report, palette);
-  if (report.interrupted === true) lines.push(palette.bold(palette.red('Apply interrupted: no new write was started after the signal.')), '');
+  if (report.interrupted === true) lines.push(palette.bold(palette.red(INTERRUPTED_APPLY)), '');
   const changes = changesToApply(report);
   for (const change of changes) lines.push(outcomeLine(report, change, palette));
   const tally = tallyApply(report);
   const counts = `${tally.created} created, ${tally.updated} updated, ${tally.deleted} deleted`;
   const already = tally.already > 0 ? `, ${tally.already} already as planned` : '';
+  const unfinished = unfinishedApply(report, tally);
   if (changes.length === 0) {
     lines.push(palette.green(NO_CHANGES));
-  } else if (tally.failed === 0 && tally.notAttempted === 0) {
+  } else if (unfinished === undefined) {
     lines.push('', palette.bold(palette.green(`Apply complete! Resources: ${counts}${already}.`)));
   } else {
-    const unfinished = tally.failed + tally.notAttempted;
-    const what = [`${tally.failed} failed`];
-    if (tally.notAttempted > 0) what.push(`${tally.notAttempted} not attempted`);
-    const verb = report.interrupted === true ? 'interrupted' : 'failed';
-    lines.push('', palette.bold(palette.red(`Apply ${verb} for ${unfinished} of ${changes.length} ${plural(changes.length, 'change')} (${what.join(', ')}); ${counts}${already}.`)));
+    lines.push('', palette.bold(palette.red(`${unfinished}; ${counts}${already}.`)));
     lines.push(nextStep(tally));
   }
   if (report.failure !== undefined) lines.push(palette.red(`error: ${report.failure.message}${correlation(report.failure.correlationId)}`));

@@ -116,6 +116,35 @@ export function tallyApply(report: PlanReport): ApplyTally {
   return tally;
 }
 
+/** An apply that did not finish every change: `Apply failed for 2 of 5 changes (1 failed, 1 not attempted)`; undefined when it did. */
+export function unfinishedApply(report: PlanReport, tally: ApplyTally): string | undefined {
+  const unfinished = tally.failed + tally.notAttempted;
+  if (unfinished === 0) return undefined;
+  const total = changesToApply(report).length;
+  const what = [`${tally.failed} failed`];
+  if (tally.notAttempted > 0) what.push(`${tally.notAttempted} not attempted`);
+  return `Apply ${report.interrupted === true ? 'interrupted' : 'failed'} for ${unfinished} of ${total} ${plural(total, 'change')} (${what.join(', ')})`;
+}
+
+export const INTERRUPTED_APPLY = 'Apply interrupted: no new write was started after the signal.';
+
+/**
+ * Why a report's run exits 1, in one sentence, or undefined when it does
+ * not: the JSON document's top-level `error` (DESIGN.md: a command that
+ * fails with --json still prints one).
+ */
+export function reportError(report: PlanReport): { message: string; correlationId?: string } | undefined {
+  if (report.failure !== undefined) return report.failure;
+  if (report.kind === 'apply') {
+    const unfinished = unfinishedApply(report, tallyApply(report));
+    if (unfinished !== undefined) return { message: `${unfinished}.` };
+    return report.interrupted === true ? { message: INTERRUPTED_APPLY } : undefined;
+  }
+  const unchecked = report.kind === 'drift' ? appsWithFailedProbes(report) : [];
+  if (unchecked.length > 0) return { message: `The webhook of ${plural(unchecked.length, 'app')} ${unchecked.join(', ')} could not be checked.` };
+  return undefined;
+}
+
 /** The webhook findings that differ from the config or failed, per app. */
 export function webhookTroubleOf(report: PlanReport, appId: number): WebhookFinding[] {
   return (report.webhooks?.get(appId) ?? []).filter((finding) => finding.status !== 'match');

@@ -68,6 +68,32 @@ describe('toPlanJson', () => {
     expect(json.changes.find((c) => c.resource === 'calling-settings')).not.toHaveProperty('webhook');
   });
 
+  it('has a top-level error exactly when the run fails: a failed or interrupted apply, a webhook drift could not check', () => {
+    const applied = new Map<ChangeKey, ChangeOutcome>([
+      ['1/channel-connection', { applied: true }],
+      ['2/channel-connection', { applied: true }],
+    ]);
+    expect(toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes: applied })).not.toHaveProperty('error');
+    expect(toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes: applied, interrupted: true }).error).toEqual({
+      message: 'Apply interrupted: no new write was started after the signal.',
+    });
+    const failed = new Map<ChangeKey, ChangeOutcome>([
+      ['1/channel-connection', { applied: false, error: { message: 'boom', rerunnable: false } }],
+      ['2/channel-connection', { applied: false, error: { message: 'interrupted: not attempted', rerunnable: true } }],
+    ]);
+    expect(toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes: failed }).error).toEqual({
+      message: 'Apply failed for 2 of 2 changes (1 failed, 1 not attempted).',
+    });
+
+    expect(toPlanJson({ kind: 'drift', plan, configPaths: [], webhooks: new Map([[3, [finding('mismatch')]]]) })).not.toHaveProperty('error');
+    const unchecked = new Map([
+      [3, [finding('match'), finding('error', 42)]],
+      [1, [finding('error')]],
+    ]);
+    expect(toPlanJson({ kind: 'drift', plan, configPaths: [], webhooks: unchecked }).error).toEqual({ message: 'The webhook of apps 1, 3 could not be checked.' });
+    expect(toPlanJson({ kind: 'plan', plan, configPaths: [] })).not.toHaveProperty('error');
+  });
+
   it('says when the plan is partial', () => {
     const targeted = buildPlan([app(1)], new Map([['1/channel-connection', null]]), { targets: [1] });
     expect(toPlanJson({ kind: 'plan', plan: targeted, configPaths: [] }).targets).toEqual([1]);
