@@ -10,12 +10,15 @@ export class UserError extends Error {
   readonly correlationId: string | undefined;
   /** Exit once the error is written, without waiting for requests the command abandoned. */
   readonly exitNow: boolean;
+  /** The report the command already printed (and the step summary) carries this error: it goes only to stderr. */
+  readonly inReport: boolean;
 
-  constructor(message: string, options: { hint?: string; correlationId?: string; cause?: unknown; exitNow?: boolean } = {}) {
+  constructor(message: string, options: { hint?: string; correlationId?: string; cause?: unknown; exitNow?: boolean; inReport?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.hint = options.hint;
     this.correlationId = options.correlationId;
     this.exitNow = options.exitNow === true;
+    this.inReport = options.inReport === true;
   }
 }
 

@@ -48,7 +48,7 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     return 1;
   }
   if (isUserError(error)) {
-    if (json) {
+    if (json && !error.inReport) {
       const body: Record<string, string> = { message: error.message };
       if (error.correlationId !== undefined) body.correlationId = error.correlationId;
       if (error.hint !== undefined) body.hint = error.hint;

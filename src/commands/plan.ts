@@ -31,16 +31,18 @@ export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<C
       const text = renderJson(saved);
       const scrub = createScrubber(secretValuesFrom(runtime.env));
       if (scrub(text) !== text) {
-        // The plan is still shown (redacted), so the run says what it saw.
-        emitReport({ kind: 'plan', plan, configPaths: options.paths }, options.format, runtime);
         const holdsSecret = (change: (typeof plan.changes)[number]): boolean => {
           const values = JSON.stringify([change.before, change.after]);
           return scrub(values) !== values;
         };
         const where = plan.changes.filter(holdsSecret).map((change) => `app ${change.appId} ${change.resource}`);
-        throw new UserError(`cannot save the plan to ${options.out}: it would hold a credential's value (${where.length > 0 ? where.join(', ') : 'in what HubSpot answered'}), and hscc writes no secret to a file.`, {
+        const failure = {
+          message: `cannot save the plan to ${options.out}: it would hold a credential's value (${where.length > 0 ? where.join(', ') : 'in what HubSpot answered'}), and hscc writes no secret to a file.`,
           hint: 'keep credentials out of setting values (a URL that carries a token, say); if HubSpot holds one in a setting, change that setting.',
-        });
+        };
+        // The plan is still shown (redacted), so the run says what it saw; one document, carrying the error.
+        emitReport({ kind: 'plan', plan, configPaths: options.paths, failure }, options.format, runtime);
+        throw new UserError(failure.message, { hint: failure.hint, inReport: true });
       }
       try {
         await writeFile(resolve(runtime.cwd, options.out), text);

@@ -161,7 +161,7 @@ export function writeStepSummary(report: PlanReport, runtime: Runtime): void {
  */
 export async function withFailureSummary<T>(
   kind: ReportKind,
-  options: ConfigInputOptions & Partial<FleetOptions>,
+  options: ConfigInputOptions & Partial<FleetOptions> & { format: OutputFormat },
   runtime: Runtime,
   body: (about: (subject: ReportSubject) => void) => Promise<T>,
 ): Promise<T> {
@@ -170,13 +170,20 @@ export async function withFailureSummary<T>(
   try {
     return await body((known) => (subject = known));
   } catch (error) {
-    if (isUserError(error) && runtime.env.GITHUB_STEP_SUMMARY) {
+    if (isUserError(error) && !error.inReport && (runtime.env.GITHUB_STEP_SUMMARY || options.format === 'markdown')) {
       const plan: Plan = { changes: [], summary: { create: 0, update: 0, delete: 0, noop: 0 } };
       // As buildPlan records them, so a failed run's marker is the successful run's.
       const targets = planTargets(subject.targets);
       if (targets.length > 0) plan.targets = targets;
-      const failure = error.correlationId === undefined ? { message: error.message } : { message: error.message, correlationId: error.correlationId };
-      writeStepSummary({ kind, plan, configPaths: [...subject.paths], failure }, runtime);
+      const failure = {
+        message: error.message,
+        ...(error.correlationId === undefined ? {} : { correlationId: error.correlationId }),
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+      };
+      const report: PlanReport = { kind, plan, configPaths: [...subject.paths], failure };
+      // As --json prints an error document, --format markdown prints the failure under the same marker.
+      if (options.format === 'markdown') runtime.stdout.write(renderReportMarkdown(report));
+      writeStepSummary(report, runtime);
     }
     throw error;
   }

@@ -103,5 +103,5 @@ export interface PlanReport {
   /** apply only: set when a signal stopped it. */
   interrupted?: boolean;
   /** Set when the run failed before a plan existed or midway; views say what failed. */
-  failure?: { message: string; correlationId?: string };
+  failure?: { message: string; correlationId?: string; hint?: string };
 }

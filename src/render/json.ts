@@ -50,7 +50,7 @@ export interface PlanJson {
   interrupted?: boolean;
   changes: ChangeJson[];
   summary: SummaryJson;
-  error?: { message: string; correlationId?: string };
+  error?: { message: string; correlationId?: string; hint?: string };
 }
 
 const STATUS_RANK: Record<WebhookFinding['status'], number> = { match: 0, mismatch: 1, error: 2 };

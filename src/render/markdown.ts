@@ -89,7 +89,7 @@ export interface FailureMarkdownInput {
   kind: ReportKind;
   configPaths: readonly string[];
   targets?: readonly number[];
-  failure: { message: string; correlationId?: string };
+  failure: { message: string; correlationId?: string; hint?: string };
 }
 
 /** The step-summary report of a run that failed before it had a plan: marker, heading, what failed. */
@@ -245,10 +245,10 @@ function headBlock(report: PlanReport): string {
     lines.push('', `> **The ${report.kind === 'drift' ? 'check' : 'plan'} is partial:** only ${plural(targets.length, 'app')} ${targets.join(', ')} (\`--target\`).`);
   }
   if (report.failure !== undefined) {
-    const { message, correlationId } = report.failure;
+    const { message, correlationId, hint } = report.failure;
     // Aggregated messages already name each correlationId, as on stderr.
     const id = correlationId === undefined || message.includes(correlationId) ? '' : ` (correlationId ${code(correlationId)})`;
-    lines.push('', `> ❌ **error:** ${escapeText(message)}${id}`);
+    lines.push('', `> ❌ **error:** ${escapeText(message)}${id}${hint === undefined ? '' : ` Hint: ${escapeText(hint)}`}`);
   }
   return lines.join('\n');
 }

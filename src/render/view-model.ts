@@ -133,7 +133,7 @@ export const INTERRUPTED_APPLY = 'Apply interrupted: no new write was started af
  * not: the JSON document's top-level `error` (DESIGN.md: a command that
  * fails with --json still prints one).
  */
-export function reportError(report: PlanReport): { message: string; correlationId?: string } | undefined {
+export function reportError(report: PlanReport): { message: string; correlationId?: string; hint?: string } | undefined {
   if (report.failure !== undefined) return report.failure;
   if (report.kind === 'apply') {
     const unfinished = unfinishedApply(report, tallyApply(report));

@@ -82,9 +82,17 @@ describe('a server that echoes the key into a value (real CLI)', () => {
       await runCli(['plan', '--out', 'plan.json'], { env, cwd: dir.path }),
       await runCli(['plan', '--json'], { env, cwd: dir.path }),
       await runCli(['plan', '--format', 'markdown'], { env, cwd: dir.path }),
+      await runCli(['plan', '--out', 'plan.json', '--json'], { env, cwd: dir.path }),
+      await runCli(['plan', '--out', 'plan.json', '--format', 'markdown'], { env, cwd: dir.path }),
     ];
     outputs.push(...results);
-    expect(results.map((r) => r.code)).toEqual([1, 0, 0]);
+    expect(results.map((r) => r.code)).toEqual([1, 0, 0, 1, 1]);
+    // One document each, the plan carrying the error: not a plan followed by an error document.
+    const json = JSON.parse(results[3]?.stdout ?? '');
+    expect(json.error.message).toMatch(/^cannot save the plan to plan\.json/);
+    expect(json.changes).toHaveLength(1);
+    expect(results[4]?.stdout.match(/<!-- hscc:plan/g)).toHaveLength(1);
+    expect(results[4]?.stdout).toMatch(/❌ \*\*error:\*\* cannot save the plan to plan\.json/);
     // A redacted plan could never be applied as reviewed: none is written, and the run says why.
     expect(existsSync(dir.file('plan.json'))).toBe(false);
     expect(results[0]?.stderr).toMatch(/cannot save the plan to plan\.json: it would hold a credential's value \(app 72 channel-connection\)/);

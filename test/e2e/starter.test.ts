@@ -1,7 +1,7 @@
 // The GitOps starter (examples/) as its workflows run it, against the
 // emulator: the plan and drift jobs hold only a read-only token, the apply
 // job the write token, and no job has a developer API key.
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
@@ -68,5 +68,20 @@ describe('the GitOps starter (real CLI, emulator)', () => {
       const text = output.stdout + output.stderr;
       expect(leaksSecret(text) || text.includes(READ_ONLY_TOKEN)).toBe(false);
     }
+  });
+  it('a failed plan prints its error under the marker a successful plan prints, whatever the glob holds', async () => {
+    const glob = 'my env/*.yaml';
+    cpSync(join(ROOT, 'examples', 'environments', 'staging'), dir.file('my env'), { recursive: true });
+    const planned = await step(['plan', glob, '--strict', '--format', 'markdown'], READ_ONLY_TOKEN);
+    expect(planned.code, planned.stderr).toBe(0);
+    const marker = planned.stdout.split('\n', 1)[0];
+    expect(marker).toBe('<!-- hscc:plan my%20env/*.yaml -->');
+
+    writeFileSync(dir.file('my env/broken.yaml'), 'appId: 99\nsettings:\n  url: "https://calls.example.com/99\n');
+    const failed = await step(['plan', glob, '--strict', '--format', 'markdown'], READ_ONLY_TOKEN);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout.split('\n', 1)[0]).toBe(marker);
+    expect(failed.stdout).toContain('**hscc plan failed.**');
+    expect(failed.stderr).toMatch(/broken\.yaml:3:8 settings\.url: the string that starts here has no closing "/);
   });
 });

@@ -131,7 +131,7 @@ describe('example workflows', () => {
   describe('plan', () => {
     it('treats exit 2 as success, saves the plan and finds its comment by the hidden marker', () => {
       const text = readFileSync(join(WORKFLOWS, 'hscc-plan.yml'), 'utf8');
-      expect(hsccCommands('hscc-plan.yml')).toContain('npx hscc plan "$CONFIG_GLOB" --out plan.json --format markdown --detailed-exitcode > plan.md 2> hscc-errors.txt');
+      expect(hsccCommands('hscc-plan.yml')).toContain('npx hscc plan "$CONFIG_GLOB" --strict --out plan.json --format markdown --detailed-exitcode > plan.md 2> hscc-errors.txt');
       expect(text).toMatch(/2\) echo "Changes planned/);
       expect(text).toContain("marker.startsWith('<!-- hscc:plan ')");
     });
@@ -141,8 +141,11 @@ describe('example workflows', () => {
       const comment = steps.find((step) => step.name === 'Post or update the plan comment');
       expect(comment?.if).toMatch(/^always\(\)/);
       const planStep = steps.find((step) => step.id === 'plan');
-      // The failure body starts with the same marker hscc would print for these arguments.
+      // hscc prints its failure under its own marker; only when it could not (a crash) does the
+      // workflow write one, the same marker hscc prints for these arguments.
+      expect(planStep?.run).toContain(`if ! head -n 1 plan.md | grep -q '^<!-- hscc:plan '; then`);
       expect(planStep?.run).toContain('echo "<!-- hscc:plan $CONFIG_GLOB -->"');
+      expect(planStep?.run).toContain('} >> plan.md');
       for (const environment of ENVIRONMENTS) {
         const glob = `environments/${environment}/*.yaml`;
         expect(markdownMarker('plan', [glob])).toBe(`<!-- hscc:plan ${glob} -->`);
