@@ -18,8 +18,12 @@ const loaders: { [N in CommandName]: () => Promise<Runner<N>> } = {
   emulator: async () => (await import('../commands/emulator.js')).runEmulator,
 };
 
-export function createDispatch(runtime: Runtime): Dispatch {
+/** Commands that change something (HubSpot, fixture files): cut short, they would leave half of it done. */
+export const COMMANDS_THAT_WRITE: ReadonlySet<CommandName> = new Set(['apply', 'fixtures']);
+
+export function createDispatch(runtime: Runtime, onStart: (name: CommandName) => void = () => {}): Dispatch {
   return async <N extends CommandName>(name: N, options: CommandOptionsMap[N]) => {
+    onStart(name);
     const load: () => Promise<Runner<N>> = loaders[name];
     return (await load())(options, runtime);
   };

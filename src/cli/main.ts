@@ -10,7 +10,7 @@ import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtim
 import { nodeDebugProblem } from '../runtime/node-debug.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { buildProgram } from './program.js';
-import { createDispatch } from './dispatch.js';
+import { COMMANDS_THAT_WRITE, createDispatch } from './dispatch.js';
 
 /** Entry point used by bin/hscc.js. */
 export async function main(argv: readonly string[]): Promise<void> {
@@ -26,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     let result: CommandResult = { exitCode: 0 };
     const program = buildProgram(runtime, {
-      dispatch: createDispatch(runtime),
+      dispatch: createDispatch(runtime, (name) => (finishWithoutReader = COMMANDS_THAT_WRITE.has(name))),
       onResult: (r) => (result = r),
       registerSecret: (value) => extraSecrets.push(value),
     });
@@ -100,7 +100,10 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
     let guarded: NodeJS.WriteStream | undefined;
     const target = () => (guarded ??= guardStream(get()));
     return {
-      write: (text) => void target().write(scrubbed(text)),
+      write: (text) => {
+        const out = target();
+        if (!readerGone.has(out)) out.write(scrubbed(text));
+      },
       get isTTY() {
         return target().isTTY === true;
       },
@@ -148,14 +151,25 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
   };
 }
 
+/** Set when the command that runs writes (apply, fixtures): it finishes even when its reader is gone. */
+let finishWithoutReader = false;
+/** Streams whose reader went away while such a command ran: what it still prints is dropped. */
+const readerGone = new WeakSet<NodeJS.WriteStream>();
+
 /**
  * Output-stream failures are not bugs: a reader that went away (`| head`)
- * ends the command quietly, as other CLIs do; any other write error (a full
- * disk) is one clear line on stderr and exit 1. Without a listener Node would
- * crash with "Unhandled 'error' event".
+ * ends a read-only command quietly, as other CLIs do, while apply and
+ * fixtures finish their writes without output and exit with how they went
+ * (stopping them would leave half of it done and say 0); any other write
+ * error (a full disk) is one clear line on stderr and exit 1. Without a
+ * listener Node would crash with "Unhandled 'error' event".
  */
 function guardStream(stream: NodeJS.WriteStream): NodeJS.WriteStream {
   stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' && finishWithoutReader) {
+      readerGone.add(stream);
+      return;
+    }
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     const name = stream === process.stdout ? 'standard output' : 'standard error';
     if (stream !== process.stderr) process.stderr.write(`error: cannot write to ${name}: ${error.code ?? error.message}${error.code === 'ENOSPC' ? ' (no space left on device)' : ''}\n`);
