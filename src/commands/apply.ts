@@ -129,7 +129,7 @@ async function applySavedPlan(
 /** `--config PATH…`: the plan must have been made from exactly these inputs, resolved now. */
 async function assertMatchesConfig(saved: SavedPlan, file: string, options: ApplyOptions, runtime: Runtime): Promise<void> {
   const loaded = await readConfigForCommand({ paths: options.config, strict: options.strict }, runtime);
-  if (hashInputs(loaded.files, loaded.apps) !== saved.inputHash) {
+  if (hashInputs(loaded.apps) !== saved.inputHash) {
     throw new UserError(
       `the saved plan ${file} was not made from the configuration in ${options.config.join(' ')} as it is now, so nothing was applied.`,
       { hint: 'The config changed after the plan was reviewed: run `hscc plan --out FILE` on this commit, review it, and apply that plan.' },

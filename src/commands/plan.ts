@@ -21,7 +21,7 @@ export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<C
         plan,
         observed: remote,
         toolVersion: VERSION,
-        inputHash: hashInputs(loaded.files, loaded.apps),
+        inputHash: hashInputs(loaded.apps),
         configPaths: options.paths,
         files: loaded.files,
         now: runtime.now(),

@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
-import { normalize } from 'node:path';
 import type { AppConfig } from './model.js';
 
 // Only `plan --out` needs this, so it is not computed (nor node:crypto
 // loaded) on every config load: validate's start-up is measured.
 
 /**
- * sha256 (hex) of a canonical JSON (sorted keys) of the resolved file list
- * and the expanded apps without their source positions, so reformatting a
- * file keeps the hash and any change to what would be applied changes it.
+ * sha256 (hex) of a canonical JSON (sorted keys) of the expanded apps
+ * (sorted by appId) without their source positions: what would be applied.
+ * Reformatting, moving an app to another file, or naming the same files
+ * another way (a glob, another order, an absolute path) keeps the hash; any
+ * change to what would be applied changes it.
  */
-export function hashInputs(files: readonly string[], apps: readonly AppConfig[]): string {
-  const content = apps.map(({ source: _source, ...app }) => app);
-  // `./a.yaml` and `a.yaml` name the same file: the plan and `apply --config` may spell it differently.
-  const names = files.map((file) => normalize(file));
-  return createHash('sha256').update(canonicalJson({ files: names, apps: content })).digest('hex');
+export function hashInputs(apps: readonly AppConfig[]): string {
+  const content = [...apps].sort((a, b) => a.appId - b.appId).map(({ source: _source, ...app }) => app);
+  return createHash('sha256').update(canonicalJson({ apps: content })).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
