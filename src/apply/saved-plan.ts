@@ -156,15 +156,14 @@ function planValueProblems(change: Change): string[] {
   if (change.action !== 'create' && change.action !== 'update') return [];
   if (change.after === null) return [`${where}: ${change.action} without values`];
   const problems: string[] = [];
-  const fields = change.action === 'create' ? resource.fields.map((field) => field.name) : change.changedFields;
-  for (const name of fields) {
-    const field = resource.fields.find((candidate) => candidate.name === name);
-    if (field === undefined) {
-      problems.push(`${where}: ${JSON.stringify(name)} is not a field of ${resource.title}`);
-      continue;
-    }
-    const problem = fieldProblem(field, change.after[name]);
-    if (problem !== undefined) problems.push(`${where}: ${name}: ${problem.message}`);
+  const fieldNamed = (name: string) => resource.fields.find((field) => field.name === name);
+  // Every key of `after` is reported as written (JSON `after`): each must be a field the write carries.
+  const unknown = new Set([...Object.keys(change.after), ...change.changedFields].filter((name) => fieldNamed(name) === undefined));
+  for (const name of unknown) problems.push(`${where}: ${JSON.stringify(name)} is not a field of ${resource.title}`);
+  const fields = change.action === 'create' ? resource.fields : change.changedFields.flatMap((name) => fieldNamed(name) ?? []);
+  for (const field of fields) {
+    const problem = fieldProblem(field, change.after[field.name]);
+    if (problem !== undefined) problems.push(`${where}: ${field.name}: ${problem.message}`);
   }
   return problems;
 }

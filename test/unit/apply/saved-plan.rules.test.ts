@@ -194,6 +194,25 @@ describe('what a saved plan refuses', () => {
     expect(refusal(() => parseSavedPlan(file, 'p.json', VERSION)).message).toMatch(/app 10 channel-connection: isReady: isReady must be true or false/);
   });
 
+  it('a field the resource does not have, in the values or in the changed fields, is refused once', () => {
+    for (const [appId, resource] of [[10, 'calling-settings'], [10, 'channel-connection']] as const) {
+      const file = forged((doc) => {
+        const change = changeOf(doc, appId, resource);
+        change.after = { ...change.after, bogus: 1 } as unknown as typeof change.after;
+        change.changedFields = [...change.changedFields, 'bogus'];
+      });
+      const message = refusal(() => parseSavedPlan(file, 'p.json', VERSION)).message;
+      expect(message.match(/"bogus" is not a field of/g), resource).toHaveLength(1);
+      expect(message).toMatch(new RegExp(`app ${appId} ${resource}: "bogus" is not a field of`));
+    }
+    // Only in the values, as an edit that leaves changedFields alone would put it.
+    const file = forged((doc) => {
+      const change = changeOf(doc, 10, 'channel-connection');
+      change.after = { ...change.after, bogus: 1 } as unknown as typeof change.after;
+    });
+    expect(refusal(() => parseSavedPlan(file, 'p.json', VERSION)).message).toMatch(/app 10 channel-connection: "bogus" is not a field of/);
+  });
+
   it('lists every problem, one per line', () => {
     const file = forged((doc) => {
       const change = changeOf(doc, 10, 'calling-settings');
