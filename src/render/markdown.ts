@@ -58,7 +58,7 @@ const ACTION_LABEL: Record<Action, string> = {
 const DRIFT_LABEL: Record<Action, string> = {
   create: '➕ missing in HubSpot',
   update: '✏️ differs',
-  delete: '🗑️ **not declared**',
+  delete: '🗑️ **declared absent**',
   'no-op': 'in sync',
 };
 const RESULT_LABEL: Record<OutcomeState, string> = {
@@ -301,10 +301,14 @@ function summaryLines(report: PlanReport): string[] {
 function criticalBlock(report: PlanReport, items: readonly string[], shown: number): string {
   const deletes = report.plan.changes.filter((change) => change.action === 'delete').length;
   const flips = items.length - deletes;
-  const counts = [deletes > 0 ? `${deletes} ${plural(deletes, 'delete')}` : '', flips > 0 ? `${flips} \`${READINESS_FIELD}\` ${plural(flips, 'change')}` : '']
+  // Drift speaks of the present: what HubSpot has against what the config declares.
+  const drift = report.kind === 'drift';
+  const deleteNoun = drift ? (n: number) => `${plural(n, 'resource')} HubSpot has but the config declares absent` : (n: number) => plural(n, 'delete');
+  const flipNoun = drift ? 'difference' : 'change';
+  const counts = [deletes > 0 ? `${deletes} ${deleteNoun(deletes)}` : '', flips > 0 ? `${flips} \`${READINESS_FIELD}\` ${plural(flips, flipNoun)}` : '']
     .filter((part) => part !== '')
     .join(', ');
-  const title = report.kind === 'drift' ? `#### ⚠️ Check first: ${counts}` : `#### ⚠️ Review first: ${counts}`;
+  const title = drift ? `#### ⚠️ Check first: ${counts}` : `#### ⚠️ Review first: ${counts}`;
   const lines = [title, '', ...items.slice(0, shown)];
   const hidden = items.length - shown;
   // Named for what the list holds: "isReady changes" alone when nothing is deleted.
@@ -396,7 +400,7 @@ function quietSummary(quiet: readonly Change[]): string {
 }
 
 const SECTION_ICON: Record<Action, string> = { create: '➕', update: '✏️', delete: '🗑️', 'no-op': '' };
-const DRIFT_WORDS: Record<Action, string> = { create: 'missing in HubSpot', update: 'differs', delete: 'not declared', 'no-op': 'in sync' };
+const DRIFT_WORDS: Record<Action, string> = { create: 'missing in HubSpot', update: 'differs', delete: 'declared absent', 'no-op': 'in sync' };
 
 function detailSection(change: Change, report: PlanReport): string {
   const icon = SECTION_ICON[change.action];

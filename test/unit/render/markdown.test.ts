@@ -162,7 +162,7 @@ describe('renderReportMarkdown', () => {
       );
       expect(markdown.split('\n')[0]).toBe('<!-- hscc:drift channel-connection.yaml -->');
       expect(markdown).toContain('**Drift detected in 1 app:** 1 resource with settings drift, 1 app whose webhook differs or fails.');
-      expect(markdown).toContain('#### ⚠️ Check first: 1 `isReady` change');
+      expect(markdown).toContain('#### ⚠️ Check first: 1 `isReady` difference');
       expect(markdown).toContain('- **app 13** `calling-settings` HubSpot has `isReady = false`; the config declares `true`: The app is not selectable as a calling provider now.');
       expect(markdown).toContain('- HubSpot has `isReady = false`; the config declares `true`');
       expect(markdown).toContain('| 13 | `calling-settings` | v3 | ✏️ differs ⚠️ | `isReady` |');
@@ -182,6 +182,13 @@ describe('renderReportMarkdown', () => {
       expect(markdown).toContain('- **app 5** `channel-connection` HubSpot has none; the config declares `isReady = true`: HubSpot has no channel connection for this app');
       expect(markdown).toContain('| 5 | `channel-connection` | v3 | ➕ missing in HubSpot ⚠️ | all 2 fields |');
       expect(markdown).toContain('- HubSpot has none; the config declares them.');
+    });
+
+    it('calls a resource the config declares absent what it is, not a delete', () => {
+      const markdown = renderReportMarkdown(report('drift', [change(6, 'calling-settings', calling(), null, { drift: true })]));
+      expect(markdown).toContain('#### ⚠️ Check first: 1 resource HubSpot has but the config declares absent');
+      expect(markdown).toContain('| 6 | `calling-settings` | v3 | 🗑️ **declared absent** ⚠️ | all 9 fields |');
+      expect(markdown).not.toMatch(/delete|not declared/);
     });
 
     it('says in sync for drift without changes', () => {
