@@ -144,6 +144,12 @@ describe('the calling and recording blocks', () => {
         expect.objectContaining({ code: 'recording-not-deletable', line: 4, column: 3, path: 'recording.ensure', message: expect.stringContaining('cannot delete') }),
       ]);
     }
+    // Written instead of the URL, as one would for calling settings: still one mistake, one error.
+    const alone = await parse(lines('appId: 5', 'recording:', '  ensure: absent'));
+    expect(alone.diagnostics.map((d) => [d.code, d.path])).toEqual([['recording-not-deletable', 'recording.ensure']]);
+    // Without `ensure`, the missing URL is the error.
+    const empty = await parse(lines('appId: 5', 'recording: {}'));
+    expect(empty.diagnostics.map((d) => d.code)).toEqual(['missing-key']);
   });
 
   it('auth defaults by version and can be set on any version', async () => {
