@@ -23,6 +23,11 @@ export function escapeControlCharacters(text: string): string {
   });
 }
 
+/** Text with every control character percent-encoded as UTF-8 (`%1B`, `%E2%80%AE`), for names that must stay one token. */
+export function percentEncodeControls(text: string): string {
+  return text.replace(CONTROL, (char) => encodeURIComponent(char));
+}
+
 /** JSON text (from JSON.stringify) with what it leaves raw (BEYOND_C0) as `\uXXXX` escapes: still the same JSON, safe to print. */
 export function escapeJsonControls(json: string): string {
   return json.replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);

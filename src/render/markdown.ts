@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
-import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
+import { escapeControlCharacters, escapeJsonControls, percentEncodeControls } from '../control-characters.js';
 import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
@@ -557,12 +557,13 @@ function escapeText(text: string): string {
 
 /** `<`, `>` and `--` cannot appear inside an HTML comment; `%` is encoded too so the mapping stays one-to-one. */
 function escapeForComment(text: string): string {
-  return text
+  const escaped = text
     .replace(/%/g, '%25')
     .replace(/</g, '%3C')
     .replace(/>/g, '%3E')
     .replace(/-(?=-)/g, '%2D')
-    .replace(/\s/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    .replace(/\s/g, (char) => encodeURIComponent(char));
+  return percentEncodeControls(escaped);
 }
 
 /** A code fence longer than any backtick run in the content. */

@@ -361,6 +361,11 @@ describe('markdownMarker', () => {
     expect(marker.slice(4, -3)).not.toMatch(/--|<|>/);
   });
 
+  it('holds no raw control character; each is percent-encoded as UTF-8, one token per path', () => {
+    const marker = markdownMarker('plan', ['ctl\u001b[31m.yaml', 'rtl\u202e.yaml', 'tab\there.yaml', 'line\u2028sep.yaml']);
+    expect(marker).toBe('<!-- hscc:plan ctl%1B[31m.yaml rtl%E2%80%AE.yaml tab%09here.yaml line%E2%80%A8sep.yaml -->');
+  });
+
   it('hashes marker text over 300 characters, targets included', () => {
     const paths = Array.from({ length: 100 }, (_, i) => `environments/team-${i}/*.yaml`);
     expect(markdownMarker('plan', paths)).toMatch(/^<!-- hscc:plan sha256:[0-9a-f]{16} -->$/);
