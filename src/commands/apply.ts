@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyPlan, differsFromPlanned } from '../apply/apply-plan.js';
 import { findStaleResources, isAlreadyApplied, observedOf, parseSavedPlan, sameObservation, type SavedPlan } from '../apply/saved-plan.js';
@@ -28,19 +28,31 @@ const CONFIRM = [
 /** How long writes in flight may finish after an interrupt (DESIGN.md). */
 export const DRAIN_MS = 10_000;
 
-/** A saved plan is JSON with a formatVersion; config files are YAML documents. */
+/** A saved plan is JSON that opens with its formatVersion (as `plan --out` writes it); config files are YAML documents. */
 async function readSavedPlanCandidate(path: string, runtime: Runtime): Promise<string | undefined> {
-  // A YAML path is config: don't read it twice just to rule out a plan file.
-  if (/\.ya?ml$/i.test(path)) return undefined;
-  let text: string;
+  const file = resolve(runtime.cwd, path);
   try {
-    text = await readFile(resolve(runtime.cwd, path), 'utf8');
+    // A YAML path is config unless it opens as a saved plan (`plan --out plan.yaml`): only its start is read twice.
+    if (/\.ya?ml$/i.test(path) && !SAVED_PLAN_START.test(await readStart(file))) return undefined;
+    const text = await readFile(file, 'utf8');
+    const looksLikeJson = text.trimStart().startsWith('{');
+    if (path.endsWith('.json') || (looksLikeJson && text.includes('"formatVersion"'))) return text;
   } catch {
-    return undefined; // not a readable file: let config loading report it (it may be a glob)
+    // Not a readable file: config loading reports it (it may be a glob).
   }
-  const looksLikeJson = text.trimStart().startsWith('{');
-  if (path.endsWith('.json') || (looksLikeJson && text.includes('"formatVersion"'))) return text;
   return undefined;
+}
+
+const SAVED_PLAN_START = /^\s*\{\s*"formatVersion"/;
+
+async function readStart(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `hscc apply`: from config (shows the plan, asks) or exactly a saved plan file. */

@@ -73,6 +73,15 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
     expect(again.stderr).toMatch(/was already applied/);
   });
 
+  it('a saved plan named .yaml is applied as a saved plan, not read as config', async () => {
+    writeConfig(app(13));
+    expect((await hscc(['plan', '--out', 'saved.yaml'])).code).toBe(0);
+    const apply = await hscc(['apply', 'saved.yaml']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('Apply complete! Resources: 1 created');
+    expect((await channelConnections(emulator))['13']?.isReady).toBe(true);
+  });
+
   it('refuses a stale plan when remote state changed between plan and apply, writing nothing', async () => {
     writeConfig(app(21, { isReady: false }));
     await hscc(['apply', '--auto-approve']);
