@@ -25,6 +25,8 @@ const CONFIRM = [
   '  Enter a value: ',
 ].join('\n');
 
+const CANCELLED = 'Apply cancelled; nothing was changed.';
+
 /** How long writes in flight may finish after an interrupt (DESIGN.md). */
 export const DRAIN_MS = 10_000;
 
@@ -95,7 +97,8 @@ async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (sub
         hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
       });
     }
-    if (!(await beforeWrites(runtime.confirm(CONFIRM), interrupt))) throw new UserError('Apply cancelled; nothing was changed.');
+    // A signal at the prompt is Ctrl-C there, whether the terminal or `kill` sent it.
+    if (!(await beforeWrites(runtime.confirm(CONFIRM), interrupt, CANCELLED))) throw new UserError(CANCELLED);
     runtime.stdout.write('\n');
   }
   // The prompt may have waited long: each write re-reads its resource first.
@@ -269,9 +272,9 @@ const INTERRUPTED = Symbol('interrupted');
  * `work` (reads, the prompt), ended by an interrupt: nothing was written
  * yet, so apply stops at once and abandons the reads in flight.
  */
-async function beforeWrites<T>(work: Promise<T>, interrupt: InterruptWatch): Promise<T> {
+async function beforeWrites<T>(work: Promise<T>, interrupt: InterruptWatch, message = 'Apply interrupted before any write; nothing was changed.'): Promise<T> {
   const result = await Promise.race([work, interrupt.first.then(() => INTERRUPTED)]);
   if (result !== INTERRUPTED) return result as T;
   work.catch(() => {});
-  throw new UserError('Apply interrupted before any write; nothing was changed.', { exitNow: true });
+  throw new UserError(message, { exitNow: true });
 }

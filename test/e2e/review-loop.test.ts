@@ -1,9 +1,9 @@
 // The review loop, tried as users meet it: what reviewers approve is what
 // gets applied, a wrong endpoint never reads as "absent", an interrupted
 // apply tells the truth, and a dead API fails fast.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
@@ -237,6 +237,40 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     expect(readFileSync(summary, 'utf8')).toContain('Apply interrupted before any write; nothing was changed.');
     expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
     expect(await emulatorState(emulator)).toEqual({});
+  });
+
+  /** The pids of every process below `pid`. */
+  const descendants = (pid: number): number[] => {
+    let children: number[] = [];
+    try {
+      children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      // pgrep exits 1 when there are none.
+    }
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  };
+
+  // `script` gives apply a terminal, so it asks; util-linux has it on Debian.
+  it.runIf(existsSync('/usr/bin/script')).each(['Ctrl-C on the terminal', 'SIGINT from kill'])('at the prompt, %s cancels: nothing written, exit 1', async (how) => {
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply`, '/dev/null'], {
+      cwd: dir.path,
+      env: envFor(emulator),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // `script -e` exits with the code of what it ran.
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const deadline = Date.now() + 30_000;
+    while (!output.includes('Enter a value:')) {
+      if (Date.now() > deadline) throw new Error(`no prompt: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (how === 'Ctrl-C on the terminal') child.stdin.write('\x03');
+    else for (const pid of descendants(child.pid as number)) process.kill(pid, 'SIGINT');
+    expect(await closed).toBe(1);
+    expect(output).toContain('error: Apply cancelled; nothing was changed.');
+    expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
   });
 
   it('text: says it was interrupted and lists what was not attempted', async () => {
