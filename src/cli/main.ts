@@ -44,7 +44,9 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
   if (isCommanderError(error)) {
     // commander already printed its message (or the help text) on stderr.
     if (error.exitCode === 0) return 0;
-    if (json) runtime.stdout.write(`${JSON.stringify({ error: { message: error.message.replace(/^error: /, '') } }, null, 2)}\n`);
+    // No command: commander printed the help and says only "(outputHelp)".
+    const message = error.code === 'commander.help' ? 'no command given; run `hscc --help` to list them' : error.message.replace(/^error: /, '');
+    if (json) runtime.stdout.write(`${JSON.stringify({ error: { message } }, null, 2)}\n`);
     return 1;
   }
   if (isUserError(error)) {

@@ -69,6 +69,13 @@ describe('the CLI surface (real built CLI)', () => {
     expect(result.stderr).toContain(`hint: ${error.hint}`);
   });
 
+  it('--json with no command prints the help on stderr and a JSON error that says so', async () => {
+    const result = await runCli(['--json'], { env });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { message: 'no command given; run `hscc --help` to list them' } });
+    expect(result.stderr).toMatch(/^Usage: hscc/);
+  });
+
   it('--json usage errors (a bad flag value, an unknown flag) print one JSON document too', async () => {
     for (const args of [['plan', '--json', '--timeout', 'abc'], ['emulator', '--json', '--port', 'abc'], ['plan', '--bogus', '--json']]) {
       const result = await runCli(args, { env });
