@@ -321,7 +321,7 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
       }),
     );
 
-  addConfigInput(addGlobalOptions(program.command('probe'), ['json', 'timeout']))
+  addFleet(addConfigInput(addGlobalOptions(program.command('probe'), ['json', 'timeout'])))
     .description('call each live webhook as HubSpot would and check its answer')
     .option('--portal-id <id>', 'portalId sent in the request (default: every declared portal and user, and the default)', parsePositive)
     .option('--user-id <id>', 'userId sent in the request', parsePositive)
@@ -330,6 +330,7 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
         const options: ProbeOptions = {
           ...globals(raw),
           ...configInput(paths(command), raw),
+          ...fleet(raw),
           portalId: raw.portalId as number | undefined,
           userId: raw.userId as number | undefined,
         };

@@ -80,7 +80,7 @@ export interface ServeOptions extends GlobalOptions, ConfigInputOptions {
   insecureSkipVerify: boolean;
 }
 
-export interface ProbeOptions extends GlobalOptions, ConfigInputOptions {
+export interface ProbeOptions extends GlobalOptions, ConfigInputOptions, FleetOptions {
   /** undefined: probe every declared level (default, portals, users). */
   portalId: number | undefined;
   userId: number | undefined;

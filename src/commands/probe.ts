@@ -5,17 +5,17 @@ import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
-import { numberText, quoted } from '../render/view-model.js';
+import { planTargets } from '../plan/build-plan.js';
+import { renderJson } from '../render/json.js';
+import { numberText, plural, quoted } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 import { probeDeclaredLevels, probeWebhook } from '../webhook/probe.js';
 import { readConfigForCommand } from './config-input.js';
+import { selectTargets } from './remote-context.js';
 import type { LoadApps } from '../webhook/load-apps.js';
 import type { ProbeOptions } from './options.js';
-
-/** Webhooks called at once. */
-const PROBE_PARALLELISM = 8;
 
 /** One probed level of one app in `probe --json` (`portalId`/`userId` absent for the app's default). */
 export interface ProbeWebhookJson extends WebhookFinding {
@@ -28,6 +28,8 @@ export interface ProbeJson {
   kind: 'probe';
   webhooks: ProbeWebhookJson[];
   summary: { match: number; mismatch: number; error: number };
+  /** A `--target` run: the only apps probed. */
+  targets?: number[];
 }
 
 /**
@@ -40,11 +42,11 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime, loadApps
     throw new UserError('--user-id needs --portal-id: a user is declared within a portal.');
   }
   const loaded = await loadApps(options, runtime);
-  const apps = loaded.apps.filter((app: AppConfig) => webhookUrlOf(app) !== undefined);
+  const apps = selectTargets(loaded.apps, options.targets).filter((app: AppConfig) => webhookUrlOf(app) !== undefined);
   const withoutSecret = apps.filter((app) => clientSecretFor(app.appId, runtime.env) === undefined).map((app) => app.appId);
   if (withoutSecret.length > 0) throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret)}`);
 
-  const perApp = await mapConcurrent(apps, PROBE_PARALLELISM, async (app): Promise<ProbeWebhookJson[]> => {
+  const perApp = await mapConcurrent(apps, options.parallelism, async (app): Promise<ProbeWebhookJson[]> => {
     const common = { secret: clientSecretFor(app.appId, runtime.env) ?? '', timeoutMs: options.timeoutMs, now: () => runtime.now() };
     const findings =
       options.portalId === undefined
@@ -59,11 +61,15 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime, loadApps
     error: results.filter((r) => r.status === 'error').length,
   };
 
+  const targets = planTargets(options.targets);
   if (options.json) {
     const document: ProbeJson = { formatVersion: 1, kind: 'probe', webhooks: results, summary };
-    runtime.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    if (targets.length > 0) document.targets = targets;
+    // Webhook answers are hostile text: renderJson escapes what JSON.stringify leaves raw.
+    runtime.stdout.write(renderJson(document));
   } else {
-    runtime.stdout.write(renderProbeText(results, summary));
+    const partial = targets.length > 0 ? `Note: the check is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')} (--target).\n\n` : '';
+    runtime.stdout.write(partial + renderProbeText(results, summary));
   }
   return { exitCode: summary.error > 0 ? 1 : summary.mismatch > 0 ? 2 : 0 };
 }
@@ -95,7 +101,7 @@ export function renderProbeText(results: readonly ProbeWebhookJson[], summary: P
       }
     }
   }
-  lines.push(`Probed ${results.length} webhook(s): ${summary.match} match, ${summary.mismatch} differ, ${summary.error} failed.`);
+  lines.push(`Probed ${results.length} ${plural(results.length, 'webhook')}: ${summary.match} match, ${summary.mismatch} differ, ${summary.error} failed.`);
   return `${lines.join('\n')}\n`;
 }
 

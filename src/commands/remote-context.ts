@@ -27,16 +27,21 @@ interface SelectedApps {
 /** Loads the config and keeps the `--target` apps; an unknown target is an error. */
 async function selectApps(options: ConfigInputOptions & FleetOptions, runtime: Runtime): Promise<SelectedApps> {
   const loaded = await readConfigForCommand(options, runtime);
-  if (options.targets.length === 0) return { loaded, apps: loaded.apps };
-  const declared = new Set(loaded.apps.map((app) => app.appId));
-  const unknown = options.targets.filter((appId) => !declared.has(appId));
+  return { loaded, apps: selectTargets(loaded.apps, options.targets) };
+}
+
+/** The `--target` apps (every app when there is none); a target the config does not declare is an error. */
+export function selectTargets(apps: readonly AppConfig[], targets: readonly number[]): AppConfig[] {
+  if (targets.length === 0) return [...apps];
+  const declared = new Set(apps.map((app) => app.appId));
+  const unknown = targets.filter((appId) => !declared.has(appId));
   if (unknown.length > 0) {
     throw new UserError(`--target names app${unknown.length === 1 ? '' : 's'} not declared in the configuration: ${unknown.join(', ')}.`, {
       hint: `Declared apps: ${[...declared].join(', ') || 'none'}.`,
     });
   }
-  const wanted = new Set(options.targets);
-  return { loaded, apps: loaded.apps.filter((app) => wanted.has(app.appId)) };
+  const wanted = new Set(targets);
+  return apps.filter((app) => wanted.has(app.appId));
 }
 
 /** One target per managed resource of every app, in plan order. */

@@ -240,7 +240,15 @@ describe('hscc serve', () => {
 });
 
 describe('hscc probe', () => {
-  const probeOptions = (extra: Partial<ProbeOptions> = {}): ProbeOptions => ({ ...globals, paths: [], portalId: undefined, userId: undefined, ...extra });
+  const probeOptions = (extra: Partial<ProbeOptions> = {}): ProbeOptions => ({
+    ...globals,
+    paths: [],
+    parallelism: 10,
+    targets: [],
+    portalId: undefined,
+    userId: undefined,
+    ...extra,
+  });
   const declared = [phone('+14155552671', 'Support'), phone('+442071838750', 'London')];
   const env = { HUBSPOT_CLIENT_SECRET: SECRET };
 
@@ -262,7 +270,7 @@ describe('hscc probe', () => {
       `✓ app 1234567 ${hook.url}: numbers match the config\n` +
         `✓ app 1234567 portal 42 ${hook.url}: numbers match the config\n` +
         `✓ app 1234567 portal 42 user 7 ${hook.url}: numbers match the config\n` +
-        'Probed 3 webhook(s): 3 match, 0 differ, 0 failed.\n',
+        'Probed 3 webhooks: 3 match, 0 differ, 0 failed.\n',
     );
   });
 
@@ -304,6 +312,20 @@ describe('hscc probe', () => {
       ],
       summary: { match: 0, mismatch: 1, error: 0 },
     });
+  });
+
+  it('--target probes only the named apps and says the check is partial; an undeclared target is an error', async () => {
+    const hook = await liveWebhook(declared);
+    // The live webhook serves app 1234567 only: probing the other app would fail.
+    const other = buildApp({ appId: 7654321, url: hook.url, phoneNumbers: declared });
+    const apps = appsOf(hook.declare(declared), other);
+    const text = memoryRuntime({ env, realSleep: true });
+    expect(await runProbe(probeOptions({ targets: [1234567] }), text, apps)).toEqual({ exitCode: 0 });
+    expect(text.out()).toMatch(/^Note: the check is partial: only app 1234567 \(--target\)\.\n\n✓ app 1234567 /);
+    const json = memoryRuntime({ env, realSleep: true });
+    expect(await runProbe(probeOptions({ targets: [1234567], json: true }), json, apps)).toEqual({ exitCode: 0 });
+    expect(JSON.parse(json.out())).toMatchObject({ targets: [1234567], summary: { match: 1, mismatch: 0, error: 0 } });
+    await expect(runProbe(probeOptions({ targets: [99] }), memoryRuntime({ env }), apps)).rejects.toThrow(/--target names app not declared in the configuration: 99/);
   });
 
   it('exits 1 when a webhook fails, and before any request when a secret is missing', async () => {
