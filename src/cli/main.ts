@@ -46,7 +46,7 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     if (error.exitCode === 0) return 0;
     // No command: commander printed the help and says only "(outputHelp)".
     const message = error.code === 'commander.help' ? 'no command given; run `hscc --help` to list them' : error.message.replace(/^error: /, '');
-    if (json) runtime.stdout.write(`${JSON.stringify({ error: { message } }, null, 2)}\n`);
+    if (json) runtime.stdout.write(`${escapeJsonControls(JSON.stringify({ error: { message } }, null, 2))}\n`);
     return 1;
   }
   if (isUserError(error)) {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { escapeJsonControls } from '../control-characters.js';
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { compareFixtureFiles, diffFixtureFile, ID_DIRECTORY, ID_FILE, type FixtureFileComparison } from '../webhook/fixture-files.js';
@@ -71,7 +72,8 @@ export async function runFixtures(options: FixturesOptions, runtime: Runtime, lo
 
   if (options.json) {
     const document: FixturesJson = { outDir: options.outDir, check: options.check, prune, files, ok };
-    runtime.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    // Diffs quote config text: escape what JSON.stringify leaves raw, as every JSON document.
+    runtime.stdout.write(`${escapeJsonControls(JSON.stringify(document, null, 2))}\n`);
   } else {
     runtime.stdout.write(options.check ? renderCheckText(files, options.outDir) : renderWriteText(files, options.outDir));
   }

@@ -105,6 +105,16 @@ describe('hscc fixtures', () => {
     expect(readdirSync(dir.file('fixtures'))).toContain('99.json');
   });
 
+  it('--json escapes a bidi override that a diff quotes from the config', async () => {
+    const dir = workspace({});
+    const evil = buildApp({ appId: 31, url: 'https://calls.example.com/31', phoneNumbers: [phone('+14155552671', 'Evil\u202eName')] });
+    const runtime = memoryRuntime({ cwd: dir.path });
+    expect(await runFixtures(options({ check: true, json: true }), runtime, appsOf(evil))).toEqual({ exitCode: 1 });
+    expect(runtime.out()).not.toContain('\u202e');
+    expect(runtime.out()).toContain('\\u202e');
+    expect(JSON.parse(runtime.out()).files[0].diff).toContain('Evil\u202eName');
+  });
+
   it('leaves files of apps not declared in this run alone; --prune removes them; --json prints one document', async () => {
     const dir = workspace({ 'fixtures/99.json': '{}\n', 'fixtures/99/portals/1.json': '{}\n', 'fixtures/1234567/portals/5/users/1.json': '{}\n' });
     const runtime = memoryRuntime({ cwd: dir.path });
