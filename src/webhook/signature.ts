@@ -218,6 +218,7 @@ export interface SignRequestV3Options {
  * @throws TypeError when an argument is not usable (signing is never done on untrusted input).
  */
 export function signRequestV3(options: SignRequestV3Options): SignedHeadersV3 {
+  if (typeof options !== 'object' || options === null) throw new TypeError('signRequestV3: expected an options object { method, url, body, clientSecret, timestamp? }');
   const { method, url, body, clientSecret } = options;
   const time = options.timestamp ?? Date.now();
   if (typeof method !== 'string' || method === '') throw new TypeError('signRequestV3: method must be a non-empty string');

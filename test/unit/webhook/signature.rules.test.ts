@@ -248,6 +248,9 @@ describe('signRequestV3: it signs only what it can', () => {
       expect(() => signRequestV3({ ...args, ...changes } as never), JSON.stringify(changes)).toThrow(TypeError);
       expect(() => signRequestV3({ ...args, ...changes } as never), JSON.stringify(changes)).toThrow(message);
     }
+    for (const notAnObject of [undefined, null, 'POST']) {
+      expect(() => signRequestV3(notAnObject as never)).toThrow(/^signRequestV3: expected an options object/);
+    }
   });
 
   it('signs at time zero, and without a timestamp signs now', () => {
