@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
   appDocument as app,
-  CLI,
   controlEmulator,
   channelConnections,
   envFor,
   leaksSecret,
   runCli,
+  runWithReaderGone,
   startEmulator,
   startService,
   type CliResult,
@@ -164,13 +163,8 @@ describe('saved plans, drift, import and targets (real CLI)', () => {
   it('apply whose reader goes away (| head) still makes every write, and its exit code says how they went', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => 70_001 + i);
     writeConfig(ids.map((id) => app(id)).join('---\n'));
-    const child = spawn(process.execPath, [CLI, 'apply', '--auto-approve'], { cwd: dir.path, env: envFor(emulator), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // The plan it prints first is larger than a pipe holds: close the pipe after its first chunk, as `| head -c` does.
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    child.stdout.destroy();
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    // The plan it prints first is larger than a pipe holds, so the pipe closes before the writes.
+    const { code, stderr } = await runWithReaderGone(['apply', '--auto-approve'], { cwd: dir.path, env: envFor(emulator) });
     expect(stderr).not.toMatch(/Unhandled 'error' event|EPIPE|\n\s+at /);
     expect(code).toBe(0);
     expect(Object.keys(await channelConnections(emulator))).toHaveLength(ids.length);

@@ -54,6 +54,20 @@ export function runCli(args: readonly string[], options: { env: Record<string, s
   });
 }
 
+/**
+ * Runs `hscc ...args` and closes its stdout after the first chunk, as
+ * `| head -c` does; resolves with its exit code and stderr.
+ */
+export async function runWithReaderGone(args: readonly string[], options: { env: Record<string, string>; cwd?: string }): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  return { code: await closed, stderr };
+}
+
 export interface Service {
   url: string;
   child: ChildProcess;

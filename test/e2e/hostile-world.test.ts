@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileServer, type HostileMode, type HostileServer } from '../helpers/hostile-server.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
-import { appDocument, CLI, envFor, leaksSecret, runCli, startStub, type CliResult, type Service } from './harness.js';
+import { appDocument, CLI, envFor, leaksSecret, runCli, runWithReaderGone, startStub, type CliResult, type Service } from './harness.js';
 
 const outputs: CliResult[] = [];
 
@@ -111,13 +111,7 @@ describe('outputs that fail and debug output that would leak (real CLI)', () => 
   afterAll(() => dir?.remove());
 
   it('a reader that goes away early ends the command quietly', async () => {
-    const child = spawn(process.execPath, [CLI, 'validate', '--json'], { cwd: dir.path, env: envFor({ url: 'http://127.0.0.1:9' } as Service), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Read ten bytes, then close the pipe, as `| head -c10` does.
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    child.stdout.destroy();
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    const { code, stderr } = await runWithReaderGone(['validate', '--json'], { cwd: dir.path, env: envFor({ url: 'http://127.0.0.1:9' } as Service) });
     expect(stderr).not.toMatch(/Unhandled 'error' event|EPIPE|\n\s+at /);
     expect([0, 1]).toContain(code);
   });

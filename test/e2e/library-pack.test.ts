@@ -135,9 +135,9 @@ void answer; void title;
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const block = /### The library[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
     if (block === undefined) throw new Error('no js block under "The library" in README.md');
-    expect(block.trim().split('\n')).toHaveLength(15);
-    // The provider's own lookup, and a free port instead of 8080; nothing else changes.
-    const program = `const numbersFromYourService = async (portalId, userId) => [{ e164PhoneNumber: '+14155552671', friendlyName: 'Portal ' + portalId + ' user ' + userId + ' with a long name' }];\n${block.replace('.listen(8080);', '.listen(0, "127.0.0.1", function () { console.log(this.address().port); });')}`;
+    expect(block.trim().split('\n')).toHaveLength(17);
+    // A free port instead of 8080; nothing else changes (the block defines its own stand-in lookup).
+    const program = block.replace('.listen(8080);', '.listen(0, "127.0.0.1", function () { console.log(this.address().port); });');
     writeFileSync(join(consumer, 'handler.mjs'), program);
     const child = spawn(process.execPath, ['handler.mjs'], { cwd: consumer, env: { ...process.env, HUBSPOT_CLIENT_SECRET: 'readme-secret' }, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
@@ -149,7 +149,7 @@ void answer; void title;
       const body = JSON.stringify({ appId: 1, portalId: 42, userId: 7 });
       const headers = signRequestV3({ method: 'POST', url: 'https://hooks.example.com/hubspot/numbers', body, clientSecret: 'readme-secret' });
       const signed = await fetch(`http://127.0.0.1:${port}/hubspot/numbers`, { method: 'POST', headers, body });
-      expect([signed.status, await signed.json()]).toEqual([200, { phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Portal 42 user 7 with a ' }] }]);
+      expect([signed.status, await signed.json()]).toEqual([200, { phoneNumbers: [{ e164PhoneNumber: '+18001231234', friendlyName: 'Support' }] }]);
       const unsigned = await fetch(`http://127.0.0.1:${port}/hubspot/numbers`, { method: 'POST', body });
       expect([unsigned.status, await unsigned.json()]).toEqual([401, { error: 'missing-headers' }]);
     } finally {
