@@ -1,5 +1,4 @@
-import { stringify } from 'yaml';
-import { escapeEnvReferences } from '../config/expand-env.js';
+import { importedDocument } from '../config/import-document.js';
 import { defaultAuthFor, type AppConfig } from '../config/model.js';
 import { parseConfigText } from '../config/parse-config.js';
 import { toDiagnosticJson } from '../diagnostics/diagnostic.js';
@@ -8,7 +7,7 @@ import { managedOf } from '../plan/build-plan.js';
 import type { WebhookNumber } from '../plan/model.js';
 import { countNoun, renderDiagnosticsText } from '../render/diagnostics-text.js';
 import { renderJson } from '../render/json.js';
-import { RESOURCES, type Fields } from '../resources/index.js';
+import { RESOURCES } from '../resources/index.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { probeWebhook } from '../webhook/probe.js';
@@ -17,7 +16,6 @@ import { connect, readRemote } from './remote-context.js';
 import { changeKey } from '../plan/model.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 
-const SCHEMA_COMMENT = ' yaml-language-server: $schema=./schemas/channel-connection.schema.json';
 /** The file name diagnostics of the printed document carry; their lines are its lines. */
 const IMPORTED = '(import)';
 
@@ -32,15 +30,11 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
   const remote = await readRemote(targets, client, { parallelism: targets.length, targets: [], quiet: true }, runtime);
 
   const resources: AppConfig['resources'] = {};
-  const blocks: Record<string, Fields> = {};
   for (const resource of RESOURCES) {
     const found = remote.get(changeKey({ appId: options.appId, resource: resource.name }));
-    if (found === null || found === undefined) continue;
-    const fields = managedOf(resource, found.fields);
-    resources[resource.name] = { ensure: 'present', fields };
-    blocks[resource.configKey] = fields;
+    if (found !== null && found !== undefined) resources[resource.name] = { ensure: 'present', fields: managedOf(resource, found.fields) };
   }
-  if (Object.keys(blocks).length === 0) {
+  if (Object.keys(resources).length === 0) {
     throw new UserError(`app ${options.appId} has no calling settings, recording settings or channel connection (api ${options.apiVersion}); nothing to import.`, {
       hint: 'Declare the app in a config file and run `hscc apply` to create them.',
     });
@@ -56,17 +50,7 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
   };
   const phoneNumbers = secret === undefined || webhookUrlOf(app) === undefined ? [] : await numbersFromWebhook(options, app, secret, runtime);
 
-  const document: Record<string, unknown> = { appId: options.appId };
-  if (options.apiVersion !== 'v3') document.apiVersion = options.apiVersion;
-  if (auth !== defaultAuthFor(options.apiVersion)) document.auth = auth;
-  for (const resource of RESOURCES) {
-    const block = blocks[resource.configKey];
-    if (block === undefined) continue;
-    document[resource.configKey] = block;
-    if (resource.webhookUrlField !== undefined) document.phoneNumbers = phoneNumbers;
-  }
-  // Remote text is literal: a `${` in it must not read as a variable when the config is loaded.
-  const yaml = `#${SCHEMA_COMMENT}\n${stringify(escapeEnvReferences(document), { lineWidth: 0 })}`;
+  const { document, yaml } = importedDocument(app, phoneNumbers);
   // HubSpot may hold what hscc's rules refuse (a blank name, an http: URL, a
   // number that is not E.164): the document is still printed, as Terraform
   // writes generated config that needs fixing, but the run says so and fails.
