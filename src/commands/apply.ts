@@ -97,8 +97,9 @@ async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (sub
         hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
       });
     }
-    // A signal at the prompt is Ctrl-C there, whether the terminal or `kill` sent it.
-    if (!(await beforeWrites(runtime.confirm(CONFIRM), interrupt, CANCELLED))) throw new UserError(CANCELLED);
+    // A signal at the prompt is Ctrl-C there, whether the terminal or `kill` sent it; the error starts on a line of its own.
+    const approved = await beforeWrites(runtime.confirm(CONFIRM), interrupt, CANCELLED, () => runtime.stderr.write('\n'));
+    if (!approved) throw new UserError(CANCELLED);
     runtime.stdout.write('\n');
   }
   // The prompt may have waited long: each write re-reads its resource first.
@@ -272,9 +273,15 @@ const INTERRUPTED = Symbol('interrupted');
  * `work` (reads, the prompt), ended by an interrupt: nothing was written
  * yet, so apply stops at once and abandons the reads in flight.
  */
-async function beforeWrites<T>(work: Promise<T>, interrupt: InterruptWatch, message = 'Apply interrupted before any write; nothing was changed.'): Promise<T> {
+async function beforeWrites<T>(
+  work: Promise<T>,
+  interrupt: InterruptWatch,
+  message = 'Apply interrupted before any write; nothing was changed.',
+  onInterrupt: () => void = () => {},
+): Promise<T> {
   const result = await Promise.race([work, interrupt.first.then(() => INTERRUPTED)]);
   if (result !== INTERRUPTED) return result as T;
   work.catch(() => {});
+  onInterrupt();
   throw new UserError(message, { exitNow: true });
 }
