@@ -269,7 +269,8 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     if (how === 'Ctrl-C on the terminal') child.stdin.write('\x03');
     else for (const pid of descendants(child.pid as number)) process.kill(pid, 'SIGINT');
     expect(await closed).toBe(1);
-    expect(output).toContain('error: Apply cancelled; nothing was changed.');
+    // On a line of its own, not after the prompt.
+    expect(output).toMatch(/\nerror: Apply cancelled; nothing was changed\./);
     expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
   });
 
