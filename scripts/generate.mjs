@@ -1,15 +1,57 @@
 // Build-time generated sources (src/generated/): the JSON Schemas compiled
 // into standalone validators, so the CLI never compiles a schema at start-up,
-// and the package version, so nothing reads package.json at run time.
+// and the package version, so nothing reads package.json at run time. The
+// schemas' apiVersion enums are written from src/hubspot/api-versions.ts
+// first, so a version is one row of that table.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src', 'generated');
 mkdirSync(outDir, { recursive: true });
+
+/** The version table, read from its TypeScript source (pure data, no imports). */
+async function apiVersionTable() {
+  const source = readFileSync(join(root, 'src', 'hubspot', 'api-versions.ts'), 'utf8');
+  const { code } = transformSync(source, { loader: 'ts', format: 'esm' });
+  return (await import(`data:text/javascript,${encodeURIComponent(code)}`)).API_VERSION_TABLE;
+}
+
+/**
+ * Rewrites, in schemas/`file`, the arrays `keys` of the first "apiVersion"
+ * object, keeping the file's hand-made layout (one-line enum, one
+ * description per line); fails the build when the result does not say it.
+ */
+function writeVersionArrays(file, arrays) {
+  const path = join(root, 'schemas', file);
+  const before = readFileSync(path, 'utf8');
+  const start = before.indexOf('"apiVersion": {');
+  if (start < 0) throw new Error(`${file}: no "apiVersion" object`);
+  let rest = before.slice(start);
+  const indent = before.slice(before.lastIndexOf('\n', start) + 1, start);
+  for (const [key, values] of Object.entries(arrays)) {
+    const pattern = new RegExp(`("${key}": )\\[[^\\]]*\\]`);
+    if (!pattern.test(rest)) throw new Error(`${file}: no "${key}" array in "apiVersion"`);
+    const written = key === 'enum' ? JSON.stringify(values).replace(/","/g, '", "') : `[\n${values.map((v) => `${indent}    ${JSON.stringify(v)}`).join(',\n')}\n${indent}  ]`;
+    rest = rest.replace(pattern, (_, name) => `${name}${written}`);
+  }
+  const after = before.slice(0, start) + rest;
+  const found = (JSON.stringify(JSON.parse(after)).match(/"apiVersion":\{[^}]*?"enum":(\[[^\]]*\])/) ?? [])[1];
+  if (found !== JSON.stringify(arrays.enum)) throw new Error(`${file}: apiVersion enum is ${found}, not ${JSON.stringify(arrays.enum)}`);
+  if (after !== before) writeFileSync(path, after);
+}
+
+const table = await apiVersionTable();
+const versions = Object.keys(table);
+writeVersionArrays('channel-connection.schema.json', {
+  enum: versions,
+  enumDescriptions: versions.map((version) => `${table[version].pathPrefix}/{appId}/...; default auth ${table[version].defaultAuth}`),
+});
+writeVersionArrays('saved-plan.schema.json', { enum: versions });
 
 const schemas = [
   { file: 'channel-connection.schema.json', out: 'channel-connection-validator' },

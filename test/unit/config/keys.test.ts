@@ -71,9 +71,12 @@ describe('the schema and the resource descriptors', () => {
     }
   });
 
-  it('lists every API version and auth mode of the model', () => {
+  it('lists every API version and auth mode of the model (scripts/generate.mjs writes the versions from the table)', () => {
     expect(top.apiVersion?.enum).toEqual([...API_VERSIONS]);
+    expect(top.apiVersion?.enum).toHaveLength((top.apiVersion as { enumDescriptions?: string[] }).enumDescriptions?.length ?? 0);
     expect(top.auth?.enum).toEqual([...AUTH_MODES]);
+    const saved = JSON.parse(readFileSync(join(import.meta.dirname, '../../../schemas/saved-plan.schema.json'), 'utf8'));
+    expect(saved.properties.changes.items.properties.apiVersion.enum).toEqual([...API_VERSIONS]);
   });
 
   it('types whole-scalar expansions as the schema does', () => {
