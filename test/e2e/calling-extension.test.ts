@@ -1,11 +1,13 @@
 // The whole calling extension through the real CLI and the emulator: three
 // resources on every API version with either auth, in HubSpot's write order.
 import { writeFileSync } from 'node:fs';
+import { Client } from '@hubspot/api-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSIONS, AUTH_MODES } from '../../src/config/model.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
   ACCESS_TOKEN,
+  API_KEY,
   controlEmulator,
   emulatorState,
   envFor,
@@ -98,6 +100,32 @@ describe('calling extension (real CLI, emulator)', () => {
       expect(mine[0]?.path).toBe(`${prefix}${1000 + i}/settings`);
     });
     expect((await hscc(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it("after hscc apply, HubSpot's own SDK reads back exactly what the config declares", async () => {
+    write(extension(2501, { width: 480, callingReady: false }));
+    expect((await hscc(['apply', '--auto-approve'])).code).toBe(0);
+    // The SDK speaks v3 and signs these methods with the developer key (see sdk-conformance.test.ts).
+    const calling = new Client({ developerApiKey: API_KEY, basePath: emulator.url, numberOfApiCallRetries: 0 }).crm.extensions.calling;
+    const settings = await calling.settingsApi.getById(2501);
+    const recording = await calling.recordingSettingsApi.getUrlFormat(2501);
+    const connection = await calling.channelConnectionSettingsApi.getById(2501);
+    expect({ ...settings, createdAt: undefined, updatedAt: undefined }).toEqual({
+      name: 'Acme Phone',
+      url: 'https://app.acme.example/dialer/2501',
+      width: 480,
+      height: 600,
+      isReady: false,
+      supportsCustomObjects: false,
+      supportsInboundCalling: true,
+      usesCallingWindow: true,
+      usesRemote: true,
+      createdAt: undefined,
+      updatedAt: undefined,
+    });
+    expect({ ...recording }).toEqual({ urlToRetrieveAuthedRecording: 'https://api.acme.example/2501/recordings/%s' });
+    expect({ ...connection, createdAt: undefined, updatedAt: undefined }).toEqual({ url: 'https://calls.example.com/2501', isReady: true, createdAt: undefined, updatedAt: undefined });
+    expect(settings.createdAt).toBeInstanceOf(Date);
   });
 
   it('patches only the changed fields, says what users notice, and deletes the channel connection before the calling settings', async () => {
