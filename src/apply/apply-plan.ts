@@ -110,11 +110,11 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
     };
     for (const change of writeOrder(changes)) {
       if (blockedBy !== undefined) {
-        settle(change, { applied: false, error: { message: `not attempted: ${blockedBy.title} failed first`, rerunnable: blockedBy.rerunnable } });
+        settle(change, { applied: false, attempted: false, error: { message: `not attempted: ${blockedBy.title} failed first`, rerunnable: blockedBy.rerunnable } });
         continue;
       }
       if (options.mayStart !== undefined && !options.mayStart()) {
-        settle(change, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+        settle(change, { applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
         continue;
       }
       const outcome = await applyOne(change, client, options);
@@ -142,7 +142,7 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
       }
       // A signal may have come while the re-read was in flight: that is before the write started.
       if (options.mayStart !== undefined && !options.mayStart()) {
-        return { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } };
+        return { applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } };
       }
     }
     options.onStart?.(change);

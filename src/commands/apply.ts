@@ -209,7 +209,7 @@ function abandonedOutcomes(plan: Plan, started: ReadonlySet<ChangeKey>, settled:
         applied: false,
         error: { message: 'interrupted while in flight: HubSpot may or may not have applied it; run `hscc plan` to see', rerunnable: true },
       });
-    } else outcomes.set(key, { applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+    } else outcomes.set(key, { applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
   }
   return outcomes;
 }

@@ -49,6 +49,8 @@ export const NOT_ATTEMPTED_INTERRUPTED = 'interrupted: not attempted';
 export interface ChangeOutcome {
   /** True only when a write was made and succeeded. */
   applied: boolean;
+  /** False when no write was started for it: an interrupt, or an earlier failure of its app. */
+  attempted?: false;
   /** Set when not applied for a reason the user should read ("already as planned"). */
   note?: string;
   error?: {

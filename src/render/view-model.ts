@@ -1,7 +1,7 @@
 // What the text and markdown views both read off a report: the facts, not
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
-import { changeKey, NOT_ATTEMPTED_INTERRUPTED, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
+import { changeKey, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
 import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
@@ -75,7 +75,7 @@ export function outcomeState(report: PlanReport, change: Change): OutcomeState {
 }
 
 function isNotAttempted(outcome: ChangeOutcome): boolean {
-  return outcome.error?.message === NOT_ATTEMPTED_INTERRUPTED;
+  return outcome.attempted === false;
 }
 
 /** The changes an apply acted on: every change that is not a no-op. */
@@ -106,7 +106,9 @@ export function tallyApply(report: PlanReport): ApplyTally {
     else if (state === 'already') tally.already += 1;
     else if (state === 'not-attempted') {
       tally.notAttempted += 1;
-      tally.rerunnable = true;
+      // As rerunnable as what stopped it: an interrupt, or the failure before it in its app.
+      if (outcomeOf(report, change)?.error?.rerunnable === false) tally.needsFix = true;
+      else tally.rerunnable = true;
     } else if (state === 'failed' || state === 'not-applied') {
       tally.failed += 1;
       if (outcomeOf(report, change)?.error?.rerunnable === true) tally.rerunnable = true;

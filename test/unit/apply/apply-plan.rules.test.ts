@@ -227,7 +227,7 @@ describe('failures', () => {
     const outcomes = await applyPlan(plan, w.client, { parallelism: 1 });
     expect(outcomes.get(key(1, 'calling-settings'))).toEqual({ applied: true });
     expect(outcomes.get(key(1, 'recording-settings'))?.applied).toBe(false);
-    expect(outcomes.get(key(1))).toEqual({ applied: false, error: { message: 'not attempted: its recording settings failed first', rerunnable: true } });
+    expect(outcomes.get(key(1))).toEqual({ applied: false, attempted: false, error: { message: 'not attempted: its recording settings failed first', rerunnable: true } });
     expect(w.calls().filter((c) => c.startsWith('POST 1/'))).toEqual(['POST 1/calling-settings', 'POST 1/recording-settings']);
     expect([...outcomes.entries()].filter(([k]) => k.startsWith('2/')).map(([, o]) => o)).toEqual([{ applied: true }, { applied: true }, { applied: true }]);
   });
@@ -280,7 +280,7 @@ describe('interrupts and progress', () => {
     const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => false });
     expect(w.calls()).toEqual([]);
     expect(outcomes.size).toBe(6);
-    for (const outcome of outcomes.values()) expect(outcome).toEqual({ applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+    for (const outcome of outcomes.values()) expect(outcome).toEqual({ applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
     expect(NOT_ATTEMPTED_INTERRUPTED).toBe('interrupted: not attempted');
   });
 
@@ -295,7 +295,7 @@ describe('interrupts and progress', () => {
     };
     const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => !stopping, checkCurrent });
     expect(w.calls()).toEqual(['GET 1/channel-connection']);
-    expect(outcomes.get(key(1))).toEqual({ applied: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+    expect(outcomes.get(key(1))).toEqual({ applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
     expect(w.store.get(1, 'channel-connection')).toBeUndefined();
   });
 

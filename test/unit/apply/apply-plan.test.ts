@@ -91,8 +91,8 @@ describe('applyPlan', () => {
     const outcomes = await applyPlan(plan, client, { parallelism: 2 });
     expect(outcomes.get('1/calling-settings')).toEqual({ applied: false, error: { message: '400 VALIDATION_ERROR: bad', rerunnable: false } });
     // Blocked by a 400, they wait for its fix as it does: a rerun alone would not apply them.
-    expect(outcomes.get('1/channel-connection')).toEqual({ applied: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } });
-    expect(outcomes.get('1/recording-settings')).toEqual({ applied: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } });
+    expect(outcomes.get('1/channel-connection')).toEqual({ applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } });
+    expect(outcomes.get('1/recording-settings')).toEqual({ applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } });
     expect(outcomes.get('2/channel-connection')).toEqual({ applied: true });
   });
 

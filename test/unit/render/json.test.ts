@@ -79,7 +79,7 @@ describe('toPlanJson', () => {
     });
     const failed = new Map<ChangeKey, ChangeOutcome>([
       ['1/channel-connection', { applied: false, error: { message: 'boom', rerunnable: false } }],
-      ['2/channel-connection', { applied: false, error: { message: 'interrupted: not attempted', rerunnable: true } }],
+      ['2/channel-connection', { applied: false, attempted: false, error: { message: 'interrupted: not attempted', rerunnable: true } }],
     ]);
     expect(toPlanJson({ kind: 'apply', plan, configPaths: [], outcomes: failed }).error).toEqual({
       message: 'Apply failed for 2 of 2 changes (1 failed, 1 not attempted).',

@@ -118,7 +118,7 @@ describe('renderReportMarkdown', () => {
       const markdown = renderReportMarkdown(
         report('apply', [create, ready], {
           interrupted: true,
-          outcomes: outcomes([[create, { applied: true }], [ready, { applied: false, error: { message: 'interrupted: not attempted', rerunnable: true } }]]),
+          outcomes: outcomes([[create, { applied: true }], [ready, { applied: false, attempted: false, error: { message: 'interrupted: not attempted', rerunnable: true } }]]),
         }),
       );
       expect(markdown).toContain('**Apply interrupted: 1 applied, 0 failed, 1 not attempted.** Run apply again to converge.');

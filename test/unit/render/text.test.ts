@@ -157,7 +157,7 @@ describe('renderApplyText', () => {
         interrupted: true,
         outcomes: outcomes([
           [create, { applied: true }],
-          [ready!, { applied: false, error: { message: 'interrupted: not attempted', rerunnable: true } }],
+          [ready!, { applied: false, attempted: false, error: { message: 'interrupted: not attempted', rerunnable: true } }],
         ]),
       }),
       plain,
@@ -166,6 +166,22 @@ describe('renderApplyText', () => {
     expect(text).toContain('- app 1234567 channel-connection: update interrupted: not attempted');
     expect(text).toContain('- app 2345678 calling-settings: update interrupted: not attempted');
     expect(text).toContain('Apply interrupted for 2 of 3 changes (0 failed, 2 not attempted); 1 created, 0 updated, 0 deleted.\nRun apply again to converge.');
+  });
+
+  it('counts changes a failure blocked as not attempted, and as rerunnable as that failure', () => {
+    const blocked = (rerunnable: boolean) =>
+      renderApplyText(
+        report('apply', [create, ready!, dialer!], {
+          outcomes: outcomes([
+            [create, { applied: false, error: { message: '400 VALIDATION_ERROR: bad', rerunnable } }],
+            [ready!, { applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable } }],
+            [dialer!, { applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable } }],
+          ]),
+        }),
+        plain,
+      );
+    expect(blocked(false)).toContain('Apply failed for 3 of 3 changes (1 failed, 2 not attempted); 0 created, 0 updated, 0 deleted.\nA rerun will not fix these errors');
+    expect(blocked(true)).toContain('(1 failed, 2 not attempted); 0 created, 0 updated, 0 deleted.\nRun apply again to converge.');
   });
 
   it('closes with Apply complete when everything succeeded', () => {
