@@ -14,6 +14,11 @@ export function resourceForBlock(key: PathSegment | undefined): ResourceDescript
 
 const fieldNames = (resource: ResourceDescriptor | undefined): string[] => resource?.fields.map((f) => f.name) ?? [];
 
+/** A hint that shows a value the field takes: `for example: width: 400`. */
+export function exampleHint(field: FieldDescriptor): string {
+  return `for example: ${field.name}: ${String(field.example)}`;
+}
+
 export const TOP_LEVEL_KEYS = [
   'appId',
   'apiVersion',

@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/core';
 import { isRecord } from '../is-record.js';
 import { INT32_MAX, RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
 import { errorAt, warningAt, type Finding } from './finding.js';
+import { exampleHint } from './keys.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
@@ -72,7 +73,7 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
       const value = block[field.name];
       if (value === undefined || !checked(at) || !hasType(field, value)) continue;
       const problem = fieldProblem(field, value);
-      if (problem !== undefined) findings.push(errorAt(at, problem.code, problem.message, problem.hint));
+      if (problem !== undefined) findings.push(errorAt(at, problem.code, problem.message, problem.hint ?? exampleHint(field)));
     }
   }
 

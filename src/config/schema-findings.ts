@@ -3,7 +3,7 @@ import validate from '../generated/channel-connection-validator.js';
 import { INT32_MAX } from '../resources/index.js';
 import { wholeReferenceName } from './expand-env.js';
 import { errorAt, type Finding } from './finding.js';
-import { KEYS_BY_LEVEL, LEVEL_NAMES, levelOf, type KeyLevel } from './keys.js';
+import { exampleHint, fieldAt, KEYS_BY_LEVEL, LEVEL_NAMES, levelOf, resourceForBlock, type KeyLevel } from './keys.js';
 import { describeValue } from './rules.js';
 import { closestName } from './suggest.js';
 import { formatYamlPath, segmentsFromPointer, type PathSegment } from './yaml-path.js';
@@ -55,7 +55,7 @@ export function schemaFindings(data: unknown, skip: ReadonlySet<string>, sourceO
       appIdReported = true;
       continue;
     }
-    findings.push(toFinding(error, segments, valueAt(data, segments), sourceOf));
+    findings.push(withExample(toFinding(error, segments, valueAt(data, segments), sourceOf)));
   }
   // `recording: {ensure: absent}` is one mistake: the missing URL is what `ensure` was written instead of.
   const undeletable = new Set(findings.filter((f) => f.code === 'recording-not-deletable').map((f) => formatYamlPath(f.segments.slice(0, -1))));
@@ -76,6 +76,13 @@ export function appIdFinding(value: unknown, written: ScalarSource | undefined):
   return errorAt(['appId'], 'invalid-app-id', `appId must be a positive integer of at most 2147483647, got ${describeValue(value)}`, hint);
 }
 
+/** A finding about a resource's field with no hint of its own shows a value the field takes. */
+function withExample(finding: Finding): Finding {
+  if (finding.hint !== undefined || finding.at === 'key') return finding;
+  const field = fieldAt(finding.segments);
+  return field === undefined ? finding : { ...finding, hint: exampleHint(field) };
+}
+
 function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, sourceOf: SourceLookup): Finding {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -84,28 +91,38 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
     case 'required': {
       const key = String(params.missingProperty);
       const level = levelOf(segments);
+      const field = fieldAt([...segments, key]);
       const hint =
         key === 'settings' && level === 'top'
           ? 'settings are required with `ensure: present`; remove `ensure` to leave the channel connection unmanaged'
           : level === 'calling'
             ? 'HubSpot requires every calling field when it creates calling settings'
-            : undefined;
+            : field === undefined
+              ? undefined
+              : `HubSpot requires it; ${exampleHint(field)}`;
       return { ...errorAt(segments, 'missing-key', `missing required key \`${key}\``, hint), missingKeys: [key] };
     }
     case 'type': {
       const expected = String(params.type);
-      const hint = typeHint(expected, value, sourceOf(segments));
+      const block = segments.length === 1 ? resourceForBlock(segments[0]) : undefined;
+      const first = block?.fields[0];
+      const hint =
+        block !== undefined && first !== undefined && expected === 'object'
+          ? `write the ${block.title}' fields under \`${block.configKey}:\`, indented (${exampleHint(first)}), or remove the block to leave them unmanaged`
+          : typeHint(expected, value, sourceOf(segments));
       return errorAt(segments, 'invalid-type', `expected ${EXPECTED[expected] ?? expected}, got ${describeValue(value)}`, hint);
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const close = typeof value === 'string' || typeof value === 'number' ? closestName(String(value), allowed) : undefined;
-      return errorAt(
-        segments,
-        'invalid-value',
-        `expected one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${describeValue(value)}`,
-        close === undefined ? undefined : `did you mean "${close}"?`,
-      );
+      const last = segments[segments.length - 1];
+      const hint =
+        close !== undefined
+          ? `did you mean "${close}"?`
+          : last === 'auth' && segments.length === 1
+            ? 'developer-api-key sends HUBSPOT_DEVELOPER_API_KEY as ?hapikey=; access-token sends HUBSPOT_ACCESS_TOKEN as a Bearer token'
+            : `write one of them, for example: ${String(last)}: ${allowed[0] as string}`;
+      return errorAt(segments, 'invalid-value', `expected one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${describeValue(value)}`, hint);
     }
     case 'pattern': {
       const last = segments[segments.length - 1];

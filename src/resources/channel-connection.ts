@@ -8,8 +8,8 @@ export const channelConnection: ResourceDescriptor = {
   pathSegment: 'settings/channel-connection',
   configKey: 'settings',
   fields: [
-    { name: 'url', type: 'string', rule: 'webhook-url', description: 'The webhook HubSpot calls for available numbers.' },
-    { name: 'isReady', type: 'boolean', rule: 'none', description: 'true: users can select the app when connecting a number; false: it is greyed out.' },
+    { name: 'url', type: 'string', rule: 'webhook-url', description: 'The webhook HubSpot calls for available numbers.', example: 'https://calls.example.com/hubspot/channel-connection' },
+    { name: 'isReady', type: 'boolean', rule: 'none', description: 'true: users can select the app when connecting a number; false: it is greyed out.', example: true },
   ],
   webhookUrlField: 'url',
   deletable: true,

@@ -34,6 +34,8 @@ export interface FieldDescriptor {
   readonly rule: FieldRule;
   /** One line for the JSON Schema and editors. */
   readonly description: string;
+  /** A value that passes the field's rule, shown in hints (`width: 400`). */
+  readonly example: FieldValue;
 }
 
 /** What a change does, for impact rules. */

@@ -12,6 +12,7 @@ export const recordingSettings: ResourceDescriptor = {
       type: 'string',
       rule: 'recording-url',
       description: 'Where HubSpot fetches a recording: an absolute https URL containing %s (the call\'s external id).',
+      example: 'https://api.example.com/recordings/%s',
     },
   ],
   deletable: false,

@@ -267,3 +267,23 @@ describe('the portals block', () => {
     expect(await codes(text)).toEqual([['missing-key', 6, 12, 'portals["42"].users["7"]']]);
   });
 });
+
+describe('every rule of the resource blocks says what to do', () => {
+  const calling = (field: string, value: string) => CALLING.map((line) => (line.startsWith(`  ${field}:`) ? `  ${field}: ${value}` : line));
+  it.each([
+    ['width 0', calling('width', '0'), 'calling.width', 'for example: width: 400'],
+    ['a fractional height', calling('height', '1.5'), 'calling.height', 'for example: height: 600'],
+    ['an empty name', calling('name', '""'), 'calling.name', 'for example: name: Acme Calling'],
+    ['a blank name', calling('name', '"  "'), 'calling.name', 'for example: name: Acme Calling'],
+    ['an unknown auth', ['auth: oauth', ...CALLING], 'auth', 'developer-api-key sends HUBSPOT_DEVELOPER_API_KEY'],
+    ['an unknown ensure', ['calling:', '  ensure: gone'], 'calling.ensure', 'for example: ensure: present'],
+    ['an empty recording block', ['recording: {}'], 'recording', 'for example: urlToRetrieveAuthedRecording: https://api.example.com/recordings/%s'],
+    ['an empty calling block', ['calling:'], 'calling', 'for example: name: Acme Calling'],
+    ['a settings block without isReady', ['settings:', '  url: https://calls.example.com/5'], 'settings', 'for example: isReady: true'],
+  ])('%s', async (_what, body, path, hint) => {
+    const { diagnostics } = await parse(lines('appId: 5', ...body));
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', path, hint: expect.stringContaining(hint) });
+    expect(diagnostics[0]?.line).toBeGreaterThan(1);
+  });
+});
