@@ -3,7 +3,7 @@
 // equal to the schema) and the scalar type expected at a path (for typing
 // whole-scalar `${VAR}` expansions). Resource blocks are read from the
 // resource descriptors, never listed here.
-import type { FieldType } from '../resources/descriptor.js';
+import type { ConfigKey, FieldType } from '../resources/descriptor.js';
 import { RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
 import type { PathSegment } from './yaml-path.js';
 
@@ -19,34 +19,25 @@ export function exampleHint(field: FieldDescriptor): string {
   return `for example: ${field.name}: ${String(field.example)}`;
 }
 
-export const TOP_LEVEL_KEYS = [
-  'appId',
-  'apiVersion',
-  'auth',
-  'ensure',
-  'defaultRegion',
-  'settings',
-  'phoneNumbers',
-  'portals',
-  'calling',
-  'recording',
-] as const;
-export const SETTINGS_KEYS: readonly string[] = fieldNames(resourceForBlock('settings'));
-/** Deletable resources' blocks take `ensure`; the recording block has none. */
-export const CALLING_KEYS: readonly string[] = ['ensure', ...fieldNames(resourceForBlock('calling'))];
-export const RECORDING_KEYS: readonly string[] = fieldNames(resourceForBlock('recording'));
+/** The top-level keys, each resource's block among them. */
+export const TOP_LEVEL_KEYS: readonly string[] = ['appId', 'apiVersion', 'auth', 'ensure', 'defaultRegion', 'phoneNumbers', 'portals', ...RESOURCES.map((r) => r.configKey)];
 export const PHONE_NUMBER_KEYS = ['e164PhoneNumber', 'extension', 'friendlyName'] as const;
 export const PORTAL_KEYS = ['phoneNumbers', 'users'] as const;
 export const USER_KEYS = ['phoneNumbers'] as const;
 
-/** Where a mapping sits in an app document. */
-export type KeyLevel = 'top' | 'settings' | 'calling' | 'recording' | 'phoneNumber' | 'portal' | 'user';
+/** A block's keys: its fields, and `ensure` when the resource can be deleted from its own block (the channel connection's is top-level). */
+const blockKeys = (resource: ResourceDescriptor): string[] => [...(resource.deletable && resource.configKey !== 'settings' ? ['ensure'] : []), ...fieldNames(resource)];
+
+/** Where a mapping sits in an app document: a resource's block is named by its config key. */
+export type KeyLevel = 'top' | ConfigKey | 'phoneNumber' | 'portal' | 'user';
+
+/** One entry per resource block; every config key has a resource (RESOURCES lists them all). */
+const byBlock = <T>(value: (resource: ResourceDescriptor) => T): Record<ConfigKey, T> =>
+  Object.fromEntries(RESOURCES.map((resource) => [resource.configKey, value(resource)])) as Record<ConfigKey, T>;
 
 export const KEYS_BY_LEVEL: Readonly<Record<KeyLevel, readonly string[]>> = {
   top: TOP_LEVEL_KEYS,
-  settings: SETTINGS_KEYS,
-  calling: CALLING_KEYS,
-  recording: RECORDING_KEYS,
+  ...byBlock(blockKeys),
   phoneNumber: PHONE_NUMBER_KEYS,
   portal: PORTAL_KEYS,
   user: USER_KEYS,
@@ -55,9 +46,7 @@ export const KEYS_BY_LEVEL: Readonly<Record<KeyLevel, readonly string[]>> = {
 /** How a user would write the place of each level, for "belongs in" hints. */
 export const LEVEL_NAMES: Readonly<Record<KeyLevel, string>> = {
   top: 'the top level',
-  settings: '`settings`',
-  calling: '`calling`',
-  recording: '`recording`',
+  ...byBlock((resource) => `\`${resource.configKey}\``),
   phoneNumber: 'each `phoneNumbers` entry',
   portal: 'each `portals` entry',
   user: 'each `users` entry',
@@ -69,7 +58,8 @@ export const LEVEL_NAMES: Readonly<Record<KeyLevel, string>> = {
  */
 export function levelOf(parent: readonly PathSegment[]): KeyLevel {
   const [first] = parent;
-  if (parent.length === 1 && (first === 'settings' || first === 'calling' || first === 'recording')) return first;
+  const block = parent.length === 1 ? resourceForBlock(first) : undefined;
+  if (block !== undefined) return block.configKey;
   if (parent.length >= 2 && parent[parent.length - 2] === 'phoneNumbers') return 'phoneNumber';
   if (first === 'portals' && parent.length === 2) return 'portal';
   if (first === 'portals' && parent.length === 4 && parent[2] === 'users') return 'user';

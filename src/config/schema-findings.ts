@@ -58,7 +58,7 @@ export function schemaFindings(data: unknown, skip: ReadonlySet<string>, sourceO
     findings.push(withExample(toFinding(error, segments, valueAt(data, segments), sourceOf)));
   }
   // `recording: {ensure: absent}` is one mistake: the missing URL is what `ensure` was written instead of.
-  const undeletable = new Set(findings.filter((f) => f.code === 'recording-not-deletable').map((f) => formatYamlPath(f.segments.slice(0, -1))));
+  const undeletable = new Set(findings.filter((f) => f.code.endsWith('-not-deletable')).map((f) => formatYamlPath(f.segments.slice(0, -1))));
   return findings.filter((f) => !(f.code === 'missing-key' && undeletable.has(formatYamlPath(f.segments))));
 }
 
@@ -91,15 +91,14 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
     case 'required': {
       const key = String(params.missingProperty);
       const level = levelOf(segments);
+      const block = resourceForBlock(level);
       const field = fieldAt([...segments, key]);
       const hint =
         key === 'settings' && level === 'top'
           ? 'settings are required with `ensure: present`; remove `ensure` to leave the channel connection unmanaged'
-          : level === 'calling'
-            ? 'HubSpot requires every calling field when it creates calling settings'
-            : field === undefined
-              ? undefined
-              : `HubSpot requires it; ${exampleHint(field)}`;
+          : block !== undefined && field !== undefined
+            ? `HubSpot requires every field of the ${block.title} when it creates them; ${exampleHint(field)}`
+            : undefined;
       return { ...errorAt(segments, 'missing-key', `missing required key \`${key}\``, hint), missingKeys: [key] };
     }
     case 'type': {
@@ -159,13 +158,14 @@ const MERGE_KEY = '<<';
 function unknownKey(parent: PathSegment[], key: string): Finding {
   const level = levelOf(parent);
   const segments = [...parent, key];
-  if (level === 'recording' && key === 'ensure') {
+  const block = resourceForBlock(level);
+  if (block !== undefined && !block.deletable && key === 'ensure') {
     return {
       ...errorAt(
         segments,
-        'recording-not-deletable',
-        "recording settings take no `ensure`: HubSpot's API cannot delete recording settings",
-        'remove `ensure`; to stop managing them, remove the `recording` block (HubSpot keeps them)',
+        `${block.configKey}-not-deletable`,
+        `${block.title} take no \`ensure\`: HubSpot's API cannot delete ${block.title}`,
+        `remove \`ensure\`; to stop managing them, remove the \`${block.configKey}\` block (HubSpot keeps them)`,
       ),
       at: 'key',
     };
@@ -180,8 +180,12 @@ function unknownKey(parent: PathSegment[], key: string): Finding {
   const close = closestName(key, valid);
   const message = (): string => {
     if (close !== undefined) return `unknown key \`${key}\`; did you mean \`${close}\`?`;
-    // A key (or a near miss) that is valid one level up or down: say where it goes.
-    for (const other of Object.keys(KEYS_BY_LEVEL) as KeyLevel[]) {
+    // A key valid at other levels (`url`: `calling` and `settings`): say every place it goes.
+    const levels = (Object.keys(KEYS_BY_LEVEL) as KeyLevel[]).filter((other) => other !== level);
+    const exact = levels.filter((other) => KEYS_BY_LEVEL[other].includes(key));
+    if (exact.length > 0) return `unknown key \`${key}\` here; \`${key}\` belongs in ${exact.map((other) => LEVEL_NAMES[other]).join(' or ')}`;
+    // A near miss of a key valid elsewhere.
+    for (const other of levels) {
       const elsewhere = other === level ? undefined : closestName(key, KEYS_BY_LEVEL[other]);
       if (elsewhere !== undefined) {
         const name = elsewhere === key ? `\`${key}\`` : `did you mean \`${elsewhere}\`? It`;

@@ -28,6 +28,9 @@ export type FieldRule =
   | 'positive-integer'
   | 'none';
 
+/** The config block a resource is declared in (`settings` is the channel connection's). */
+export type ConfigKey = 'settings' | 'calling' | 'recording';
+
 export interface FieldDescriptor {
   readonly name: string;
   readonly type: FieldType;
@@ -69,7 +72,7 @@ export interface ResourceDescriptor {
    * (`calling`, `recording`), or `settings` for the channel connection,
    * whose `ensure` sits at the top level.
    */
-  readonly configKey: 'settings' | 'calling' | 'recording';
+  readonly configKey: ConfigKey;
   /** Managed fields in display and PATCH order. Create sends all of them. */
   readonly fields: readonly FieldDescriptor[];
   /** The field holding the URL HubSpot POSTs to for available numbers, when the resource is a webhook (channel connection). */
