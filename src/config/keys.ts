@@ -26,7 +26,7 @@ export const PORTAL_KEYS = ['phoneNumbers', 'users'] as const;
 export const USER_KEYS = ['phoneNumbers'] as const;
 
 /** A block's keys: its fields, and `ensure` when the resource can be deleted from its own block (the channel connection's is top-level). */
-const blockKeys = (resource: ResourceDescriptor): string[] => [...(resource.deletable && resource.configKey !== 'settings' ? ['ensure'] : []), ...fieldNames(resource)];
+const blockKeys = (resource: ResourceDescriptor): string[] => [...(resource.ensureAt === 'block' ? ['ensure'] : []), ...fieldNames(resource)];
 
 /** Where a mapping sits in an app document: a resource's block is named by its config key. */
 export type KeyLevel = 'top' | ConfigKey | 'phoneNumber' | 'portal' | 'user';

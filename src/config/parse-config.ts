@@ -373,8 +373,7 @@ function toAppConfig(app: AppDocument, doc: Document.Parsed, file: string, lineC
   const resources: Partial<Record<(typeof RESOURCES)[number]['name'], DesiredResource>> = {};
   for (const resource of RESOURCES) {
     const block = app[resource.configKey];
-    // The channel connection's `ensure` sits at the top level; the other blocks hold their own.
-    const ensure = resource.configKey === 'settings' ? app.ensure : isRecord(block) ? block.ensure : undefined;
+    const ensure = resource.ensureAt === 'top-level' ? app.ensure : resource.ensureAt === 'block' && isRecord(block) ? block.ensure : undefined;
     if (ensure === 'absent') resources[resource.name] = { ensure: 'absent' };
     else if (isRecord(block)) {
       const fields: Record<string, FieldValue> = {};

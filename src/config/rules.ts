@@ -52,7 +52,7 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
   for (const resource of RESOURCES) {
     const block = data[resource.configKey];
     if (!isRecord(block)) continue;
-    if (resource.configKey !== 'settings' && resource.deletable && block.ensure === 'absent') {
+    if (resource.ensureAt === 'block' && block.ensure === 'absent') {
       for (const key of Object.keys(block)) {
         // A key that is no field at all already has its own error (unknown key): one typo, one error.
         if (!resource.fields.some((field) => field.name === key)) continue;
@@ -147,10 +147,10 @@ function loneSurrogateFindings(value: unknown, at: PathSegment[], findings: Find
   }
 }
 
-/** Whether the document declares `resource` (its block, or for the channel connection `ensure: absent`). */
+/** Whether the document declares `resource` (its block, or a top-level `ensure: absent` for the channel connection). */
 function declares(data: Readonly<Record<string, unknown>>, resource: ResourceDescriptor): boolean {
   if (data[resource.configKey] !== undefined) return true;
-  return resource.configKey === 'settings' && data.ensure === 'absent';
+  return resource.ensureAt === 'top-level' && data.ensure === 'absent';
 }
 
 function idKeyFinding(segments: PathSegment[], what: 'portal' | 'user'): Finding {

@@ -93,9 +93,10 @@ function toFinding(error: ErrorObject, segments: PathSegment[], value: unknown, 
       const level = levelOf(segments);
       const block = resourceForBlock(level);
       const field = fieldAt([...segments, key]);
+      const topLevelEnsure = level === 'top' ? resourceForBlock(key) : undefined;
       const hint =
-        key === 'settings' && level === 'top'
-          ? 'settings are required with `ensure: present`; remove `ensure` to leave the channel connection unmanaged'
+        topLevelEnsure?.ensureAt === 'top-level'
+          ? `\`${key}\` is required with \`ensure: present\`; remove \`ensure\` to leave the ${topLevelEnsure.title} unmanaged`
           : block !== undefined && field !== undefined
             ? `HubSpot requires every field of the ${block.title} when it creates them; ${exampleHint(field)}`
             : undefined;

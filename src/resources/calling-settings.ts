@@ -19,6 +19,7 @@ export const callingSettings: ResourceDescriptor = {
     { name: 'usesRemote', type: 'boolean', rule: 'none', description: 'Whether the dialer runs remotely (calling remote).', example: true },
   ],
   deletable: true,
+  ensureAt: 'block',
   impactsOf(change: ChangeFacts): Impact[] {
     if (change.action === 'delete') {
       return [{ kind: 'calling-removed', warning: true, message: 'Removes the app as a calling option for all connected accounts; cannot be undone.' }];

@@ -13,6 +13,7 @@ export const channelConnection: ResourceDescriptor = {
   ],
   webhookUrlField: 'url',
   deletable: true,
+  ensureAt: 'top-level',
   impactsOf(change: ChangeFacts): Impact[] {
     if (change.action === 'delete') {
       return [{ kind: 'connection-removed', warning: true, message: 'Removes the connection option: users can no longer connect numbers through this app.' }];

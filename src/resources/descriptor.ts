@@ -79,6 +79,11 @@ export interface ResourceDescriptor {
   readonly webhookUrlField?: string;
   /** False when HubSpot's API has no DELETE for it (recording settings). */
   readonly deletable: boolean;
+  /**
+   * Where a deletable resource's `ensure` is written: in its own block, or at
+   * the top level (the channel connection, the config format's first resource).
+   */
+  readonly ensureAt?: 'block' | 'top-level';
   /** What users notice when `change` is applied. Pure. */
   impactsOf(change: ChangeFacts): Impact[];
   /** The same facts read as the present, for drift: HubSpot has `before`, the config declares `after`. */
