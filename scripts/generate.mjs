@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { transformSync } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src', 'generated');
@@ -21,37 +21,58 @@ async function apiVersionTable() {
   return (await import(`data:text/javascript,${encodeURIComponent(code)}`)).API_VERSION_TABLE;
 }
 
+/** The resource descriptors' names, from src/resources (bundled: the descriptors import helpers). */
+async function resourceNames() {
+  const { outputFiles } = await build({ entryPoints: [join(root, 'src', 'resources', 'index.ts')], bundle: true, write: false, format: 'esm', platform: 'node' });
+  const { RESOURCES } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+  return RESOURCES.map((resource) => resource.name);
+}
+
 /**
- * Rewrites, in schemas/`file`, the arrays `keys` of the first "apiVersion"
- * object, keeping the file's hand-made layout (one-line enum, one
- * description per line); fails the build when the result does not say it.
+ * Rewrites, in schemas/`file`, the arrays `keys` of the first `owner` object
+ * ("apiVersion", "resource"), keeping the file's hand-made layout (one-line
+ * enum, one description per line); fails the build when the result does not
+ * say it.
  */
-function writeVersionArrays(file, arrays) {
+function writeArrays(file, owner, arrays) {
   const path = join(root, 'schemas', file);
   const before = readFileSync(path, 'utf8');
-  const start = before.indexOf('"apiVersion": {');
-  if (start < 0) throw new Error(`${file}: no "apiVersion" object`);
+  const start = before.indexOf(`"${owner}": {`);
+  if (start < 0) throw new Error(`${file}: no "${owner}" object`);
   let rest = before.slice(start);
   const indent = before.slice(before.lastIndexOf('\n', start) + 1, start);
   for (const [key, values] of Object.entries(arrays)) {
     const pattern = new RegExp(`("${key}": )\\[[^\\]]*\\]`);
-    if (!pattern.test(rest)) throw new Error(`${file}: no "${key}" array in "apiVersion"`);
+    if (!pattern.test(rest)) throw new Error(`${file}: no "${key}" array in "${owner}"`);
     const written = key === 'enum' ? JSON.stringify(values).replace(/","/g, '", "') : `[\n${values.map((v) => `${indent}    ${JSON.stringify(v)}`).join(',\n')}\n${indent}  ]`;
     rest = rest.replace(pattern, (_, name) => `${name}${written}`);
   }
   const after = before.slice(0, start) + rest;
-  const found = (JSON.stringify(JSON.parse(after)).match(/"apiVersion":\{[^}]*?"enum":(\[[^\]]*\])/) ?? [])[1];
-  if (found !== JSON.stringify(arrays.enum)) throw new Error(`${file}: apiVersion enum is ${found}, not ${JSON.stringify(arrays.enum)}`);
+  const found = (JSON.stringify(JSON.parse(after)).match(new RegExp(`"${owner}":\\{[^}]*?"enum":(\\[[^\\]]*\\])`)) ?? [])[1];
+  if (found !== JSON.stringify(arrays.enum)) throw new Error(`${file}: ${owner} enum is ${found}, not ${JSON.stringify(arrays.enum)}`);
+  if (after !== before) writeFileSync(path, after);
+}
+
+/** Rewrites the saved plan's observed-key pattern (`<appId>/<resource>`) for `names`. */
+function writeObservedPattern(names) {
+  const path = join(root, 'schemas', 'saved-plan.schema.json');
+  const before = readFileSync(path, 'utf8');
+  const pattern = /("pattern": "\^\[1-9\]\[0-9\]\*\/\()[^)]*(\)\$")/;
+  if (!pattern.test(before)) throw new Error('saved-plan.schema.json: no observed-key pattern');
+  const after = before.replace(pattern, (_, head, tail) => `${head}${names.join('|')}${tail}`);
   if (after !== before) writeFileSync(path, after);
 }
 
 const table = await apiVersionTable();
 const versions = Object.keys(table);
-writeVersionArrays('channel-connection.schema.json', {
+writeArrays('channel-connection.schema.json', 'apiVersion', {
   enum: versions,
   enumDescriptions: versions.map((version) => `${table[version].pathPrefix}/{appId}/...; default auth ${table[version].defaultAuth}`),
 });
-writeVersionArrays('saved-plan.schema.json', { enum: versions });
+writeArrays('saved-plan.schema.json', 'apiVersion', { enum: versions });
+const names = await resourceNames();
+writeArrays('saved-plan.schema.json', 'resource', { enum: names });
+writeObservedPattern(names);
 
 const schemas = [
   { file: 'channel-connection.schema.json', out: 'channel-connection-validator' },

@@ -77,6 +77,10 @@ describe('the schema and the resource descriptors', () => {
     expect(top.auth?.enum).toEqual([...AUTH_MODES]);
     const saved = JSON.parse(readFileSync(join(import.meta.dirname, '../../../schemas/saved-plan.schema.json'), 'utf8'));
     expect(saved.properties.changes.items.properties.apiVersion.enum).toEqual([...API_VERSIONS]);
+    // And the resources, from their descriptors.
+    const names = RESOURCES.map((resource) => resource.name);
+    expect(saved.properties.changes.items.properties.resource.enum).toEqual(names);
+    expect(saved.properties.savedPlan.properties.observed.propertyNames.pattern).toBe(`^[1-9][0-9]*/(${names.join('|')})$`);
   });
 
   it('types whole-scalar expansions as the schema does', () => {
