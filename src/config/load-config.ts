@@ -107,7 +107,9 @@ async function expandPattern(pattern: string, cwd: string): Promise<{ matches: M
   if (typeof kind === 'object') return { problem: unreadablePath(pattern, kind.code) };
   // fast-glob is loaded only when needed: the default input is a literal file.
   const { default: fg } = await import('fast-glob');
-  const glob = kind === 'directory' ? `${fg.escapePath(pattern.replace(/\/+$/, ''))}/*.{yaml,yml}` : pattern;
+  // The root directory (`/`, `//`) has no name left once its slashes go.
+  const directory = pattern.replace(/\/+$/, '');
+  const glob = kind === 'directory' ? `${directory === '' ? '' : fg.escapePath(directory)}/*.{yaml,yml}` : pattern;
   let entries: string[];
   try {
     entries = await fg(glob, {

@@ -69,6 +69,15 @@ describe('the CLI surface (real built CLI)', () => {
     expect(result.stderr).toContain(`hint: ${error.hint}`);
   });
 
+  it('the root directory as a path argument is a diagnostic, not an internal error', async () => {
+    for (const root of ['/', '//']) {
+      const result = await runCli(['validate', root], { env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^error: ${root}:1:1: the directory holds no \\*\\.yaml`, 'm'));
+      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+
   it('--json with no command prints the help on stderr and a JSON error that says so', async () => {
     const result = await runCli(['--json'], { env });
     expect(result.code).toBe(1);
