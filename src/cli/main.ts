@@ -129,14 +129,18 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
       // Loaded on demand, and by require: the bundle runs in vm.Script, where
       // import() would need Node's experimental dynamic-import hook.
       const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      // What was typed before the question appeared (a `yes` typed ahead while
+      // apply read HubSpot) is no answer to a plan nobody saw yet.
+      await discardTypeAhead(process.stdin);
+      // On stdout, after the plan: `2>errors.txt` must not hide the question.
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
       // Ctrl-C (SIGINT on the line) and Ctrl-D (end of input) both close the prompt: a "no".
       return new Promise<boolean>((resolve) => {
         let answered = false;
         rl.on('SIGINT', () => rl.close());
         rl.on('close', () => {
           if (answered) return;
-          process.stderr.write('\n');
+          process.stdout.write('\n');
           resolve(false);
         });
         rl.question(question, (answer) => {
@@ -151,6 +155,25 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
       return () => void process.off(signal, handler);
     },
   };
+}
+
+/**
+ * Reads and drops what the terminal already holds: libuv reads a readable
+ * stdin in the poll phase, and the second setImmediate runs after one.
+ */
+function discardTypeAhead(stdin: NodeJS.ReadStream): Promise<void> {
+  return new Promise((resolve) => {
+    const drop = (): void => {};
+    stdin.on('data', drop);
+    stdin.resume();
+    setImmediate(() =>
+      setImmediate(() => {
+        stdin.off('data', drop);
+        stdin.pause();
+        resolve();
+      }),
+    );
+  });
 }
 
 /** Set when the command that runs writes (apply, fixtures): it finishes even when its reader is gone. */

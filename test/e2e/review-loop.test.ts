@@ -251,6 +251,29 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   };
 
   // `script` gives apply a terminal, so it asks; util-linux has it on Debian.
+  it.runIf(existsSync('/usr/bin/script'))('a yes typed before the prompt appears is not an answer; the prompt shows with stderr redirected', async () => {
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply 2>/dev/null`, '/dev/null'], {
+      cwd: dir.path,
+      env: envFor(emulator),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // Typed while apply still reads (the emulator answers after 400 ms).
+    child.stdin.write('yes\r');
+    const deadline = Date.now() + 30_000;
+    while (!output.includes('Enter a value:')) {
+      if (Date.now() > deadline) throw new Error(`no prompt: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // End of input at the prompt: the typed-ahead yes must not have answered it.
+    child.stdin.write('\x04');
+    expect(await closed).toBe(1);
+    expect(output).not.toMatch(/Apply complete/);
+    expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
+  });
+
   it.runIf(existsSync('/usr/bin/script')).each(['Ctrl-C on the terminal', 'SIGINT from kill'])('at the prompt, %s cancels: nothing written, exit 1', async (how) => {
     const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply`, '/dev/null'], {
       cwd: dir.path,
