@@ -250,9 +250,13 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     return children.flatMap((child) => [child, ...descendants(child)]);
   };
 
-  // `script` gives apply a terminal, so it asks; util-linux has it on Debian.
-  it.runIf(existsSync('/usr/bin/script'))('a yes typed before the prompt appears is not an answer; the prompt shows with stderr redirected', async () => {
-    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply 2>/dev/null`, '/dev/null'], {
+  /**
+   * `hscc apply` (then `redirect`) in a terminal, through script(1) from
+   * util-linux: `output()` is what the terminal shows, `closed` the exit
+   * code (`script -e` passes it on), `prompt` resolves once apply asks.
+   */
+  function applyAtTerminal(redirect = '') {
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply${redirect}`, '/dev/null'], {
       cwd: dir.path,
       env: envFor(emulator),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -260,40 +264,36 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const prompt = (async () => {
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('Enter a value:')) {
+        if (Date.now() > deadline) throw new Error(`no prompt: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    return { child, output: () => output, closed, prompt };
+  }
+
+  it.runIf(existsSync('/usr/bin/script'))('a yes typed before the prompt appears is not an answer; the prompt shows with stderr redirected', async () => {
+    const terminal = applyAtTerminal(' 2>/dev/null');
     // Typed while apply still reads (the emulator answers after 400 ms).
-    child.stdin.write('yes\r');
-    const deadline = Date.now() + 30_000;
-    while (!output.includes('Enter a value:')) {
-      if (Date.now() > deadline) throw new Error(`no prompt: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    terminal.child.stdin.write('yes\r');
+    await terminal.prompt;
     // End of input at the prompt: the typed-ahead yes must not have answered it.
-    child.stdin.write('\x04');
-    expect(await closed).toBe(1);
-    expect(output).not.toMatch(/Apply complete/);
+    terminal.child.stdin.write('\x04');
+    expect(await terminal.closed).toBe(1);
+    expect(terminal.output()).not.toMatch(/Apply complete/);
     expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
   });
 
   it.runIf(existsSync('/usr/bin/script')).each(['Ctrl-C on the terminal', 'SIGINT from kill'])('at the prompt, %s cancels: nothing written, exit 1', async (how) => {
-    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply`, '/dev/null'], {
-      cwd: dir.path,
-      env: envFor(emulator),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // `script -e` exits with the code of what it ran.
-    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const deadline = Date.now() + 30_000;
-    while (!output.includes('Enter a value:')) {
-      if (Date.now() > deadline) throw new Error(`no prompt: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    if (how === 'Ctrl-C on the terminal') child.stdin.write('\x03');
-    else for (const pid of descendants(child.pid as number)) process.kill(pid, 'SIGINT');
-    expect(await closed).toBe(1);
+    const terminal = applyAtTerminal();
+    await terminal.prompt;
+    if (how === 'Ctrl-C on the terminal') terminal.child.stdin.write('\x03');
+    else for (const pid of descendants(terminal.child.pid as number)) process.kill(pid, 'SIGINT');
+    expect(await terminal.closed).toBe(1);
     // On a line of its own, not after the prompt.
-    expect(output).toMatch(/\nerror: Apply cancelled; nothing was changed\./);
+    expect(terminal.output()).toMatch(/\nerror: Apply cancelled; nothing was changed\./);
     expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
   });
 
