@@ -7,7 +7,7 @@ import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 import { planTargets } from '../plan/build-plan.js';
 import { renderJson } from '../render/json.js';
-import { numberText, plural, quoted } from '../render/view-model.js';
+import { numberText, partialRun, plural, quoted } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
@@ -68,7 +68,7 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime, loadApps
     // Webhook answers are hostile text: renderJson escapes what JSON.stringify leaves raw.
     runtime.stdout.write(renderJson(document));
   } else {
-    const partial = targets.length > 0 ? `Note: the check is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')} (--target).\n\n` : '';
+    const partial = targets.length > 0 ? `Note: ${partialRun('check', targets)} (--target).\n\n` : '';
     runtime.stdout.write(partial + renderProbeText(results, summary));
   }
   return { exitCode: summary.error > 0 ? 1 : summary.mismatch > 0 ? 2 : 0 };

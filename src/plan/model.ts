@@ -105,5 +105,13 @@ export interface PlanReport {
   /** apply only: set when a signal stopped it. */
   interrupted?: boolean;
   /** Set when the run failed before a plan existed or midway; views say what failed. */
-  failure?: { message: string; correlationId?: string; hint?: string };
+  failure?: ReportFailure;
+}
+
+/** Why a run failed, as every view shows it (JSON: the top-level `error`). */
+export interface ReportFailure {
+  message: string;
+  correlationId?: string;
+  /** The next step, when there is one. */
+  hint?: string;
 }

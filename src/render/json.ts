@@ -1,5 +1,5 @@
 import type { ApiVersion, AuthMode } from '../config/model.js';
-import { changeKey, type Action, type PlanReport, type ReportKind, type WebhookFinding } from '../plan/model.js';
+import { changeKey, type Action, type PlanReport, type ReportFailure, type ReportKind, type WebhookFinding } from '../plan/model.js';
 import { resourceNamed, type Fields, type ResourceName } from '../resources/index.js';
 import { driftedApps, reportError } from './view-model.js';
 import { escapeJsonControls } from '../control-characters.js';
@@ -50,7 +50,7 @@ export interface PlanJson {
   interrupted?: boolean;
   changes: ChangeJson[];
   summary: SummaryJson;
-  error?: { message: string; correlationId?: string; hint?: string };
+  error?: ReportFailure;
 }
 
 const STATUS_RANK: Record<WebhookFinding['status'], number> = { match: 0, mismatch: 1, error: 2 };

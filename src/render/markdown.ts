@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
 import { escapeControlCharacters, escapeJsonControls, percentEncodeControls } from '../control-characters.js';
-import type { Action, Change, Impact, PlanReport, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
+import type { Action, Change, Impact, PlanReport, ReportFailure, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
   READINESS_FIELD,
@@ -17,6 +17,7 @@ import {
   plural,
   readinessFlip,
   tallyApply,
+  uncheckedWebhooks,
   webhookLevel,
   webhookTroubleOf,
   type OutcomeState,
@@ -89,7 +90,7 @@ export interface FailureMarkdownInput {
   kind: ReportKind;
   configPaths: readonly string[];
   targets?: readonly number[];
-  failure: { message: string; correlationId?: string; hint?: string };
+  failure: ReportFailure;
 }
 
 /** The step-summary report of a run that failed before it had a plan: marker, heading, what failed. */
@@ -283,7 +284,7 @@ function summaryLines(report: PlanReport): string[] {
   const apps = driftedApps(report);
   const unchecked = appsWithFailedProbes(report);
   if (apps.length === 0 && unchecked.length > 0) {
-    return [`**No settings drift, but the webhook of ${plural(unchecked.length, 'app')} ${unchecked.join(', ')} could not be checked.**`];
+    return [`**No settings drift, but ${uncheckedWebhooks(unchecked)}.**`];
   }
   if (apps.length === 0) {
     const probed = report.webhooks === undefined ? '' : ' Every probed webhook answers the declared numbers.';

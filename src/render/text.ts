@@ -10,11 +10,13 @@ import {
   formatValue,
   INTERRUPTED_APPLY,
   outcomeOf,
+  partialRun,
   outcomeState,
   numberText,
   plural,
   quoted,
   tallyApply,
+  uncheckedWebhooks,
   unfinishedApply,
   webhookLevel,
 } from './view-model.js';
@@ -45,7 +47,7 @@ export function planSummaryLine(summary: PlanSummary): string {
 function partialNote(report: PlanReport, palette: Palette): string[] {
   const targets = report.plan.targets;
   if (targets === undefined) return [];
-  return [palette.yellow(`Note: the plan is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')} (--target).`), ''];
+  return [palette.yellow(`Note: ${partialRun(report.kind === 'drift' ? 'check' : 'plan', targets)} (--target).`), ''];
 }
 
 const HEADLINE: Record<Action, string> = {
@@ -168,7 +170,7 @@ export function renderDriftText(report: PlanReport, palette: Palette): string {
   const apps = driftedApps(report);
   const unchecked = appsWithFailedProbes(report);
   if (apps.length === 0 && unchecked.length > 0) {
-    lines.push(palette.bold(palette.red(`No settings drift, but the webhook of ${plural(unchecked.length, 'app')} ${unchecked.join(', ')} could not be checked.`)));
+    lines.push(palette.bold(palette.red(`No settings drift, but ${uncheckedWebhooks(unchecked)}.`)));
   } else if (apps.length === 0) {
     lines.push(palette.green('No drift. Remote settings match the configuration.'));
   } else {

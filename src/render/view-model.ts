@@ -1,7 +1,7 @@
 // What the text and markdown views both read off a report: the facts, not
 // their wording. Pure; field order and names come from the resource
 // descriptors, never from a switch on a resource name.
-import { changeKey, type Change, type ChangeOutcome, type PlanReport, type WebhookFinding } from '../plan/model.js';
+import { changeKey, type Change, type ChangeOutcome, type PlanReport, type ReportFailure, type WebhookFinding } from '../plan/model.js';
 import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
 import { resourceNamed, type FieldValue, type Fields } from '../resources/index.js';
 
@@ -135,7 +135,7 @@ export const INTERRUPTED_APPLY = 'Apply interrupted: no new write was started af
  * not: the JSON document's top-level `error` (DESIGN.md: a command that
  * fails with --json still prints one).
  */
-export function reportError(report: PlanReport): { message: string; correlationId?: string; hint?: string } | undefined {
+export function reportError(report: PlanReport): ReportFailure | undefined {
   if (report.failure !== undefined) return report.failure;
   if (report.kind === 'apply') {
     const unfinished = unfinishedApply(report, tallyApply(report));
@@ -143,9 +143,21 @@ export function reportError(report: PlanReport): { message: string; correlationI
     return report.interrupted === true ? { message: INTERRUPTED_APPLY } : undefined;
   }
   const unchecked = report.kind === 'drift' ? appsWithFailedProbes(report) : [];
-  if (unchecked.length > 0) return { message: `The webhook of ${plural(unchecked.length, 'app')} ${unchecked.join(', ')} could not be checked.` };
+  if (unchecked.length > 0) return { message: `${capitalized(uncheckedWebhooks(unchecked))}.` };
   return undefined;
 }
+
+/** `the webhook of apps 1, 3 could not be checked`, for apps whose probes failed. */
+export function uncheckedWebhooks(apps: readonly number[]): string {
+  return `the webhook of ${plural(apps.length, 'app')} ${apps.join(', ')} could not be checked`;
+}
+
+/** `the plan is partial: only app 1` (`the check` for drift and probe), for a `--target` run. */
+export function partialRun(kind: 'plan' | 'check', targets: readonly number[]): string {
+  return `the ${kind} is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')}`;
+}
+
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 /** The webhook findings that differ from the config or failed, per app. */
 export function webhookTroubleOf(report: PlanReport, appId: number): WebhookFinding[] {
