@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { escapeJsonControls } from '../control-characters.js';
 import { isUserError, UserError } from '../errors.js';
+import type { ReportFailure } from '../plan/model.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { nodeDebugProblem } from '../runtime/node-debug.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = reportFailure(new UserError(debugProblem), runtime, jsonRequested);
     return;
   }
+  // Requests abandoned (a second interrupt, or reads cut short before apply's first write) must not keep the process alive.
+  let exitNow = false;
   try {
     let result: CommandResult = { exitCode: 0 };
     const program = buildProgram(runtime, {
@@ -32,12 +35,17 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
     await program.parseAsync([...args], { from: 'user' });
     process.exitCode = result.exitCode;
-    // Requests abandoned after a second interrupt must not keep the process alive.
-    if (result.exitNow === true) process.stdout.write('', () => process.exit(result.exitCode));
+    exitNow = result.exitNow === true;
   } catch (error) {
     process.exitCode = reportFailure(error, runtime, jsonRequested);
-    if (isUserError(error) && error.exitNow) process.stdout.write('', () => process.exit(process.exitCode));
+    exitNow = isUserError(error) && error.exitNow;
   }
+  if (exitNow) process.stdout.write('', () => process.exit(process.exitCode));
+}
+
+/** The `{"error": …}` document a failed `--json` run prints; the message may quote HubSpot's or a webhook's text. */
+function writeJsonError(runtime: Runtime, error: ReportFailure): void {
+  runtime.stdout.write(`${escapeJsonControls(JSON.stringify({ error }, null, 2))}\n`);
 }
 
 function reportFailure(error: unknown, runtime: Runtime, json: boolean): number {
@@ -46,16 +54,16 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     if (error.exitCode === 0) return 0;
     // No command: commander printed the help and says only "(outputHelp)".
     const message = error.code === 'commander.help' ? 'no command given; run `hscc --help` to list them' : error.message.replace(/^error: /, '');
-    if (json) runtime.stdout.write(`${escapeJsonControls(JSON.stringify({ error: { message } }, null, 2))}\n`);
+    if (json) writeJsonError(runtime, { message });
     return 1;
   }
   if (isUserError(error)) {
     if (json && !error.inReport) {
-      const body: Record<string, string> = { message: error.message };
-      if (error.correlationId !== undefined) body.correlationId = error.correlationId;
-      if (error.hint !== undefined) body.hint = error.hint;
-      // The message may quote HubSpot's or a webhook's text: escape what JSON.stringify leaves raw.
-      runtime.stdout.write(`${escapeJsonControls(JSON.stringify({ error: body }, null, 2))}\n`);
+      writeJsonError(runtime, {
+        message: error.message,
+        ...(error.correlationId === undefined ? {} : { correlationId: error.correlationId }),
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+      });
     }
     const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
     // Aggregated messages already name each app's correlationId.
@@ -64,7 +72,7 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  if (json) runtime.stdout.write(`${JSON.stringify({ error: { message: 'internal error' } }, null, 2)}\n`);
+  if (json) writeJsonError(runtime, { message: 'internal error' });
   runtime.stderr.write(`hscc: internal error (a bug, please report it with this output):\n${detail}\n`);
   return 1;
 }
