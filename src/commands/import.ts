@@ -46,7 +46,7 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
     resources,
     phoneNumbers: [],
     portals: [],
-    source: { file: '(import)', line: 1, column: 1 },
+    source: { file: IMPORTED, line: 1, column: 1 },
   };
   const phoneNumbers = secret === undefined || webhookUrlOf(app) === undefined ? [] : await numbersFromWebhook(options, app, secret, runtime);
 
