@@ -250,6 +250,13 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     return children.flatMap((child) => [child, ...descendants(child)]);
   };
 
+  /** The pid of the hscc process below `pid`. */
+  const hsccPid = (pid: number): number => {
+    const found = descendants(pid).filter((candidate) => readFileSync(`/proc/${candidate}/cmdline`, 'utf8').split('\0').includes(CLI));
+    expect(found).toHaveLength(1);
+    return found[0] as number;
+  };
+
   /**
    * `hscc apply` (then `redirect`) in a terminal, through script(1) from
    * util-linux: `output()` is what the terminal shows, `closed` the exit
@@ -290,7 +297,9 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     const terminal = applyAtTerminal();
     await terminal.prompt;
     if (how === 'Ctrl-C on the terminal') terminal.child.stdin.write('\x03');
-    else for (const pid of descendants(terminal.child.pid as number)) process.kill(pid, 'SIGINT');
+    // At hscc itself, as `kill -INT <pid>` would: script(1) runs it under `sh -c`,
+    // and dash (no exec of the last command) would die of the signal itself.
+    else process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
     expect(await terminal.closed).toBe(1);
     // On a line of its own, not after the prompt.
     expect(terminal.output()).toMatch(/\nerror: Apply cancelled; nothing was changed\./);
