@@ -2,6 +2,7 @@
 // SIGHUP reloads the config without dropping requests.
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import { redactUserinfo } from '../runtime/secrets.js';
 import { createLineBuffer } from '../webhook/line-buffer.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { readConfigForCommand } from './config-input.js';
@@ -81,14 +82,19 @@ export async function runServe(options: ServeOptions, runtime: Runtime, loadApps
 
 /** --public-url must be the absolute http(s) URL HubSpot calls; it is signed verbatim. */
 function checkPublicUrl(value: string): string {
+  // The userinfo is a credential: never echoed, and HubSpot signs URLs without one.
+  const shown = redactUserinfo(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UserError(`--public-url must be an absolute URL, got "${value}".`);
+    throw new UserError(`--public-url must be an absolute URL, got "${shown}".`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(`--public-url must be an http(s) URL, got "${value}".`);
+    throw new UserError(`--public-url must be an http(s) URL, got "${shown}".`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new UserError(`--public-url must not hold a user name or password, got "${shown}".`, { hint: `pass "${redactUserinfo(value, '')}"` });
   }
   return value;
 }

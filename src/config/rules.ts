@@ -4,6 +4,7 @@ import { INT32_MAX, RESOURCES, type FieldDescriptor, type ResourceDescriptor } f
 import { errorAt, warningAt, type Finding } from './finding.js';
 import { exampleHint } from './keys.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
+import { redactUserinfo } from '../runtime/secrets.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
 /** HubSpot truncates `friendlyName` to this many Unicode code points. */
@@ -288,7 +289,7 @@ function phoneNumberFindings(
 
 /** A URL problem, without its position. */
 export interface UrlProblem {
-  code: 'invalid-url' | 'insecure-url';
+  code: 'invalid-url' | 'insecure-url' | 'url-credentials';
   message: string;
   hint?: string;
 }
@@ -298,17 +299,19 @@ export interface UrlProblem {
 const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
 
 /**
- * A webhook, dialer or recording URL must be an absolute `https:` URL;
- * `http:` is accepted only for loopback hosts (localhost, 127.0.0.0/8,
- * [::1]) so local tests and the emulator work. `example` is the URL the
- * hint shows.
+ * A webhook, dialer or recording URL must be an absolute `https:` URL
+ * without a user name or password; `http:` is accepted only for loopback
+ * hosts (localhost, 127.0.0.0/8, [::1]) so local tests and the emulator
+ * work. `example` is the URL the hint shows. No message quotes the
+ * userinfo: it is a credential, and diagnostics reach CI logs.
  */
 export function checkUrl(raw: string, example = 'https://calls.example.com/hubspot/channel-connection'): UrlProblem | undefined {
+  const shown = redactUserinfo(raw);
   if (raw.trim() !== raw) {
-    return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${raw.trim()}"` };
+    return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${shown.trim()}"` };
   }
   if (UNSAFE_IN_URL.test(raw)) {
-    return { code: 'invalid-url', message: `"${raw}" contains a space or control character`, hint: 'percent-encode it, or remove it' };
+    return { code: 'invalid-url', message: `"${shown}" contains a space or control character`, hint: 'percent-encode it, or remove it' };
   }
   let url: URL;
   try {
@@ -318,8 +321,15 @@ export function checkUrl(raw: string, example = 'https://calls.example.com/hubsp
   } catch {
     return {
       code: 'invalid-url',
-      message: `"${raw}" is not an absolute URL`,
+      message: `"${shown}" is not an absolute URL`,
       hint: `write the full URL HubSpot calls, e.g. ${example}`,
+    };
+  }
+  if (url.username !== '' || url.password !== '') {
+    return {
+      code: 'url-credentials',
+      message: `"${shown}" holds a user name or password; every plan, saved plan and PR comment would show it`,
+      hint: `write "${redactUserinfo(raw, '')}", and let the server check HubSpot's request signature (as \`hscc serve\` does) or its own login instead`,
     };
   }
   if (url.protocol === 'https:') return undefined;

@@ -1,6 +1,6 @@
 import type { AuthMode } from '../config/model.js';
 import { UserError } from '../errors.js';
-import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
+import { createScrubber, redactUserinfo, secretValuesFrom } from '../runtime/secrets.js';
 import { AUTH_MODE_TABLE } from './auth-modes.js';
 import type { ResourceTarget } from './types.js';
 
@@ -61,11 +61,6 @@ function missingCredentials(missing: ReadonlyMap<string, MissingCredential>): Us
   });
 }
 
-// The userinfo of `scheme://user:pass@host…` or `user:pass@host…`, found
-// textually so a value that does not parse as a URL loses it too (the scheme
-// is kept in group 1). Greedy up to the last `@` before the path.
-const USERINFO = /^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i;
-
 /**
  * The API base URL: `flag` (from `--base-url`) wins over HUBSPOT_API_BASE_URL,
  * which wins over https://api.hubapi.com. Returned without a trailing slash,
@@ -99,7 +94,7 @@ export function resolveBaseUrl(flag: string | undefined, env: Env): string {
             : undefined;
   if (url === undefined || problem !== undefined) {
     // The value might hold a pasted secret or a password: echo neither.
-    const shown = createScrubber(secretValuesFrom(env))(raw.replace(USERINFO, '$1'));
+    const shown = createScrubber(secretValuesFrom(env))(redactUserinfo(raw, ''));
     throw new UserError(`${source} "${shown}" ${problem ?? 'is not a URL'}`, {
       hint: `Use an absolute URL such as ${DEFAULT_BASE_URL} or http://127.0.0.1:PORT for the emulator.`,
     });

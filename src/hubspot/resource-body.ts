@@ -1,5 +1,6 @@
 import { isRecord } from '../is-record.js';
 import type { FieldDescriptor, FieldValue, Fields, ResourceDescriptor } from '../resources/index.js';
+import { redactUserinfo } from '../runtime/secrets.js';
 import type { RemoteResource } from './types.js';
 
 /**
@@ -7,6 +8,9 @@ import type { RemoteResource } from './types.js';
  * be present with its declared type; `createdAt`/`updatedAt` are kept as
  * text (ISO-8601, the seed's `2024-04-30 12:01`, or epoch numbers as
  * digits); every other server field is dropped, so it never causes a diff.
+ * A URL's user name and password become [REDACTED]: the config may not
+ * hold them (rules.ts), so the value still differs from every declared one,
+ * and no plan, saved plan or import shows them.
  *
  * @returns the resource, or why the body is not one (no values quoted: they may echo secrets).
  */
@@ -17,7 +21,7 @@ export function readRemoteResource(json: unknown, descriptor: ResourceDescriptor
     const value = json[field.name];
     if (value === undefined) return { ok: false, problem: `"${field.name}" is missing` };
     if (!hasType(value, field)) return { ok: false, problem: `"${field.name}" is not ${ARTICLE[field.type]} (got ${jsonType(value)})` };
-    fields[field.name] = value;
+    fields[field.name] = isUrlField(field) ? redactUserinfo(value as string) : value;
   }
   const resource: RemoteResource = { fields };
   for (const name of ['createdAt', 'updatedAt'] as const) {
@@ -44,6 +48,10 @@ export function differingFields(current: Fields, wanted: Fields): Fields {
   const patch: Record<string, FieldValue> = {};
   for (const [name, value] of Object.entries(wanted)) if (current[name] !== value) patch[name] = value;
   return patch;
+}
+
+function isUrlField(field: FieldDescriptor): boolean {
+  return field.rule === 'webhook-url' || field.rule === 'recording-url';
 }
 
 const ARTICLE: Readonly<Record<FieldDescriptor['type'], string>> = { string: 'a string', boolean: 'a boolean', integer: 'an integer' };

@@ -3,6 +3,20 @@ const SECRET_ENV = /^(HUBSPOT_DEVELOPER_API_KEY|HUBSPOT_ACCESS_TOKEN|HUBSPOT_CLI
 /** What a secret is replaced with, wherever it appears. */
 export const REDACTED = '[REDACTED]';
 
+// The userinfo of `scheme://user:pass@host…` or `user:pass@host…`, found
+// textually so a value that does not parse as a URL (leading spaces, no
+// scheme) loses it too; what comes before it is kept. Greedy up to the last
+// `@` before the path.
+const USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i;
+
+/**
+ * `url` with its user name and password (they are credentials) replaced by
+ * `by`: `https://[REDACTED]@host/…` unless another replacement is given.
+ */
+export function redactUserinfo(url: string, by = `${REDACTED}@`): string {
+  return url.replace(USERINFO, (_match, scheme: string) => scheme + by);
+}
+
 /**
  * Values shorter than this (in UTF-16 units) are not scrubbed. HubSpot's
  * credentials are far longer (developer API keys and client secrets are

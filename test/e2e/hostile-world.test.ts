@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileServer, type HostileMode, type HostileServer } from '../helpers/hostile-server.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
-import { appDocument, CLI, envFor, leaksSecret, runCli, runWithReaderGone, startStub, type CliResult, type Service } from './harness.js';
+import { API_KEY, appDocument, CLI, emulatorState, envFor, leaksSecret, requestLog, runCli, runWithReaderGone, startEmulator, startStub, type CliResult, type Service } from './harness.js';
 
 const outputs: CliResult[] = [];
 
@@ -98,6 +98,70 @@ describe('a server that echoes the key into a value (real CLI)', () => {
     expect(results[0]?.stderr).toMatch(/cannot save the plan to plan\.json: it would hold a credential's value \(app 72 channel-connection\)/);
     expect(results[0]?.stdout).toContain('[REDACTED]');
     for (const text of [...results.flatMap((r) => [r.stdout, r.stderr]), readFileSync(summary, 'utf8')]) expect(leaksSecret(text)).toBe(false);
+  });
+});
+
+describe('HubSpot holds URLs with a user name and password (real CLI, emulator)', () => {
+  const PASSWORDS = ['alice-user', 's3cret-pass-771', 'dialer-pw-9931'];
+  let emulator: Service;
+  let dir: TempDir;
+  const calling = { name: 'Dialer', width: 400, height: 600, isReady: true, supportsCustomObjects: false, supportsInboundCalling: false, usesCallingWindow: false, usesRemote: false };
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    const post = (path: string, body: unknown) =>
+      fetch(`${emulator.url}/crm/v3/extensions/calling/91/${path}?hapikey=${API_KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('settings', { ...calling, url: 'https://dialer-pw-9931@app.example.com/dialer' })).status).toBe(200);
+    expect((await post('settings/channel-connection', { url: 'https://alice-user:s3cret-pass-771@calls.example.com/91', isReady: true })).status).toBe(200);
+    const callingYaml = Object.entries({ ...calling, url: 'https://app.example.com/dialer' }).map(([key, value]) => `  ${key}: ${value}`);
+    dir = tempDir({ 'channel-connection.yaml': `${appDocument(91)}calling:\n${callingYaml.join('\n')}\n` });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    dir?.remove();
+  });
+
+  const leaksUserinfo = (text: string) => PASSWORDS.some((secret) => text.includes(secret));
+
+  it('no plan, saved plan, show, drift or import shows them; apply replaces the URLs and converges', async () => {
+    const env = envFor(emulator);
+    const run = async (args: string[]) => {
+      const result = await runCli(args, { env, cwd: dir.path });
+      outputs.push(result);
+      return result;
+    };
+    const plans = [await run(['plan']), await run(['plan', '--json']), await run(['plan', '--format', 'markdown']), await run(['plan', '--out', 'plan.yaml'])];
+    expect(plans.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(plans[0]?.stdout).toContain('"https://[REDACTED]@calls.example.com/91" -> "https://calls.example.com/91"');
+    expect(JSON.parse(plans[1]?.stdout ?? '').changes.map((c: { changedFields: string[] }) => c.changedFields)).toEqual([['url'], ['url']]);
+    const others = [await run(['show', 'plan.yaml']), await run(['drift', '--json']), await run(['import', '--app-id', '91'])];
+    expect(others.map((r) => r.code)).toEqual([0, 2, 1]);
+    // Import prints what HubSpot holds, redacted, and says the rules refuse it.
+    expect(others[2]?.stdout).toContain('url: https://[REDACTED]@calls.example.com/91');
+    expect(others[2]?.stderr).toMatch(/\(import\):\d+:\d+ settings\.url: .*holds a user name or password/);
+    for (const result of [...plans, ...others]) expect(leaksUserinfo(result.stdout + result.stderr)).toBe(false);
+    expect(leaksUserinfo(readFileSync(dir.file('plan.yaml'), 'utf8'))).toBe(false);
+
+    expect((await run(['apply', 'plan.yaml'])).code).toBe(0);
+    const state = await emulatorState(emulator);
+    expect(state['91']?.['calling-settings']?.url).toBe('https://app.example.com/dialer');
+    expect(state['91']?.['channel-connection']?.url).toBe('https://calls.example.com/91');
+    expect((await run(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a config that holds them is refused at their line, without quoting them, and nothing is sent', async () => {
+    const before = (await requestLog(emulator)).length;
+    writeFileSync(dir.file('bad.yaml'), appDocument(92, { url: 'https://alice-user:s3cret-pass-771@calls.example.com/92' }));
+    const result = await runCli(['validate', 'bad.yaml'], { env: envFor(emulator), cwd: dir.path });
+    const planned = await runCli(['plan', 'bad.yaml'], { env: envFor(emulator), cwd: dir.path });
+    outputs.push(result, planned);
+    for (const refused of [result, planned]) {
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/bad\.yaml:3:8 settings\.url: "https:\/\/\[REDACTED\]@calls\.example\.com\/92" holds a user name or password/);
+      expect(refused.stderr).toContain('hint: write "https://calls.example.com/92"');
+      expect(leaksUserinfo(refused.stdout + refused.stderr)).toBe(false);
+    }
+    expect((await requestLog(emulator)).length).toBe(before);
   });
 });
 

@@ -247,6 +247,13 @@ describe('hscc serve', () => {
     const runtime = memoryRuntime({ env: { HUBSPOT_CLIENT_SECRET: SECRET } });
     await expect(runServe({ ...serveOptions, publicUrl: 'example.com/hook' }, runtime, appsOf(served('x')))).rejects.toThrow(/--public-url must be an absolute URL/);
   });
+
+  it('rejects a --public-url with a user name or password, without quoting them', async () => {
+    const runtime = memoryRuntime({ env: { HUBSPOT_CLIENT_SECRET: SECRET } });
+    const refused = runServe({ ...serveOptions, publicUrl: 'https://proxy-user:proxy-pass-55@calls.example.com/hook' }, runtime, appsOf(served('x')));
+    await expect(refused).rejects.toThrow('--public-url must not hold a user name or password, got "https://[REDACTED]@calls.example.com/hook".');
+    await expect(refused).rejects.toMatchObject({ hint: 'pass "https://calls.example.com/hook"' });
+  });
 });
 
 describe('hscc probe', () => {

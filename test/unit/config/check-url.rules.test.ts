@@ -1,5 +1,6 @@
 // The rules for the URL HubSpot calls (DESIGN.md: an absolute https: URL;
 // http: only on loopback), through checkUrl only.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkUrl } from '../../../src/config/rules.js';
 
@@ -90,5 +91,43 @@ describe('checkUrl', () => {
       expect(problem?.code, JSON.stringify(url)).toBe('invalid-url');
       expect(problem?.hint).toContain('"https://calls.example.com/x"');
     }
+  });
+
+  it('a user name or password is refused, its hint the URL without them, on any host and scheme', () => {
+    for (const [url, bare] of [
+      ['https://alice:s3cret-pass@calls.example.com/hook', 'https://calls.example.com/hook'],
+      ['https://token-only-1234@calls.example.com/hook?x=1', 'https://calls.example.com/hook?x=1'],
+      ['http://bob:hunter22@127.0.0.1:8080/x', 'http://127.0.0.1:8080/x'],
+      ['https://:just-a-password@calls.example.com/', 'https://calls.example.com/'],
+    ] as const) {
+      const problem = checkUrl(url);
+      expect(problem?.code, url).toBe('url-credentials');
+      expect(problem?.message, url).toContain('[REDACTED]@');
+      expect(problem?.hint, url).toContain(`"${bare}"`);
+    }
+  });
+
+  it('law: no message or hint quotes the userinfo, whatever else is wrong with the URL', () => {
+    const userinfo = fc.stringMatching(/^[a-zA-Z0-9._~-]{8,20}(:[a-zA-Z0-9._~!$&'()*+,;=-]{8,20})?$/);
+    const wrap = fc.constantFrom(
+      (info: string) => `https://${info}@calls.example.com/hook`,
+      (info: string) => `http://${info}@calls.example.com/hook`,
+      (info: string) => `ftp://${info}@calls.example.com/hook`,
+      (info: string) => ` https://${info}@calls.example.com/hook`,
+      (info: string) => `https://${info}@calls.example.com/hook\n`,
+      (info: string) => `https://${info}@calls.example.com/a b`,
+      (info: string) => `${info}@calls.example.com/hook`,
+      (info: string) => `https://${info}@calls.example.com:99999/`,
+    );
+    fc.assert(
+      fc.property(userinfo, wrap, (info, make) => {
+        const problem = checkUrl(make(info));
+        expect(problem).toBeDefined();
+        for (const part of info.split(':')) {
+          expect(problem?.message).not.toContain(part);
+          expect(problem?.hint ?? '').not.toContain(part);
+        }
+      }),
+    );
   });
 });
