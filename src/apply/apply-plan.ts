@@ -157,8 +157,13 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
     const failure: NonNullable<ChangeOutcome['error']> = { message, rerunnable: rerunnableOf(error) };
     if (error.correlationId !== undefined) failure.correlationId = error.correlationId;
     if (error.hint !== undefined) failure.hint = error.hint;
-    return { applied: false, error: failure };
+    // The client sent nothing (the host was given up on, the credential refused): no write started.
+    return notSent(error) ? { applied: false, attempted: false, error: failure } : { applied: false, error: failure };
   }
+}
+
+function notSent(error: Error): boolean {
+  return typeof (error as { notAttempted?: unknown }).notAttempted === 'string';
 }
 
 function rerunnableOf(error: Error): boolean {

@@ -79,24 +79,26 @@ export async function readRemote(
   progress.done();
   const failures: Error[] = [];
   const lines: string[] = [];
-  // Calls the client never sent (the host had stopped answering) read as one line, not one per app.
-  let skipped = 0;
-  const skippedApps = new Set<number>();
+  // Calls the client never sent (the host had stopped answering, the
+  // credential was refused) read as one line per reason, not one per app.
+  const skipped = new Map<string, { calls: number; apps: Set<number> }>();
   for (const o of observations) {
     if (o.ok) continue;
     failures.push(o.error);
-    if (o.error instanceof HubSpotError && o.error.notAttempted) {
-      skipped += 1;
-      skippedApps.add(o.target.appId);
+    if (o.error instanceof HubSpotError && o.error.notAttempted !== undefined) {
+      const group = skipped.get(o.error.notAttempted) ?? { calls: 0, apps: new Set<number>() };
+      group.calls += 1;
+      group.apps.add(o.target.appId);
+      skipped.set(o.error.notAttempted, group);
     } else {
       lines.push(`  ${o.error.message}${correlationSuffix(o.error)}`);
     }
   }
   if (failures.length > 0) {
-    if (skipped > 0) {
-      const apps = [...skippedApps];
-      const listed = apps.length > 10 ? `${apps.slice(0, 10).join(', ')} and ${apps.length - 10} more` : apps.join(', ');
-      lines.push(`  ${skipped} more not attempted (app${apps.length === 1 ? '' : 's'} ${listed}): the host had stopped answering`);
+    for (const [reason, { calls, apps }] of skipped) {
+      const ids = [...apps];
+      const listed = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
+      lines.push(`  ${calls} more not attempted (app${ids.length === 1 ? '' : 's'} ${listed}): ${reason}`);
     }
     const first = failures[0];
     const details: { correlationId?: string; hint?: string } = {};

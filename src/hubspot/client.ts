@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthMode } from '../config/model.js';
 import { resourceNamed, type Fields, type ResourceDescriptor } from '../resources/index.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { AUTH_MODE_TABLE } from './auth-modes.js';
@@ -39,8 +40,8 @@ interface Transient {
  * rate-limit headers (one pacer shared by all concurrent calls), retries
  * transient failures itself, resolves writes whose outcome is unknown by
  * reading again, gives up on a host that stopped answering (later calls fail
- * at once, marked not attempted), and redacts every secret from errors and
- * log lines.
+ * at once, marked not attempted), sends nothing more with a credential
+ * HubSpot refused (401), and redacts every secret from errors and log lines.
  *
  * Precondition: `options.baseUrl` comes from `resolveBaseUrl`; credentials
  * were checked with `assertCredentials` (a missing one still fails the call).
@@ -52,6 +53,10 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
   const transport = createTransport(options.timeoutMs);
   const log = (line: string) => options.log?.(scrub(line));
+  // A 401 refuses the credential, not one app: once one came, calls with
+  // that auth mode are not sent (a bad key in CI must not send every app's
+  // request only to be refused, nor print a line for each).
+  const refusedCredentials = new Map<AuthMode, string>();
   const seconds = `${options.timeoutMs / 1000}s`;
 
   /** `app 42: GET calling settings`, the start of every message about a call. */
@@ -136,9 +141,11 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     let last: Transient | undefined;
     for (let attempt = 1; ; attempt++) {
       if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
+      if (attempt === 1) refusedBefore(target, method);
       const ticket = await pacer.acquire();
-      // The pacer may have held this start while the host was given up on.
+      // The pacer may have held this start while the host was given up on, or the credential refused.
       if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
+      if (attempt === 1) refusedBefore(target, method);
       const result = await transport({
         url: `${options.baseUrl}${path}`,
         method,
@@ -195,6 +202,10 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
           // after a 5xx the write may or may not have happened.
           transient = { reason: describeReply(reply, errorBody), ambiguous: reply.status !== 429, reply };
         } else {
+          if (reply.status === 401 && !refusedCredentials.has(target.auth)) {
+            const mode = AUTH_MODE_TABLE[target.auth];
+            refusedCredentials.set(target.auth, `HubSpot refused the ${mode.credentialName} in ${mode.variable} (401 for app ${target.appId})`);
+          }
           const parsed = parseBody(reply, method);
           if (parsed.ok) {
             log(line);
@@ -249,12 +260,21 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     }
   }
 
+  /** Throws the not-attempted error for a call whose credential HubSpot already refused. */
+  function refusedBefore(target: ResourceTarget, method: HttpMethod): void {
+    const reason = refusedCredentials.get(target.auth);
+    if (reason === undefined) return;
+    log(`${method} ${resourcePath(target)}: not attempted, ${reason}`);
+    const hint = hintFor(target, method, 401);
+    throw failure(target, method, `not attempted: ${reason}`, { attempts: 0, notAttempted: reason, rerunnable: false, ...(hint === undefined ? {} : { hint }) });
+  }
+
   /** The error for a call stopped because the host was given up on: not attempted when nothing was sent. */
   function gaveUp(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined): HubSpotError {
     const hint = `Check that ${host} is reachable from here (or the --timeout), then run hscc again.`;
     if (attempts === 0 || last === undefined) {
       log(`${method} ${resourcePath(target)}: not attempted, ${host} was given up on`);
-      return failure(target, method, `not attempted: ${breaker.reason}`, { attempts: 0, notAttempted: true, rerunnable: true, hint });
+      return failure(target, method, `not attempted: ${breaker.reason}`, { attempts: 0, notAttempted: breaker.reason, rerunnable: true, hint });
     }
     const unknown = method === 'GET' || !last.ambiguous ? '' : '; whether the write took effect is unknown';
     return failure(target, method, `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.reason}; gave up: ${breaker.reason}${unknown}`, {

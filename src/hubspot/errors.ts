@@ -20,8 +20,11 @@ export interface HubSpotErrorDetails {
   /** Requests sent for this call, retries included (0 when not attempted). */
   attempts: number;
   hint?: string;
-  /** True when nothing was sent: the host had already failed too often in a row. */
-  notAttempted?: boolean;
+  /**
+   * Set when nothing was sent, saying why: the host had already failed too
+   * often in a row, or HubSpot had refused the credential (401) for another call.
+   */
+  notAttempted?: string;
   /**
    * True when running again may succeed without changing anything: timeouts,
    * resets, a cut-off answer, 5xx, 429, not attempted. False for 4xx refusals
@@ -43,8 +46,8 @@ export class HubSpotError extends UserError {
   readonly status: number | undefined;
   readonly category: string | undefined;
   readonly attempts: number;
-  /** Nothing was sent for this call (the host was given up on); see HubSpotErrorDetails. */
-  readonly notAttempted: boolean;
+  /** Why nothing was sent for this call, when nothing was; see HubSpotErrorDetails. */
+  readonly notAttempted: string | undefined;
   /** A rerun may succeed as is ("Run apply again" is said only then). */
   readonly rerunnable: boolean;
 
@@ -59,7 +62,7 @@ export class HubSpotError extends UserError {
     this.status = details.status;
     this.category = details.category;
     this.attempts = details.attempts;
-    this.notAttempted = details.notAttempted ?? false;
+    this.notAttempted = details.notAttempted;
     this.rerunnable = details.rerunnable;
   }
 }

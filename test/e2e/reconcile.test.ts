@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
-import { channelConnections, envFor, leaksSecret, runCli, startEmulator, type CliResult, type Service } from './harness.js';
+import { appDocument, channelConnections, envFor, leaksSecret, requestLog, runCli, startEmulator, type CliResult, type Service } from './harness.js';
 
 const V3_APP = 1234567;
 const NEW_APP = 2345678;
@@ -119,6 +119,20 @@ describe('plan and apply against the emulator (real CLI)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/401/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a wrong key for 40 apps sends at most one round of requests, and names the rest in one line', async () => {
+    writeFileSync(dir.file('fleet.yaml'), Array.from({ length: 40 }, (_, i) => appDocument(9000 + i)).join('---\n'));
+    const before = (await requestLog(emulator)).length;
+    const result = await hscc(['plan', 'fleet.yaml', '--parallelism', '5'], { HUBSPOT_DEVELOPER_API_KEY: 'wrong-key-value' });
+    const sent = (await requestLog(emulator)).length - before;
+    expect(result.code).toBe(1);
+    // Only the calls already in flight when the first 401 came (at most the parallelism) were sent.
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThanOrEqual(5);
+    expect(result.stderr.match(/failed: 401 INVALID_AUTHENTICATION/g)).toHaveLength(sent);
+    expect(result.stderr).toContain(`  ${40 - sent} more not attempted (apps `);
+    expect(result.stderr).toMatch(/: HubSpot refused the developer API key in HUBSPOT_DEVELOPER_API_KEY \(401 for app 90\d\d\)\n/);
   });
 
   it('never prints a credential, whatever happened', () => {

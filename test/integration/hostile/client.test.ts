@@ -81,9 +81,9 @@ describe('bounded answers', () => {
     const { client } = await against('trickle', { trickleMs: 20 });
     const error = await failure(client.get(KEY_APP));
     expect(error.message).toMatch(/^app 101: GET calling settings failed after 1 attempt: timed out after 0\.4s while reading the answer; gave up: 127\.0\.0\.1:\d+ timed out: no answer for 0\.\d s \(1 request in a row failed\)$/);
-    expect(error).toMatchObject({ rerunnable: true, notAttempted: false, attempts: 1 });
+    expect(error).toMatchObject({ rerunnable: true, notAttempted: undefined, attempts: 1 });
     const next = await failure(client.get(TOKEN_APP));
-    expect(next).toMatchObject({ notAttempted: true, rerunnable: true, attempts: 0 });
+    expect(next).toMatchObject({ notAttempted: expect.any(String), rerunnable: true, attempts: 0 });
     expect(next.message).toMatch(/^app 202: GET channel-connection settings not attempted: 127\.0\.0\.1:\d+ timed out/);
     expect(server?.requests).toHaveLength(1);
   });
@@ -128,7 +128,7 @@ describe('a host that never answers', () => {
     const results = await Promise.allSettled([client.get(TOKEN_APP), client.create(KEY_APP, callingFields), client.delete(TOKEN_APP)]);
     for (const result of results) {
       expect(result.status).toBe('rejected');
-      expect((result as PromiseRejectedResult).reason).toMatchObject({ notAttempted: true, attempts: 0 });
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ notAttempted: expect.any(String), attempts: 0 });
     }
     expect(server?.requests).toHaveLength(1);
   });

@@ -275,6 +275,24 @@ describe('hints', () => {
   });
 });
 
+describe('a refused credential', () => {
+  it('after a 401, nothing more is sent with that credential; the other auth mode still is', async () => {
+    const body = { status: 'error', message: 'The developer API key provided is invalid.', category: 'INVALID_AUTHENTICATION', correlationId: 'r1' };
+    const scope = nock(BASE).get(V3_PATH).query(true).reply(401, body).get(NEXT_PATH).reply(200, settings);
+    const h = harness();
+    const first = (await rejection(h.client.get(V3))) as HubSpotError;
+    expect(first).toMatchObject({ status: 401, notAttempted: undefined, attempts: 1 });
+    const later = await Promise.all([h.client.get({ ...V3, appId: 2 }), h.client.create({ ...CALLING, appId: 3 }, calling)].map((call) => rejection(call)));
+    for (const error of later as HubSpotError[]) {
+      expect(error).toMatchObject({ attempts: 0, rerunnable: false, notAttempted: 'HubSpot refused the developer API key in HUBSPOT_DEVELOPER_API_KEY (401 for app 1234567)' });
+      expect(error.message).toMatch(/^app [23]: (GET|POST) .* not attempted: HubSpot refused the developer API key/);
+      expect(error.hint).toBe('HubSpot did not accept the developer API key in HUBSPOT_DEVELOPER_API_KEY (auth developer-api-key).');
+    }
+    await expect(h.client.get(NEXT)).resolves.toEqual({ fields: settings });
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
 describe('rerunnable', () => {
   const cases: Array<[string, () => void, boolean]> = [
     ['400', () => void nock(BASE).get(V3_PATH).query(true).reply(400, { status: 'error', message: 'bad', correlationId: 'x' }), false],
@@ -293,7 +311,7 @@ describe('rerunnable', () => {
       const error = await rejection(harness().client.get(V3));
       expect(error).toBeInstanceOf(HubSpotError);
       expect((error as HubSpotError).rerunnable).toBe(rerunnable);
-      expect((error as HubSpotError).notAttempted).toBe(false);
+      expect((error as HubSpotError).notAttempted).toBeUndefined();
     });
   }
 
@@ -317,7 +335,7 @@ describe('giving up on a host', () => {
     expect(scope.isDone()).toBe(true);
     const third = (await rejection(h.client.create(NEXT, settings))) as HubSpotError;
     expect(third.message).toBe('app 7654321: POST channel-connection settings not attempted: api.hubapi.com could not be reached (ECONNREFUSED): no answer for 0 s (10 requests in a row failed)');
-    expect(third).toMatchObject({ notAttempted: true, rerunnable: true, attempts: 0, method: 'POST' });
+    expect(third).toMatchObject({ notAttempted: expect.any(String), rerunnable: true, attempts: 0, method: 'POST' });
     expect(third.hint).toContain('api.hubapi.com');
     expect(h.logs.at(-1)).toBe(`POST ${NEXT_PATH}: not attempted, api.hubapi.com was given up on`);
   });
@@ -331,7 +349,7 @@ describe('giving up on a host', () => {
     await expect(h.client.get(V3)).resolves.toEqual({ fields: settings });
     const error = (await rejection(h.client.get(V3))) as HubSpotError;
     expect(error.message).toBe('app 1234567: GET channel-connection settings failed after 6 attempts: connection to api.hubapi.com was interrupted (ECONNRESET)');
-    expect(error.notAttempted).toBe(false);
+    expect(error.notAttempted).toBeUndefined();
   });
 });
 

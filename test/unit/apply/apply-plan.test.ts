@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan, differsFromPlanned, patchOf, writeOrder } from '../../../src/apply/apply-plan.js';
 import { EmulatorStore } from '../../../src/emulator/store.js';
+import { HubSpotError } from '../../../src/hubspot/errors.js';
 import type { RemoteResource, SettingsClient } from '../../../src/hubspot/types.js';
 import { buildPlan, isEmptyPlan } from '../../../src/plan/build-plan.js';
 import { changeKey, type ChangeKey } from '../../../src/plan/model.js';
@@ -94,6 +95,17 @@ describe('applyPlan', () => {
     expect(outcomes.get('1/channel-connection')).toEqual({ applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } });
     expect(outcomes.get('1/recording-settings')).toEqual({ applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } });
     expect(outcomes.get('2/channel-connection')).toEqual({ applied: true });
+  });
+
+  it('a write the client never sent (host given up on, credential refused) is not attempted, not failed', async () => {
+    const reason = 'HubSpot refused the developer API key in HUBSPOT_DEVELOPER_API_KEY (401 for app 9)';
+    const notSent = (call: Parameters<NonNullable<StoreClientOptions['fail']>>[0]) =>
+      new HubSpotError(`app ${call.target.appId}: POST calling settings not attempted: ${reason}`, { appId: call.target.appId, method: 'POST', attempts: 0, notAttempted: reason, rerunnable: false });
+    const { client } = fakeClient([], failWhen({ appId: 1, method: 'create' }, { error: notSent }));
+    const apps = [full(1)];
+    const plan = buildPlan(apps, await observe(apps, client));
+    const outcomes = await applyPlan(plan, client, { parallelism: 1 });
+    expect(outcomes.get('1/calling-settings')).toEqual({ applied: false, attempted: false, error: { message: `POST calling settings not attempted: ${reason}`, rerunnable: false } });
   });
 
   it('starts no write once asked to stop, and says "interrupted: not attempted"', async () => {

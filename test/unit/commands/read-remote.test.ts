@@ -7,12 +7,14 @@ import { memoryRuntime } from '../../helpers/memory-runtime.js';
 
 const target = (appId: number): ResourceTarget => ({ appId, apiVersion: 'v3', auth: 'developer-api-key', resource: 'channel-connection' });
 
+const GAVE_UP = 'api.hubapi.com timed out: no answer for 30 s (10 requests in a row failed)';
+
 /** A client whose GET of app 1 times out and whose other GETs were never sent (the host was given up on). */
 const givenUpClient: SettingsClient = {
   get: async ({ appId }) => {
     const base = { appId, resource: 'channel-connection' as const, method: 'GET' as const, rerunnable: true };
     if (appId === 1) throw new HubSpotError(`app 1: GET failed: timed out after 30s`, { ...base, attempts: 6 });
-    throw new HubSpotError(`app ${appId}: not attempted`, { ...base, attempts: 0, notAttempted: true });
+    throw new HubSpotError(`app ${appId}: not attempted`, { ...base, attempts: 0, notAttempted: GAVE_UP });
   },
   create: () => Promise.reject(new Error('unused')),
   update: () => Promise.reject(new Error('unused')),
@@ -28,13 +30,27 @@ describe('readRemote', () => {
       [
         'could not read 13 of 13 resources; nothing was changed:',
         '  app 1: GET failed: timed out after 30s',
-        '  12 more not attempted (apps 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more): the host had stopped answering',
+        `  12 more not attempted (apps 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more): ${GAVE_UP}`,
       ].join('\n'),
     );
   });
 
   it('names a single app in the singular', async () => {
     const error = await readRemote([target(1), target(2)], givenUpClient, { parallelism: 1, targets: [], quiet: true }, memoryRuntime()).catch((e: unknown) => e);
-    expect((error as Error).message).toContain('  1 more not attempted (app 2): the host had stopped answering');
+    expect((error as Error).message).toContain(`  1 more not attempted (app 2): ${GAVE_UP}`);
+  });
+
+  it('one line per reason nothing was sent, each naming its own apps', async () => {
+    const refused = 'HubSpot refused the access token in HUBSPOT_ACCESS_TOKEN (401 for app 3)';
+    const client: SettingsClient = {
+      ...givenUpClient,
+      get: async ({ appId, auth }) => {
+        const base = { appId, resource: 'channel-connection' as const, method: 'GET' as const, attempts: 0, rerunnable: false };
+        throw new HubSpotError(`app ${appId}: not attempted`, { ...base, notAttempted: auth === 'access-token' ? refused : GAVE_UP });
+      },
+    };
+    const targets = [target(1), { ...target(2), auth: 'access-token' as const }, target(4), { ...target(5), auth: 'access-token' as const }];
+    const error = await readRemote(targets, client, { parallelism: 1, targets: [], quiet: true }, memoryRuntime()).catch((e: unknown) => e);
+    expect((error as Error).message.split('\n').slice(1)).toEqual([`  2 more not attempted (apps 1, 4): ${GAVE_UP}`, `  2 more not attempted (apps 2, 5): ${refused}`]);
   });
 });

@@ -115,14 +115,14 @@ describe('HubSpotError', () => {
       attempts: 6,
       hint: 'try later',
       rerunnable: true,
-      notAttempted: false,
+      notAttempted: undefined,
     });
     expect(error.cause).toBeUndefined();
   });
 
   it('is "not attempted" only when said so; without a hint or correlationId it has none', () => {
-    const error = new HubSpotError('m', { appId: 2, method: 'POST', attempts: 0, notAttempted: true, rerunnable: false });
-    expect(error.notAttempted).toBe(true);
+    const error = new HubSpotError('m', { appId: 2, method: 'POST', attempts: 0, notAttempted: 'the host was given up on', rerunnable: false });
+    expect(error.notAttempted).toBe('the host was given up on');
     expect(error.rerunnable).toBe(false);
     expect(error.hint).toBeUndefined();
     expect(error.correlationId).toBeUndefined();
