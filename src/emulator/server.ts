@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimitSpec } from '../commands/options.js';
 import { UserError } from '../errors.js';
 import { createScrubber } from '../runtime/secrets.js';
+import { listenError } from '../runtime/listen-error.js';
 import type { FieldValue, ResourceDescriptor } from '../resources/index.js';
 import { CONTROL_PREFIX, handleControl, type ControlContext } from './control.js';
 import { RequestCounters } from './counters.js';
@@ -384,17 +385,6 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
     'HTTP/1.1 400 Bad Request\r\n' +
       `content-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
-}
-
-function listenError(error: Error & { code?: string }, host: string, port: number): Error {
-  if (error.code === 'EADDRINUSE') {
-    return new UserError(`cannot listen on ${host}:${port}: the port is already in use.`, {
-      hint: 'pick another --port, or 0 for a free one.',
-    });
-  }
-  if (error.code === 'EACCES') return new UserError(`cannot listen on ${host}:${port}: permission denied.`);
-  if (error.code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${host}:${port}: no such local address.`);
-  return error;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
+import { listenError } from '../runtime/listen-error.js';
 import { clientSecretFor, missingSecretMessage } from './client-secret.js';
 import { createAccessLogFormatter, pathOf } from './access-log.js';
 import { renderFixture } from './fixture.js';
@@ -435,14 +436,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
-          ? new UserError(`cannot listen on ${where}: ${error.code}.`, { cause: error })
-          : error,
-      );
-    };
+    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, options.host ?? '127.0.0.1', options.port ?? 0));
     server.once('error', onError);
     // A deep accept queue: thousands of clients connecting at once must wait, not be reset (the kernel caps it at somaxconn).
     server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {

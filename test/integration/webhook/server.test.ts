@@ -262,7 +262,9 @@ describe('webhook server over a real socket', () => {
   it('reports a busy port as a user error', async () => {
     const { url } = await start();
     const port = Number(new URL(url).port);
-    await expect(startWebhookServer({ apps: [app1], env, now: () => NOW, port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
+    const refused = startWebhookServer({ apps: [app1], env, now: () => NOW, port });
+    await expect(refused).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: the port is already in use (an earlier hscc serve or emulator still running?).`);
+    await expect(refused).rejects.toMatchObject({ hint: 'stop that process, or pick another --port (0 picks a free one).' });
   });
 
   it('finishes an in-flight request on close, then stops accepting', async () => {
