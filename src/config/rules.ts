@@ -306,12 +306,13 @@ const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
  * userinfo: it is a credential, and diagnostics reach CI logs.
  */
 export function checkUrl(raw: string, example = 'https://calls.example.com/hubspot/channel-connection'): UrlProblem | undefined {
-  const shown = redactUserinfo(raw);
+  // Only for messages: most URLs have none, and a fleet has thousands.
+  const shown = () => redactUserinfo(raw);
   if (raw.trim() !== raw) {
-    return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${shown.trim()}"` };
+    return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${shown().trim()}"` };
   }
   if (UNSAFE_IN_URL.test(raw)) {
-    return { code: 'invalid-url', message: `"${shown}" contains a space or control character`, hint: 'percent-encode it, or remove it' };
+    return { code: 'invalid-url', message: `"${shown()}" contains a space or control character`, hint: 'percent-encode it, or remove it' };
   }
   let url: URL;
   try {
@@ -321,14 +322,14 @@ export function checkUrl(raw: string, example = 'https://calls.example.com/hubsp
   } catch {
     return {
       code: 'invalid-url',
-      message: `"${shown}" is not an absolute URL`,
+      message: `"${shown()}" is not an absolute URL`,
       hint: `write the full URL HubSpot calls, e.g. ${example}`,
     };
   }
   if (url.username !== '' || url.password !== '') {
     return {
       code: 'url-credentials',
-      message: `"${shown}" holds a user name or password; every plan, saved plan and PR comment would show it`,
+      message: `"${shown()}" holds a user name or password; every plan, saved plan and PR comment would show it`,
       hint: `write "${redactUserinfo(raw, '')}", and let the server check HubSpot's request signature (as \`hscc serve\` does) or its own login instead`,
     };
   }

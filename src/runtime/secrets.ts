@@ -14,7 +14,8 @@ const USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i;
  * `by`: `https://[REDACTED]@host/…` unless another replacement is given.
  */
 export function redactUserinfo(url: string, by = `${REDACTED}@`): string {
-  return url.replace(USERINFO, (_match, scheme: string) => scheme + by);
+  // Most URLs have no `@`; the regex would still walk each one.
+  return url.includes('@') ? url.replace(USERINFO, (_match, scheme: string) => scheme + by) : url;
 }
 
 /**
