@@ -83,7 +83,7 @@ async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (sub
     throw new UserError('--config only goes with a saved plan file: `hscc apply PLANFILE --config PATH…`.');
   }
 
-  const { client, plan } = await beforeWrites(planFromConfig(options, runtime), interrupt);
+  const { client, plan } = await beforeWrites(planFromConfig({ ...options, signal: interrupt.signal }, runtime), interrupt);
   const configPaths = options.paths;
   if (isEmptyPlan(plan)) {
     emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
@@ -120,7 +120,7 @@ async function applySavedPlan(
   if (options.config.length > 0) await assertMatchesConfig(saved, file, options, runtime);
   const targets = saved.plan.changes.map((change) => ({ appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth }));
   const client = connect(options, targets, runtime);
-  const remote = await beforeWrites(readRemote(targets, client, { ...options, quiet: options.format !== 'text' }, runtime), interrupt);
+  const remote = await beforeWrites(readRemote(targets, client, { ...options, quiet: options.format !== 'text', signal: interrupt.signal }, runtime), interrupt);
   const stale = findStaleResources(saved.plan, saved.observed, remote);
   if (stale.length > 0) {
     if (isAlreadyApplied(saved.plan, remote)) {
@@ -224,6 +224,8 @@ interface InterruptWatch {
   readonly requested: boolean;
   /** Resolves at the first signal. */
   readonly first: Promise<void>;
+  /** Aborted at the first signal: reads stop starting and their progress line goes. */
+  readonly signal: AbortSignal;
   /** Resolves when writes in flight are to be abandoned: a second signal, or DRAIN_MS after the first. */
   readonly abandoned: Promise<void>;
   /** Writes are about to start: a signal from now on lets them finish. */
@@ -239,12 +241,14 @@ function watchInterrupts(runtime: Runtime): InterruptWatch {
   let abandon!: () => void;
   const abandoned = new Promise<void>((resolveAbandon) => (abandon = resolveAbandon));
   const drain = new AbortController();
+  const reads = new AbortController();
   const onSignal = () => {
     if (requested) {
       abandon();
       return;
     }
     requested = true;
+    reads.abort();
     signalled();
     if (!writing) return;
     runtime.stderr.write(`\nInterrupted: starting no new write; letting writes in flight finish (up to ${DRAIN_MS / 1000} s, interrupt again to stop waiting).\n`);
@@ -256,6 +260,7 @@ function watchInterrupts(runtime: Runtime): InterruptWatch {
       return requested;
     },
     first,
+    signal: reads.signal,
     abandoned,
     writing() {
       writing = true;

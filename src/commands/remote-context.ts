@@ -71,11 +71,13 @@ export function connect(options: GlobalOptions, targets: readonly ResourceTarget
 export async function readRemote(
   targets: readonly ResourceTarget[],
   client: SettingsClient,
-  options: FleetOptions & { quiet: boolean },
+  options: FleetOptions & { quiet: boolean; signal?: AbortSignal | undefined },
   runtime: Runtime,
 ): Promise<Map<ChangeKey, RemoteResource | null>> {
   const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet);
-  const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick });
+  // An interrupt (apply) ends the run now: its message must not land after the progress line.
+  options.signal?.addEventListener('abort', progress.done, { once: true });
+  const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick, signal: options.signal });
   progress.done();
   const failures: Error[] = [];
   const lines: string[] = [];
@@ -132,7 +134,7 @@ export interface RemotePlan extends SelectedApps {
  * credentials, read remote state and build the plan. GET only.
  */
 export async function planFromConfig(
-  options: GlobalOptions & ConfigInputOptions & FleetOptions & { format: OutputFormat },
+  options: GlobalOptions & ConfigInputOptions & FleetOptions & { format: OutputFormat; signal?: AbortSignal | undefined },
   runtime: Runtime,
   preflight: (apps: readonly AppConfig[]) => void = () => {},
   tense: ImpactTense = 'plan',

@@ -9,6 +9,8 @@ export type Observation =
 export interface ObserveOptions {
   parallelism: number;
   onSettled?: () => void;
+  /** Once aborted, no further GET starts; those not started fail as interrupted. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Reads every target concurrently (GET only); failures are values. */
@@ -18,6 +20,7 @@ export async function observeResources(
   options: ObserveOptions,
 ): Promise<Observation[]> {
   return mapConcurrent(targets, options.parallelism, async (target): Promise<Observation> => {
+    if (options.signal?.aborted === true) return { target, ok: false, error: new Error('interrupted: not read') };
     try {
       return { target, ok: true, remote: await client.get(target) };
     } catch (error) {

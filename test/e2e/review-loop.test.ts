@@ -306,6 +306,20 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
   });
 
+  it.runIf(existsSync('/usr/bin/script'))('interrupted while reading at a terminal: the progress line goes, no further GET starts', async () => {
+    const terminal = applyAtTerminal();
+    const deadline = Date.now() + 30_000;
+    while (!terminal.output().includes('Reading remote settings 0/12')) {
+      if (Date.now() > deadline) throw new Error(`no progress line: ${terminal.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
+    expect(await terminal.closed).toBe(1);
+    expect(terminal.output()).toMatch(/Reading remote settings \d+\/12\r\u001b\[2Kerror: Apply interrupted before any write; nothing was changed\./);
+    // Ten reads were in flight (the parallelism); the other two never started.
+    expect((await requestLog(emulator)).filter((entry) => entry.method === 'GET')).toHaveLength(10);
+  });
+
   it('text: says it was interrupted and lists what was not attempted', async () => {
     const result = await interrupted('SIGINT', []);
     expect(result.code).toBe(1);

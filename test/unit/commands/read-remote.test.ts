@@ -53,4 +53,29 @@ describe('readRemote', () => {
     const error = await readRemote(targets, client, { parallelism: 1, targets: [], quiet: true }, memoryRuntime()).catch((e: unknown) => e);
     expect((error as Error).message.split('\n').slice(1)).toEqual([`  2 more not attempted (apps 1, 4): ${GAVE_UP}`, `  2 more not attempted (apps 2, 5): ${refused}`]);
   });
+
+  it('an interrupt clears the progress line at once and starts no further GET', async () => {
+    const runtime = memoryRuntime({ tty: true });
+    const controller = new AbortController();
+    const started: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const client: SettingsClient = {
+      ...givenUpClient,
+      get: async ({ appId }) => {
+        started.push(appId);
+        await held;
+        return null;
+      },
+    };
+    const reading = readRemote([target(1), target(2), target(3)], client, { parallelism: 1, targets: [], quiet: false, signal: controller.signal }, runtime).catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runtime.err()).toBe('\rReading remote settings 0/3');
+    controller.abort();
+    // Cleared before the read in flight settles: the interrupt's message follows on a clean line.
+    expect(runtime.err()).toBe('\rReading remote settings 0/3\r\u001b[2K');
+    release();
+    await reading;
+    expect(started).toEqual([1]);
+  });
 });
