@@ -93,11 +93,14 @@ export function createSavedPlan(input: CreateSavedPlanInput): SavedPlanJson {
  * Parses and checks a saved plan file: JSON, shape, checksum (edits), tool
  * version (Terraform likewise refuses plans from another version), and every
  * value it would write against the config rules (an edited or forged plan
- * must not write what no config could declare).
+ * must not write what no config could declare). `purpose` words the refusals.
  */
-export function parseSavedPlan(text: string, file: string, toolVersion: string): SavedPlan {
-  const refuse = (why: string, hint?: string) =>
-    new UserError(`${file}: ${why}; nothing was applied.`, { hint: hint ?? 'Run `hscc plan --out FILE` again and apply the new plan.' });
+export function parseSavedPlan(text: string, file: string, toolVersion: string, purpose: 'apply' | 'show' = 'apply'): SavedPlan {
+  // `show` applies nothing: its refusal must not say so.
+  const refuse = (why: string) =>
+    purpose === 'apply'
+      ? new UserError(`${file}: ${why}; nothing was applied.`, { hint: 'Run `hscc plan --out FILE` again and apply the new plan.' })
+      : new UserError(`${file}: ${why}.`, { hint: 'Show a plan saved by `hscc plan --out FILE`.' });
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -18,7 +18,7 @@ export async function runShow(options: ShowOptions, runtime: Runtime): Promise<C
   } catch (error) {
     throw new UserError(`cannot read the plan file ${options.planFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const saved = parseSavedPlan(text, options.planFile, VERSION);
+  const saved = parseSavedPlan(text, options.planFile, VERSION, 'show');
   const report = { kind: 'plan' as const, plan: saved.plan, configPaths: saved.configPaths };
   if (options.format === 'json') runtime.stdout.write(renderJson(toPlanJson(report)));
   else if (options.format === 'markdown') runtime.stdout.write(renderReportMarkdown(report));

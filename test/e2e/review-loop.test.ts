@@ -55,6 +55,10 @@ describe('saved plans are bound to what was reviewed (real CLI)', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ formatVersion: 1, kind: 'plan', summary: { create: 2 } });
     const markdown = await hscc(['show', 'plan.json', '--format', 'markdown'], env);
     expect(markdown.stdout.split('\n')[0]).toBe('<!-- hscc:plan envs/*.yaml -->');
+    // Not a plan: show says so without claiming it applied nothing, which only apply could.
+    const notPlan = await hscc(['show', 'envs/a.yaml'], env);
+    expect(notPlan.code).toBe(1);
+    expect(notPlan.stderr).toBe('error: envs/a.yaml: not a complete JSON document (truncated or not an hscc plan file).\nhint: Show a plan saved by `hscc plan --out FILE`.\n');
   });
 
   it('apply PLANFILE --config refuses when the config changed since the plan, writing nothing', async () => {
