@@ -1,8 +1,9 @@
 // Build-time generated sources (src/generated/): the JSON Schemas compiled
 // into standalone validators, so the CLI never compiles a schema at start-up,
-// and the package version, so nothing reads package.json at run time. The
-// schemas' apiVersion enums are written from src/hubspot/api-versions.ts
-// first, so a version is one row of that table.
+// and the package version, so nothing reads package.json at run time. First
+// the schemas' apiVersion enums are written from src/hubspot/api-versions.ts,
+// so a version is one row of that table, and their resource parts (the
+// config's blocks, the saved plan's names) from the resource descriptors.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +22,41 @@ async function apiVersionTable() {
   return (await import(`data:text/javascript,${encodeURIComponent(code)}`)).API_VERSION_TABLE;
 }
 
-/** The resource descriptors' names, from src/resources (bundled: the descriptors import helpers). */
-async function resourceNames() {
-  const { outputFiles } = await build({ entryPoints: [join(root, 'src', 'resources', 'index.ts')], bundle: true, write: false, format: 'esm', platform: 'node' });
-  const { RESOURCES } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
-  return RESOURCES.map((resource) => resource.name);
+/** The resource descriptors and their config-schema parts, from src/resources (bundled: the descriptors import helpers). */
+async function resourceModules() {
+  const { outputFiles } = await build({
+    stdin: { contents: "export { RESOURCES } from './index.ts';\nexport { resourceSchemaParts } from './config-schema.ts';\n", resolveDir: join(root, 'src', 'resources'), loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+  });
+  return import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+}
+
+/**
+ * Rewrites the config schema's generated parts in place (other keys keep
+ * their order): the apiVersion enum from the version table, and each
+ * resource's block, the top-level ensure and its if/then from the descriptors.
+ */
+function writeConfigSchema(table, parts) {
+  const path = join(root, 'schemas', 'channel-connection.schema.json');
+  const before = readFileSync(path, 'utf8');
+  const schema = JSON.parse(before);
+  const versions = Object.keys(table);
+  Object.assign(schema.properties.apiVersion, {
+    enum: versions,
+    enumDescriptions: versions.map((version) => `${table[version].pathPrefix}/{appId}/...; default auth ${table[version].defaultAuth}`),
+  });
+  Object.assign(schema.properties, parts.blocks);
+  if (parts.ensure === undefined) delete schema.properties.ensure;
+  else schema.properties.ensure = parts.ensure;
+  if (parts.ifThen === undefined) {
+    delete schema.if;
+    delete schema.then;
+  } else Object.assign(schema, parts.ifThen);
+  const after = `${JSON.stringify(schema, null, 2)}\n`;
+  if (after !== before) writeFileSync(path, after);
 }
 
 /**
@@ -64,13 +95,10 @@ function writeObservedPattern(names) {
 }
 
 const table = await apiVersionTable();
-const versions = Object.keys(table);
-writeArrays('channel-connection.schema.json', 'apiVersion', {
-  enum: versions,
-  enumDescriptions: versions.map((version) => `${table[version].pathPrefix}/{appId}/...; default auth ${table[version].defaultAuth}`),
-});
-writeArrays('saved-plan.schema.json', 'apiVersion', { enum: versions });
-const names = await resourceNames();
+const { RESOURCES, resourceSchemaParts } = await resourceModules();
+writeConfigSchema(table, resourceSchemaParts(RESOURCES));
+writeArrays('saved-plan.schema.json', 'apiVersion', { enum: Object.keys(table) });
+const names = RESOURCES.map((resource) => resource.name);
 writeArrays('saved-plan.schema.json', 'resource', { enum: names });
 writeObservedPattern(names);
 

@@ -3,7 +3,7 @@
 // equal to the schema) and the scalar type expected at a path (for typing
 // whole-scalar `${VAR}` expansions). Resource blocks are read from the
 // resource descriptors, never listed here.
-import type { ConfigKey, FieldType } from '../resources/descriptor.js';
+import type { ConfigKey, FieldType } from '../resources/index.js';
 import { RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
 import type { PathSegment } from './yaml-path.js';
 

@@ -1,17 +1,17 @@
-import type { ChangeFacts, Impact, ResourceDescriptor } from './descriptor.js';
+import { defineResource, type ChangeFacts, type Impact } from './descriptor.js';
 import { flipped } from './impact-helpers.js';
 
 /** The app's calling settings: its dialer as a calling provider (`/settings`). */
-export const callingSettings: ResourceDescriptor = {
+export const callingSettings = defineResource({
   name: 'calling-settings',
   title: 'calling settings',
   pathSegment: 'settings',
   configKey: 'calling',
   fields: [
     { name: 'name', type: 'string', rule: 'non-empty', description: 'The calling provider name users see.', example: 'Acme Calling' },
-    { name: 'url', type: 'string', rule: 'webhook-url', description: 'The dialer HubSpot loads in its iframe: an absolute https URL.', example: 'https://app.example.com/hubspot/dialer' },
-    { name: 'width', type: 'integer', rule: 'positive-integer', description: 'Dialer iframe width in pixels.', example: 400 },
-    { name: 'height', type: 'integer', rule: 'positive-integer', description: 'Dialer iframe height in pixels.', example: 600 },
+    { name: 'url', type: 'string', rule: 'webhook-url', description: 'The dialer HubSpot loads in its iframe: an absolute https URL (http only for loopback hosts).', example: 'https://app.example.com/hubspot/dialer' },
+    { name: 'width', type: 'integer', rule: 'positive-integer', description: "Dialer iframe width in pixels (a positive integer, at most 2147483647: HubSpot's int32).", example: 400 },
+    { name: 'height', type: 'integer', rule: 'positive-integer', description: "Dialer iframe height in pixels (a positive integer, at most 2147483647: HubSpot's int32).", example: 600 },
     { name: 'isReady', type: 'boolean', rule: 'none', description: 'true: the app is selectable as a calling provider.', example: true },
     { name: 'supportsCustomObjects', type: 'boolean', rule: 'none', description: 'Whether calls can be placed from custom object records.', example: false },
     { name: 'supportsInboundCalling', type: 'boolean', rule: 'none', description: 'Whether the app takes inbound calls in HubSpot.', example: true },
@@ -20,6 +20,16 @@ export const callingSettings: ResourceDescriptor = {
   ],
   deletable: true,
   ensureAt: 'block',
+  docs: {
+    block:
+      "The app's calling settings (/settings): its dialer as a calling provider. Left out: not managed. With ensure: present all nine fields are required (HubSpot requires them on create); with ensure: absent no other field is allowed.",
+    ensure: {
+      summary:
+        'present (default): the calling settings exist as declared; absent: delete them, which removes the app as a calling option for all connected accounts and cannot be undone.',
+      present: 'The calling settings exist as declared',
+      absent: 'Delete the calling settings: removes the app as a calling option for all connected accounts; cannot be undone',
+    },
+  },
   impactsOf(change: ChangeFacts): Impact[] {
     if (change.action === 'delete') {
       return [{ kind: 'calling-removed', warning: true, message: 'Removes the app as a calling option for all connected accounts; cannot be undone.' }];
@@ -49,4 +59,4 @@ export const callingSettings: ResourceDescriptor = {
     if (change.changedFields.includes('url')) impacts.push({ kind: 'dialer-moved', warning: true, message: 'HubSpot loads the dialer from another URL than the config declares.' });
     return impacts;
   },
-};
+});

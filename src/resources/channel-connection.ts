@@ -1,19 +1,28 @@
-import type { ChangeFacts, Impact, ResourceDescriptor } from './descriptor.js';
+import { defineResource, type ChangeFacts, type Impact } from './descriptor.js';
 import { flipped } from './impact-helpers.js';
 
 /** The help desk's channel connection: the webhook HubSpot asks for numbers (`/settings/channel-connection`). */
-export const channelConnection: ResourceDescriptor = {
+export const channelConnection = defineResource({
   name: 'channel-connection',
   title: 'channel-connection settings',
   pathSegment: 'settings/channel-connection',
   configKey: 'settings',
   fields: [
-    { name: 'url', type: 'string', rule: 'webhook-url', description: 'The webhook HubSpot calls for available numbers.', example: 'https://calls.example.com/hubspot/channel-connection' },
+    { name: 'url', type: 'string', rule: 'webhook-url', description: 'The webhook HubSpot calls for available numbers: an absolute https URL (http only for loopback hosts: localhost, 127.0.0.0/8, [::1]).', example: 'https://calls.example.com/hubspot/channel-connection' },
     { name: 'isReady', type: 'boolean', rule: 'none', description: 'true: users can select the app when connecting a number; false: it is greyed out.', example: true },
   ],
   webhookUrlField: 'url',
   deletable: true,
   ensureAt: 'top-level',
+  docs: {
+    block:
+      "The channel connection's settings (/settings/channel-connection): the webhook HubSpot asks for available numbers. Left out (and no ensure: absent): the channel connection is not managed.",
+    ensure: {
+      summary: 'The channel connection: present (default, needs settings) keeps it as declared; absent deletes it.',
+      present: 'The channel connection exists with these settings',
+      absent: 'Delete the channel connection: users can no longer connect numbers through this app',
+    },
+  },
   impactsOf(change: ChangeFacts): Impact[] {
     if (change.action === 'delete') {
       return [{ kind: 'connection-removed', warning: true, message: 'Removes the connection option: users can no longer connect numbers through this app.' }];
@@ -37,4 +46,4 @@ export const channelConnection: ResourceDescriptor = {
     if (change.changedFields.includes('url')) impacts.push({ kind: 'webhook-moved', warning: true, message: 'HubSpot asks another URL for available numbers than the config declares.' });
     return impacts;
   },
-};
+});

@@ -5,9 +5,6 @@
 /** HubSpot's integers (appIds, iframe sizes) are int32. */
 export const INT32_MAX = 2_147_483_647;
 
-/** The resources hscc manages, in DESIGN.md's words. */
-export type ResourceName = 'calling-settings' | 'recording-settings' | 'channel-connection';
-
 /** A managed field's value as HubSpot stores it. */
 export type FieldValue = string | number | boolean;
 
@@ -28,14 +25,11 @@ export type FieldRule =
   | 'positive-integer'
   | 'none';
 
-/** The config block a resource is declared in (`settings` is the channel connection's). */
-export type ConfigKey = 'settings' | 'calling' | 'recording';
-
 export interface FieldDescriptor {
   readonly name: string;
   readonly type: FieldType;
   readonly rule: FieldRule;
-  /** One line for the JSON Schema and editors. */
+  /** For the JSON Schema and editors: what the field is and what it accepts. */
   readonly description: string;
   /** A value that passes the field's rule, shown in hints (`width: 400`). */
   readonly example: FieldValue;
@@ -61,8 +55,14 @@ export interface Impact {
   readonly warning: boolean;
 }
 
-export interface ResourceDescriptor {
-  readonly name: ResourceName;
+/**
+ * A resource with its name `Name` (DESIGN.md's word, e.g. `calling-settings`)
+ * and config key `Key`. index.ts derives the unions of both from the
+ * registered descriptors, so a new resource is its own file plus its place
+ * in the write order.
+ */
+export interface ResourceDescriptorOf<Name extends string, Key extends string> {
+  readonly name: Name;
   /** For messages: "calling settings". */
   readonly title: string;
   /** The path below `.../{appId}/`: `settings`, `settings/recording`, `settings/channel-connection`. */
@@ -72,7 +72,7 @@ export interface ResourceDescriptor {
    * (`calling`, `recording`), or `settings` for the channel connection,
    * whose `ensure` sits at the top level.
    */
-  readonly configKey: ConfigKey;
+  readonly configKey: Key;
   /** Managed fields in display and PATCH order. Create sends all of them. */
   readonly fields: readonly FieldDescriptor[];
   /** The field holding the URL HubSpot POSTs to for available numbers, when the resource is a webhook (channel connection). */
@@ -84,8 +84,20 @@ export interface ResourceDescriptor {
    * the top level (the channel connection, the config format's first resource).
    */
   readonly ensureAt?: 'block' | 'top-level';
+  /** For the JSON Schema and editors (scripts/generate.mjs writes the config schema's block from this descriptor). */
+  readonly docs: {
+    /** The block: what it is, and what leaving it out means. */
+    readonly block: string;
+    /** A deletable resource's `ensure`: the whole key, then each value. */
+    readonly ensure?: { readonly summary: string; readonly present: string; readonly absent: string };
+  };
   /** What users notice when `change` is applied. Pure. */
   impactsOf(change: ChangeFacts): Impact[];
   /** The same facts read as the present, for drift: HubSpot has `before`, the config declares `after`. */
   driftImpactsOf(change: ChangeFacts): Impact[];
+}
+
+/** Declares a descriptor, keeping its name and config key as literal types. */
+export function defineResource<Name extends string, Key extends string>(descriptor: ResourceDescriptorOf<Name, Key>): ResourceDescriptorOf<Name, Key> {
+  return descriptor;
 }

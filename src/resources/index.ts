@@ -1,9 +1,9 @@
 import { callingSettings } from './calling-settings.js';
 import { channelConnection } from './channel-connection.js';
-import type { ResourceDescriptor, ResourceName } from './descriptor.js';
+import type { ResourceDescriptorOf } from './descriptor.js';
 import { recordingSettings } from './recording-settings.js';
 
-export type { ChangeFacts, FieldDescriptor, Fields, FieldValue, Impact, ResourceDescriptor, ResourceName } from './descriptor.js';
+export type { ChangeFacts, FieldDescriptor, FieldType, Fields, FieldValue, Impact } from './descriptor.js';
 export { INT32_MAX } from './descriptor.js';
 
 /**
@@ -11,7 +11,15 @@ export { INT32_MAX } from './descriptor.js';
  * settings before recording settings before the channel connection; deletes
  * run in the reverse order. Every output sorts changes by appId, then this.
  */
-export const RESOURCES: readonly ResourceDescriptor[] = [callingSettings, recordingSettings, channelConnection];
+const REGISTERED = [callingSettings, recordingSettings, channelConnection] as const;
+
+/** The resources hscc manages, in DESIGN.md's words. */
+export type ResourceName = (typeof REGISTERED)[number]['name'];
+/** The config block a resource is declared in (`settings` is the channel connection's). */
+export type ConfigKey = (typeof REGISTERED)[number]['configKey'];
+export type ResourceDescriptor = ResourceDescriptorOf<ResourceName, ConfigKey>;
+
+export const RESOURCES: readonly ResourceDescriptor[] = REGISTERED;
 
 const BY_NAME = new Map(RESOURCES.map((resource) => [resource.name, resource]));
 
