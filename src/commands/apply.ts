@@ -164,6 +164,7 @@ async function execute(
 ): Promise<CommandResult> {
   const pending = plan.changes.filter((change) => change.action !== 'no-op');
   const progress = createProgress(runtime.stderr, 'Applying', pending.length, options.format === 'text');
+  const unsubscribe = client.onWait?.((wait) => progress.waiting(wait.ms, wait.reason));
   interrupt.writing();
   const started = new Set<ChangeKey>();
   const settled = new Map<ChangeKey, ChangeOutcome>();
@@ -186,6 +187,7 @@ async function execute(
       outcomes = finished.result;
     }
   } finally {
+    unsubscribe?.();
     progress.done();
   }
   const report: PlanReport = { kind: 'apply', plan, configPaths, outcomes };

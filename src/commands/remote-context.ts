@@ -77,7 +77,9 @@ export async function readRemote(
   const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet);
   // An interrupt (apply) ends the run now: its message must not land after the progress line.
   options.signal?.addEventListener('abort', progress.done, { once: true });
+  const unsubscribe = client.onWait?.((wait) => progress.waiting(wait.ms, wait.reason));
   const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick, signal: options.signal });
+  unsubscribe?.();
   progress.done();
   const failures: Error[] = [];
   const lines: string[] = [];

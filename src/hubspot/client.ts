@@ -11,7 +11,7 @@ import { differingFields, managedFields, readRemoteResource } from './resource-b
 import { resourcePath } from './resource-path.js';
 import { isRetryableNetworkCode, isRetryableStatus, isUnreadableAnswerCode, MAX_ATTEMPTS, retryWait } from './retry.js';
 import { createTransport, MAX_BODY_BYTES, type AttemptResult, type Reply } from './transport.js';
-import type { ClientOptions, RemoteResource, ResourceTarget, SettingsClient, WriteResult } from './types.js';
+import type { ClientOptions, ClientWait, RemoteResource, ResourceTarget, SettingsClient, WriteResult } from './types.js';
 
 // OpenSSL's verification codes as Node reports them (DEPTH_ZERO_SELF_SIGNED_CERT,
 // UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, …).
@@ -19,6 +19,9 @@ const CERTIFICATE_CODE = /CERT|ISSUER|SIGNATURE|HOSTNAME_MISMATCH|INVALID_CA/;
 /** Most rejected certificates in CI come from a TLS-inspecting proxy. */
 const CERTIFICATE_HINT =
   'hscc always verifies the API certificate. If a proxy or a private CA signs it, set NODE_EXTRA_CA_CERTS to that CA certificate (a PEM file).';
+
+/** What the client waits for when it paces requests or a 429 asked it to. */
+const RATE_LIMIT = "HubSpot's rate limit";
 
 /** What a request ended with: a final answer, or a re-read showing an earlier write took effect. */
 type Sent<T> = { kind: 'reply'; reply: Reply; json: unknown; attempts: number } | { kind: 'settled'; value: T };
@@ -49,7 +52,12 @@ interface Transient {
 export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const scrub = createScrubber(secretValuesFrom(options.env));
   const host = new URL(options.baseUrl).host;
-  const pacer = createPacer({ now: options.now, sleep: options.sleep });
+  const waitListeners = new Set<(wait: ClientWait) => void>();
+  const waitFor = (ms: number, reason: string): Promise<void> => {
+    for (const listener of waitListeners) listener({ ms, reason });
+    return options.sleep(ms);
+  };
+  const pacer = createPacer({ now: options.now, sleep: (ms) => waitFor(ms, RATE_LIMIT) });
   const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
   const transport = createTransport(options.timeoutMs);
   const log = (line: string) => options.log?.(scrub(line));
@@ -229,7 +237,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
       const retryAfter = result.kind === 'reply' ? headerValue(result.reply.headers, 'retry-after') : undefined;
       const wait = retryWait({ retry: attempt, retryAfter, rateLimit, now: options.now(), random: options.random });
       log(`${line}; retrying in ${wait.ms} ms (${wait.basis}): ${transient.reason}`);
-      await options.sleep(wait.ms);
+      await waitFor(wait.ms, result.kind === 'reply' && result.reply.status === 429 ? RATE_LIMIT : `a retry after ${transient.reason}`);
       if (settle !== undefined && transient.ambiguous && !breaker.open) {
         const value = await settleOrExplain(target, method, attempt, transient, settle);
         if (value !== undefined) {
@@ -337,6 +345,10 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   return {
     get,
     update,
+    onWait(listener) {
+      waitListeners.add(listener);
+      return () => void waitListeners.delete(listener);
+    },
     async create(target, fields) {
       const descriptor = resourceNamed(target.resource);
       const desired = managedFields(descriptor, fields);

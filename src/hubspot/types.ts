@@ -36,6 +36,18 @@ export interface SettingsClient {
   update(target: ResourceTarget, patch: Fields): Promise<WriteResult>;
   /** DELETE; a 404 counts as done (`wrote` false). Precondition: the resource is deletable. */
   delete(target: ResourceTarget): Promise<WriteResult>;
+  /**
+   * Subscribes to the waits the client makes before sending (pacing for the
+   * rate limit, a retry's backoff), so a progress line can say why it stands
+   * still; returns the unsubscribe function.
+   */
+  onWait?(listener: (wait: ClientWait) => void): () => void;
+}
+
+/** A wait before a request: how long, and what for ("HubSpot's rate limit"). */
+export interface ClientWait {
+  ms: number;
+  reason: string;
 }
 
 export interface ClientOptions {

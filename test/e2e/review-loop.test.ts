@@ -319,7 +319,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     }
     process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
     expect(await terminal.closed).toBe(1);
-    expect(terminal.output()).toMatch(/Reading remote settings \d+\/12\r\u001b\[2Kerror: Apply interrupted before any write; nothing was changed\./);
+    expect(terminal.output()).toMatch(/Reading remote settings \d+\/12\u001b\[K\r\u001b\[2Kerror: Apply interrupted before any write; nothing was changed\./);
     // Ten reads were in flight (the parallelism); the other two never started.
     expect((await requestLog(emulator)).filter((entry) => entry.method === 'GET')).toHaveLength(10);
   });

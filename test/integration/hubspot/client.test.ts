@@ -275,6 +275,34 @@ describe('hints', () => {
   });
 });
 
+describe('waits', () => {
+  it('tells its listeners every wait: pacing for the rate limit, a 429, and a retry after a 503', async () => {
+    const window = { 'x-hubspot-ratelimit-interval-milliseconds': '10000' };
+    const limited = { ...window, 'x-hubspot-ratelimit-max': '1', 'x-hubspot-ratelimit-remaining': '0' };
+    // From the 429 on, a roomy limit: only the 429 and the 503 make the client wait.
+    const roomy = { ...window, 'x-hubspot-ratelimit-max': '100', 'x-hubspot-ratelimit-remaining': '90' };
+    nock(BASE)
+      .get(V3_PATH).query(true).reply(200, settings, limited)
+      .get(V3_PATH).query(true).reply(429, { status: 'error', message: 'limit', policyName: 'TEN_SECONDLY_ROLLING' }, { ...roomy, 'retry-after': '2' })
+      .get(V3_PATH).query(true).reply(503, {}, roomy)
+      .get(V3_PATH).query(true).reply(200, settings, roomy);
+    const h = harness({ random: () => 0 });
+    const waits: Array<{ ms: number; reason: string }> = [];
+    const unsubscribe = h.client.onWait?.((wait) => waits.push(wait));
+    await h.client.get(V3);
+    await h.client.get(V3);
+    unsubscribe?.();
+    expect(waits.map((wait) => wait.reason)).toEqual(["HubSpot's rate limit", "HubSpot's rate limit", 'a retry after 503 Service Unavailable']);
+    expect(waits.map((wait) => wait.ms)).toEqual(h.sleeps);
+    expect(waits[0]?.ms).toBeGreaterThan(9000);
+    // Unsubscribed: later waits reach nobody.
+    nock(BASE).get(V3_PATH).query(true).reply(503, {}, roomy).get(V3_PATH).query(true).reply(200, settings, roomy);
+    await h.client.get(V3);
+    expect(h.sleeps).toHaveLength(4);
+    expect(waits).toHaveLength(3);
+  });
+});
+
 describe('a refused credential', () => {
   it('after a 401, nothing more is sent with that credential; the other auth mode still is', async () => {
     const body = { status: 'error', message: 'The developer API key provided is invalid.', category: 'INVALID_AUTHENTICATION', correlationId: 'r1' };

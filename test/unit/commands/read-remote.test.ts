@@ -70,12 +70,41 @@ describe('readRemote', () => {
     };
     const reading = readRemote([target(1), target(2), target(3)], client, { parallelism: 1, targets: [], quiet: false, signal: controller.signal }, runtime).catch((e: unknown) => e);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(runtime.err()).toBe('\rReading remote settings 0/3');
+    expect(runtime.err()).toBe('\rReading remote settings 0/3\u001b[K');
     controller.abort();
     // Cleared before the read in flight settles: the interrupt's message follows on a clean line.
-    expect(runtime.err()).toBe('\rReading remote settings 0/3\r\u001b[2K');
+    expect(runtime.err()).toBe('\rReading remote settings 0/3\u001b[K\r\u001b[2K');
     release();
     await reading;
     expect(started).toEqual([1]);
+  });
+
+  it("says why the count stands still while the client waits for the rate limit, until the next read settles", async () => {
+    const runtime = memoryRuntime({ tty: true });
+    const listeners = new Set<(wait: { ms: number; reason: string }) => void>();
+    const client: SettingsClient = {
+      ...givenUpClient,
+      get: async ({ appId }) => {
+        if (appId === 2) for (const listener of listeners) listener({ ms: 8200, reason: "HubSpot's rate limit" });
+        // A short wait passes unsaid.
+        if (appId === 3) for (const listener of listeners) listener({ ms: 300, reason: "HubSpot's rate limit" });
+        return null;
+      },
+      onWait: (listener) => {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    };
+    await readRemote([target(1), target(2), target(3)], client, { parallelism: 1, targets: [], quiet: false }, runtime);
+    expect(runtime.err().split('\r').filter(Boolean)).toEqual([
+      'Reading remote settings 0/3\u001b[K',
+      'Reading remote settings 1/3\u001b[K',
+      "Reading remote settings 1/3 (waiting 9 s for HubSpot's rate limit)\u001b[K",
+      'Reading remote settings 2/3\u001b[K',
+      'Reading remote settings 3/3\u001b[K',
+      '\u001b[2K',
+    ]);
+    // Unsubscribed once the reads are done.
+    expect(listeners.size).toBe(0);
   });
 });
