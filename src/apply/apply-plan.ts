@@ -154,16 +154,18 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
     // Views name the app and resource of each outcome; the client's message starts with the app.
     const prefix = `app ${change.appId}: `;
     const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    const failure: NonNullable<ChangeOutcome['error']> = { message, rerunnable: rerunnableOf(error) };
+    // The client sent nothing (the host was given up on, the credential refused): no write started, and the reason is the message.
+    const notSent = notSentBecause(error);
+    const failure: NonNullable<ChangeOutcome['error']> = { message: notSent === undefined ? message : `not attempted: ${notSent}`, rerunnable: rerunnableOf(error) };
     if (error.correlationId !== undefined) failure.correlationId = error.correlationId;
     if (error.hint !== undefined) failure.hint = error.hint;
-    // The client sent nothing (the host was given up on, the credential refused): no write started.
-    return notSent(error) ? { applied: false, attempted: false, error: failure } : { applied: false, error: failure };
+    return notSent === undefined ? { applied: false, error: failure } : { applied: false, attempted: false, error: failure };
   }
 }
 
-function notSent(error: Error): boolean {
-  return typeof (error as { notAttempted?: unknown }).notAttempted === 'string';
+function notSentBecause(error: Error): string | undefined {
+  const reason = (error as { notAttempted?: unknown }).notAttempted;
+  return typeof reason === 'string' ? reason : undefined;
 }
 
 function rerunnableOf(error: Error): boolean {

@@ -44,7 +44,9 @@ interface Transient {
  * transient failures itself, resolves writes whose outcome is unknown by
  * reading again, gives up on a host that stopped answering (later calls fail
  * at once, marked not attempted), sends nothing more with a credential
- * HubSpot refused (401), and redacts every secret from errors and log lines.
+ * HubSpot refused (401) nor more writes or reads it refused for a missing
+ * scope (403 MISSING_SCOPES), and redacts every secret from errors and log
+ * lines.
  *
  * Precondition: `options.baseUrl` comes from `resolveBaseUrl`; credentials
  * were checked with `assertCredentials` (a missing one still fails the call).
@@ -61,10 +63,12 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
   const transport = createTransport(options.timeoutMs);
   const log = (line: string) => options.log?.(scrub(line));
-  // A 401 refuses the credential, not one app: once one came, calls with
-  // that auth mode are not sent (a bad key in CI must not send every app's
-  // request only to be refused, nor print a line for each).
-  const refusedCredentials = new Map<AuthMode, string>();
+  // A 401 refuses the credential, and a 403 MISSING_SCOPES its reads or
+  // writes, not one app: once one came, calls needing the same are not sent
+  // (a bad key or a read-only token in CI must not send every app's request
+  // only to be refused, nor print a line for each).
+  const refused = new Map<string, { reason: string; status: number }>();
+  const grantOf = (auth: AuthMode, method: HttpMethod) => `${auth} ${method === 'GET' ? 'reads' : 'writes'}`;
   const seconds = `${options.timeoutMs / 1000}s`;
 
   /** `app 42: GET calling settings`, the start of every message about a call. */
@@ -210,10 +214,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
           // after a 5xx the write may or may not have happened.
           transient = { reason: describeReply(reply, errorBody), ambiguous: reply.status !== 429, reply };
         } else {
-          if (reply.status === 401 && !refusedCredentials.has(target.auth)) {
-            const mode = AUTH_MODE_TABLE[target.auth];
-            refusedCredentials.set(target.auth, `HubSpot refused the ${mode.credentialName} in ${mode.variable} (401 for app ${target.appId})`);
-          }
+          if (reply.status === 401 || reply.status === 403) refuseGrant(target, method, reply);
           const parsed = parseBody(reply, method);
           if (parsed.ok) {
             log(line);
@@ -268,13 +269,27 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     }
   }
 
-  /** Throws the not-attempted error for a call whose credential HubSpot already refused. */
+  /** Records what a 401 (the credential) or a 403 MISSING_SCOPES (its reads or its writes) refused, the first time. */
+  function refuseGrant(target: ResourceTarget, method: HttpMethod, reply: Reply): void {
+    const mode = AUTH_MODE_TABLE[target.auth];
+    const at = `for app ${target.appId}`;
+    if (reply.status === 401) {
+      const reason = `HubSpot refused the ${mode.credentialName} in ${mode.variable} (401 ${at})`;
+      for (const grant of [grantOf(target.auth, 'GET'), grantOf(target.auth, 'POST')]) if (!refused.has(grant)) refused.set(grant, { reason, status: 401 });
+      return;
+    }
+    const grant = grantOf(target.auth, method);
+    if (refused.has(grant) || readErrorBody(reply.body, scrub).category !== 'MISSING_SCOPES') return;
+    refused.set(grant, { reason: `HubSpot refused ${method === 'GET' ? 'reads' : 'writes'} with the ${mode.credentialName} in ${mode.variable} (403 MISSING_SCOPES ${at})`, status: 403 });
+  }
+
+  /** Throws the not-attempted error for a call whose credential (or its reads or writes) HubSpot already refused. */
   function refusedBefore(target: ResourceTarget, method: HttpMethod): void {
-    const reason = refusedCredentials.get(target.auth);
-    if (reason === undefined) return;
-    log(`${method} ${resourcePath(target)}: not attempted, ${reason}`);
-    const hint = hintFor(target, method, 401);
-    throw failure(target, method, `not attempted: ${reason}`, { attempts: 0, notAttempted: reason, rerunnable: false, ...(hint === undefined ? {} : { hint }) });
+    const entry = refused.get(grantOf(target.auth, method));
+    if (entry === undefined) return;
+    log(`${method} ${resourcePath(target)}: not attempted, ${entry.reason}`);
+    const hint = hintFor(target, method, entry.status);
+    throw failure(target, method, `not attempted: ${entry.reason}`, { attempts: 0, notAttempted: entry.reason, rerunnable: false, ...(hint === undefined ? {} : { hint }) });
   }
 
   /** The error for a call stopped because the host was given up on: not attempted when nothing was sent. */

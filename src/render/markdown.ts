@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
 import { escapeControlCharacters, escapeJsonControls, percentEncodeControls } from '../control-characters.js';
-import type { Action, Change, Impact, PlanReport, ReportFailure, ReportKind, WebhookFinding, WebhookNumber } from '../plan/model.js';
+import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type Impact, type PlanReport, type ReportFailure, type ReportKind, type WebhookFinding, type WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
   READINESS_FIELD,
@@ -450,8 +450,11 @@ function outcomeLine(change: Change, report: PlanReport): string {
   const outcome = outcomeOf(report, change);
   if (state === 'applied') return `**Result:** ✓ applied (${change.action})`;
   if (state === 'already') return `**Result:** = ${escapeText(outcome?.note ?? 'already as planned')}`;
-  if (state === 'not-attempted') return '**Result:** ⏸ interrupted: not attempted';
   const error = outcome?.error;
+  if (state === 'not-attempted') {
+    const hint = error?.hint === undefined ? '' : ` Hint: ${escapeText(error.hint)}`;
+    return `**Result:** ⏸ ${escapeText(error?.message ?? NOT_ATTEMPTED_INTERRUPTED)}${hint}`;
+  }
   if (error === undefined) return '**Result:** ✗ not applied';
   const id = error.correlationId === undefined ? '' : ` (correlationId ${code(error.correlationId)})`;
   const hint = error.hint === undefined ? '' : ` Hint: ${escapeText(error.hint)}`;

@@ -1,6 +1,6 @@
 // The human views of plan, apply and drift, after Terraform's: one block per
 // app and resource, impacts under it, one closing line. Pure.
-import type { Action, Change, PlanReport, PlanSummary, WebhookFinding, WebhookNumber } from '../plan/model.js';
+import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type PlanReport, type PlanSummary, type WebhookFinding, type WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {
   appsWithFailedProbes,
@@ -142,10 +142,11 @@ function outcomeLine(report: PlanReport, change: Change, palette: Palette): stri
   const action = change.action === 'no-op' ? 'update' : change.action;
   if (state === 'applied') return `${palette.green('✓')} ${subject}: ${PAST[action]}`;
   if (state === 'already') return `${palette.green('=')} ${subject}: ${outcome?.note ?? 'already as planned'}`;
-  if (state === 'not-attempted') return `${palette.yellow('-')} ${subject}: ${action} interrupted: not attempted`;
   const error = outcome?.error;
-  const why = error === undefined ? 'not applied' : `${error.message}${correlation(error.correlationId)}`;
   const hint = error?.hint === undefined ? '' : `\n  hint: ${error.hint}`;
+  // Why it was not attempted: an interrupt, an earlier failure of its app, a refused credential.
+  if (state === 'not-attempted') return `${palette.yellow('-')} ${subject}: ${action} ${error?.message ?? NOT_ATTEMPTED_INTERRUPTED}${hint}`;
+  const why = error === undefined ? 'not applied' : `${error.message}${correlation(error.correlationId)}`;
   return `${palette.red('✗')} ${subject}: ${action} failed: ${why}${hint}`;
 }
 

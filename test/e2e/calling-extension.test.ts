@@ -244,6 +244,22 @@ describe('calling extension (real CLI, emulator)', () => {
     expect(leaksSecret(apply.stdout + apply.stderr) || (apply.stdout + apply.stderr).includes('e2e-read-only-token-77aa')).toBe(false);
   });
 
+  it('a read-only token over 20 apps: one round of refused writes, the rest not sent, nothing written', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => 5100 + i);
+    write(ids.map((id) => extension(id, { apiVersion: '2026-03', recording: false })).join('---\n'));
+    const mark = (await requestLog(emulator)).length;
+    const apply = await hscc(['apply', '--auto-approve', '--parallelism', '4'], { HUBSPOT_ACCESS_TOKEN: 'e2e-read-only-token-77aa' });
+    expect(apply.code).toBe(1);
+    const writes = (await requestLog(emulator)).slice(mark).filter((entry) => entry.method !== 'GET');
+    // Only the writes already in flight when the first 403 MISSING_SCOPES came (at most the parallelism).
+    expect(writes.length).toBeGreaterThanOrEqual(1);
+    expect(writes.length).toBeLessThanOrEqual(4);
+    expect(writes.every((entry) => !entry.wrote)).toBe(true);
+    expect(apply.stdout).toMatch(/not attempted: HubSpot refused writes with the access token in HUBSPOT_ACCESS_TOKEN \(403 MISSING_SCOPES for app 51\d\d\)/);
+    expect(apply.stdout + apply.stderr).toMatch(/Apply failed for 40 of 40 changes \(\d+ failed, \d+ not attempted\)/);
+    for (const id of ids) expect((await emulatorState(emulator))[String(id)]).toBeUndefined();
+  });
+
   it('refuses what HubSpot cannot do, with a clear error', async () => {
     writeFileSync(dir.file('bad.yaml'), 'appId: 6001\nrecording:\n  ensure: absent\n');
     const recording = await hscc(['validate', 'bad.yaml']);

@@ -319,6 +319,24 @@ describe('a refused credential', () => {
     await expect(h.client.get(NEXT)).resolves.toEqual({ fields: settings });
     expect(scope.isDone()).toBe(true);
   });
+
+  it('after a 403 MISSING_SCOPES on a write, no more writes go out with that token; reads still do, and other 403s trip nothing', async () => {
+    const scopes = { status: 'error', message: 'Missing scope: developers-write.', category: 'MISSING_SCOPES', correlationId: 's2' };
+    const other = { status: 'error', message: 'This app may not be managed by this token.', category: 'FORBIDDEN', correlationId: 's3' };
+    const scope = nock(BASE)
+      .patch(NEXT_PATH).reply(403, other)
+      .patch(NEXT_PATH).reply(403, scopes)
+      .get(NEXT_PATH).reply(200, settings);
+    const h = harness();
+    // A 403 that is not about scopes is the app's own: the next write is still sent.
+    await expect(h.client.update(NEXT, { isReady: false })).rejects.toMatchObject({ status: 403, notAttempted: undefined });
+    await expect(h.client.update(NEXT, { isReady: false })).rejects.toMatchObject({ status: 403, category: 'MISSING_SCOPES' });
+    const later = (await rejection(h.client.delete({ ...NEXT, appId: 99 }))) as HubSpotError;
+    expect(later).toMatchObject({ attempts: 0, notAttempted: 'HubSpot refused writes with the access token in HUBSPOT_ACCESS_TOKEN (403 MISSING_SCOPES for app 7654321)' });
+    expect(later.hint).toBe('The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 99.');
+    await expect(h.client.get(NEXT)).resolves.toEqual({ fields: settings });
+    expect(scope.isDone()).toBe(true);
+  });
 });
 
 describe('rerunnable', () => {

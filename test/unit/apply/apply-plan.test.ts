@@ -105,7 +105,7 @@ describe('applyPlan', () => {
     const apps = [full(1)];
     const plan = buildPlan(apps, await observe(apps, client));
     const outcomes = await applyPlan(plan, client, { parallelism: 1 });
-    expect(outcomes.get('1/calling-settings')).toEqual({ applied: false, attempted: false, error: { message: `POST calling settings not attempted: ${reason}`, rerunnable: false } });
+    expect(outcomes.get('1/calling-settings')).toEqual({ applied: false, attempted: false, error: { message: `not attempted: ${reason}`, rerunnable: false } });
   });
 
   it('starts no write once asked to stop, and says "interrupted: not attempted"', async () => {

@@ -125,6 +125,19 @@ describe('renderReportMarkdown', () => {
       expect(markdown).toContain('| ⏸ not attempted |');
       expect(markdown).toContain('**Result:** ⏸ interrupted: not attempted');
     });
+
+    it('a change a failure blocked says why it was not attempted', () => {
+      const markdown = renderReportMarkdown(
+        report('apply', [create, ready], {
+          outcomes: outcomes([
+            [create, { applied: false, error: { message: '400 VALIDATION_ERROR', rerunnable: false } }],
+            [ready, { applied: false, attempted: false, error: { message: 'not attempted: its calling settings failed first', rerunnable: false } }],
+          ]),
+        }),
+      );
+      expect(markdown).toContain('**Result:** ⏸ not attempted: its calling settings failed first');
+      expect(markdown).not.toContain('interrupted');
+    });
   });
 
   describe('drift', () => {

@@ -182,6 +182,18 @@ describe('renderApplyText', () => {
       );
     expect(blocked(false)).toContain('Apply failed for 3 of 3 changes (1 failed, 2 not attempted); 0 created, 0 updated, 0 deleted.\nA rerun will not fix these errors');
     expect(blocked(true)).toContain('(1 failed, 2 not attempted); 0 created, 0 updated, 0 deleted.\nRun apply again to converge.');
+    // Each says why it was not attempted, not "interrupted".
+    expect(blocked(false)).toContain('- app 1234567 channel-connection: update not attempted: its calling settings failed first\n');
+    expect(blocked(false)).not.toContain('interrupted');
+  });
+
+  it('a change the client never sent says why, with its hint', () => {
+    const reason = 'HubSpot refused writes with the access token in HUBSPOT_ACCESS_TOKEN (403 MISSING_SCOPES for app 5100)';
+    const text = renderApplyText(
+      report('apply', [create], { outcomes: outcomes([[create, { applied: false, attempted: false, error: { message: `not attempted: ${reason}`, hint: 'needs developers-write', rerunnable: false } }]]) }),
+      plain,
+    );
+    expect(text).toContain(`- app 1234567 calling-settings: create not attempted: ${reason}\n  hint: needs developers-write`);
   });
 
   it('closes with Apply complete when everything succeeded', () => {
