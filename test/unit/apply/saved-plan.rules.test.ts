@@ -134,6 +134,12 @@ describe('what a saved plan refuses', () => {
     expect(error.hint).toContain('hscc plan --out FILE');
   });
 
+  it('for show, which applies nothing, a refusal does not claim it applied nothing', () => {
+    const error = refusal(() => parseSavedPlan('{', 'dir/p.json', VERSION, 'show'));
+    expect(error.message).toBe('dir/p.json: not a complete JSON document (truncated or not an hscc plan file).');
+    expect(error.hint).toBe('Show a plan saved by `hscc plan --out FILE`.');
+  });
+
   it('a shape error names where the document is wrong', () => {
     const error = refusal(() => parseSavedPlan(JSON.stringify({ ...document, changes: 'none' }), 'p.json', VERSION));
     expect(error.message).toMatch(/not an hscc saved plan \(\/changes .+\)/);
