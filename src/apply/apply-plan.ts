@@ -103,14 +103,14 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
 
   await mapConcurrent([...byApp.values()], options.parallelism, async (changes) => {
     // A change blocked by a failure is as rerunnable as that failure: a 400 blocks its dependants until it is fixed.
-    let blockedBy: { title: string; rerunnable: boolean } | undefined;
+    let blockedBy: { reason: string; rerunnable: boolean } | undefined;
     const settle = (change: Change, outcome: ChangeOutcome) => {
       outcomes.set(changeKey(change), outcome);
       options.onOutcome?.(change, outcome);
     };
     for (const change of writeOrder(changes)) {
       if (blockedBy !== undefined) {
-        settle(change, { applied: false, attempted: false, error: { message: `not attempted: ${blockedBy.title} failed first`, rerunnable: blockedBy.rerunnable } });
+        settle(change, { applied: false, attempted: false, error: { message: `not attempted: ${blockedBy.reason}`, rerunnable: blockedBy.rerunnable } });
         continue;
       }
       if (options.mayStart !== undefined && !options.mayStart()) {
@@ -119,7 +119,10 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
       }
       const outcome = await applyOne(change, client, options);
       settle(change, outcome);
-      if (outcome.error !== undefined) blockedBy = { title: `its ${resourceOf(change).title}`, rerunnable: outcome.error.rerunnable === true };
+      if (outcome.error !== undefined) {
+        const what = `its ${resourceOf(change).title} ${outcome.attempted === false ? 'were not attempted' : 'failed first'}`;
+        blockedBy = { reason: what, rerunnable: outcome.error.rerunnable === true };
+      }
       options.onSettled?.();
     }
   });

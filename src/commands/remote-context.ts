@@ -80,6 +80,7 @@ export async function readRemote(
   const unsubscribe = client.onWait?.((wait) => progress.waiting(wait.ms, wait.reason));
   const observations = await observeResources(targets, client, { parallelism: options.parallelism, onSettled: progress.tick, signal: options.signal });
   unsubscribe?.();
+  options.signal?.removeEventListener('abort', progress.done);
   progress.done();
   const failures: Error[] = [];
   const lines: string[] = [];

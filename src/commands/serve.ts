@@ -2,7 +2,7 @@
 // SIGHUP reloads the config without dropping requests.
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { redactUserinfo } from '../runtime/secrets.js';
+import { redactUrlValue, urlWithoutUserinfo } from '../runtime/secrets.js';
 import { createLineBuffer } from '../webhook/line-buffer.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { readConfigForCommand } from './config-input.js';
@@ -83,7 +83,7 @@ export async function runServe(options: ServeOptions, runtime: Runtime, loadApps
 /** --public-url must be the absolute http(s) URL HubSpot calls; it is signed verbatim. */
 function checkPublicUrl(value: string): string {
   // The userinfo is a credential: never echoed, and HubSpot signs URLs without one.
-  const shown = redactUserinfo(value);
+  const shown = redactUrlValue(value);
   let url: URL;
   try {
     url = new URL(value);
@@ -94,7 +94,7 @@ function checkPublicUrl(value: string): string {
     throw new UserError(`--public-url must be an http(s) URL, got "${shown}".`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new UserError(`--public-url must not hold a user name or password, got "${shown}".`, { hint: `pass "${redactUserinfo(value, '')}"` });
+    throw new UserError(`--public-url must not hold a user name or password, got "${shown}".`, { hint: `pass "${urlWithoutUserinfo(url)}"` });
   }
   return value;
 }

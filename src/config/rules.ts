@@ -4,7 +4,7 @@ import { INT32_MAX, RESOURCES, type FieldDescriptor, type ResourceDescriptor } f
 import { errorAt, warningAt, type Finding } from './finding.js';
 import { exampleHint } from './keys.js';
 import { checkPhoneNumber, type PhoneLibrary } from './phone-number.js';
-import { redactUserinfo } from '../runtime/secrets.js';
+import { EMPTY_PORT, redactUserinfo, urlWithoutUserinfo } from '../runtime/secrets.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
 /** HubSpot truncates `friendlyName` to this many Unicode code points. */
@@ -306,7 +306,8 @@ const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
  * userinfo: it is a credential, and diagnostics reach CI logs.
  */
 export function checkUrl(raw: string, example = 'https://calls.example.com/hubspot/channel-connection'): UrlProblem | undefined {
-  // Only for messages: most URLs have none, and a fleet has thousands.
+  // Only for messages, which need no exact text: anything that could be a
+  // user name and password goes (most URLs have no `@`, and a fleet has thousands).
   const shown = () => redactUserinfo(raw);
   if (raw.trim() !== raw) {
     return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${shown().trim()}"` };
@@ -326,11 +327,14 @@ export function checkUrl(raw: string, example = 'https://calls.example.com/hubsp
       hint: `write the full URL HubSpot calls, e.g. ${example}`,
     };
   }
+  if (EMPTY_PORT.test(raw)) {
+    return { code: 'invalid-url', message: `"${shown()}" has an empty port (a \`:\` with no number after the host)`, hint: `write the port, or leave out the \`:\`, e.g. ${example}` };
+  }
   if (url.username !== '' || url.password !== '') {
     return {
       code: 'url-credentials',
       message: `"${shown()}" holds a user name or password; every plan, saved plan and PR comment would show it`,
-      hint: `write "${redactUserinfo(raw, '')}", and let the server check HubSpot's request signature (as \`hscc serve\` does) or its own login instead`,
+      hint: `write "${urlWithoutUserinfo(url)}", and let the server check HubSpot's request signature (as \`hscc serve\` does) or its own login instead`,
     };
   }
   if (url.protocol === 'https:') return undefined;

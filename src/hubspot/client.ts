@@ -238,7 +238,8 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
       const retryAfter = result.kind === 'reply' ? headerValue(result.reply.headers, 'retry-after') : undefined;
       const wait = retryWait({ retry: attempt, retryAfter, rateLimit, now: options.now(), random: options.random });
       log(`${line}; retrying in ${wait.ms} ms (${wait.basis}): ${transient.reason}`);
-      await waitFor(wait.ms, result.kind === 'reply' && result.reply.status === 429 ? RATE_LIMIT : `a retry after ${transient.reason}`);
+      // Short: it ends a progress line, which must fit on one terminal row.
+      await waitFor(wait.ms, result.kind === 'reply' && result.reply.status === 429 ? RATE_LIMIT : 'a retry');
       if (settle !== undefined && transient.ambiguous && !breaker.open) {
         const value = await settleOrExplain(target, method, attempt, transient, settle);
         if (value !== undefined) {

@@ -1,6 +1,6 @@
 import type { AuthMode } from '../config/model.js';
 import { UserError } from '../errors.js';
-import { createScrubber, redactUserinfo, secretValuesFrom } from '../runtime/secrets.js';
+import { createScrubber, redactUrlValue, secretValuesFrom } from '../runtime/secrets.js';
 import { AUTH_MODE_TABLE } from './auth-modes.js';
 import type { ResourceTarget } from './types.js';
 
@@ -94,7 +94,7 @@ export function resolveBaseUrl(flag: string | undefined, env: Env): string {
             : undefined;
   if (url === undefined || problem !== undefined) {
     // The value might hold a pasted secret or a password: echo neither.
-    const shown = createScrubber(secretValuesFrom(env))(redactUserinfo(raw, ''));
+    const shown = createScrubber(secretValuesFrom(env))(redactUrlValue(raw, ''));
     throw new UserError(`${source} "${shown}" ${problem ?? 'is not a URL'}`, {
       hint: `Use an absolute URL such as ${DEFAULT_BASE_URL} or http://127.0.0.1:PORT for the emulator.`,
     });

@@ -1,6 +1,6 @@
 import { isRecord } from '../is-record.js';
 import type { FieldDescriptor, FieldValue, Fields, ResourceDescriptor } from '../resources/index.js';
-import { redactUserinfo } from '../runtime/secrets.js';
+import { redactUrlValue } from '../runtime/secrets.js';
 import type { RemoteResource } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export function readRemoteResource(json: unknown, descriptor: ResourceDescriptor
     const value = json[field.name];
     if (value === undefined) return { ok: false, problem: `"${field.name}" is missing` };
     if (!hasType(value, field)) return { ok: false, problem: `"${field.name}" is not ${ARTICLE[field.type]} (got ${jsonType(value)})` };
-    fields[field.name] = isUrlField(field) ? redactUserinfo(value as string) : value;
+    fields[field.name] = isUrlField(field) ? redactUrlValue(value as string) : value;
   }
   const resource: RemoteResource = { fields };
   for (const name of ['createdAt', 'updatedAt'] as const) {

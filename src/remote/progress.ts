@@ -5,7 +5,7 @@ export interface Progress {
   tick(): void;
   /** Says why the count stands still (`ms` of waiting for `reason`), until the next tick; short waits are not shown. */
   waiting(ms: number, reason: string): void;
-  /** Clears the line. */
+  /** Clears the line, once; later calls of any method do nothing. */
   done(): void;
 }
 
@@ -19,8 +19,12 @@ export const WAIT_SHOWN_FROM_MS = 1000;
 export function createProgress(stream: OutputStream, label: string, total: number, enabled: boolean): Progress {
   if (!enabled || !stream.isTTY || total < 2) return { tick: () => {}, waiting: () => {}, done: () => {} };
   let count = 0;
+  // Once done (an interrupt may end it early), it draws and clears nothing more: the line may be another's by then.
+  let finished = false;
   // Erase to the end of the line: the text drawn before may have been longer.
-  const draw = (note = '') => stream.write(`\r${label} ${count}/${total}${note}\u001b[K`);
+  const draw = (note = '') => {
+    if (!finished) stream.write(`\r${label} ${count}/${total}${note}\u001b[K`);
+  };
   draw();
   return {
     tick: () => {
@@ -30,6 +34,10 @@ export function createProgress(stream: OutputStream, label: string, total: numbe
     waiting: (ms, reason) => {
       if (ms >= WAIT_SHOWN_FROM_MS) draw(` (waiting ${Math.ceil(ms / 1000)} s for ${reason})`);
     },
-    done: () => stream.write('\r\u001b[2K'),
+    done: () => {
+      if (finished) return;
+      finished = true;
+      stream.write('\r\u001b[2K');
+    },
   };
 }

@@ -3,19 +3,51 @@ const SECRET_ENV = /^(HUBSPOT_DEVELOPER_API_KEY|HUBSPOT_ACCESS_TOKEN|HUBSPOT_CLI
 /** What a secret is replaced with, wherever it appears. */
 export const REDACTED = '[REDACTED]';
 
-// The userinfo of `scheme://user:pass@host…` or `user:pass@host…`, found
-// textually so a value that does not parse as a URL (leading spaces, no
-// scheme) loses it too; what comes before it is kept. Greedy up to the last
-// `@` before the path.
-const USERINFO = /^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i;
+// Everything from after a known scheme and its slashes to the last `@`: a
+// user name and password whether or not the text parses as a URL (one
+// slash, a raw `/` or `#` in the password, no scheme; in `alice:/pw@host`
+// "alice" is no scheme but the user name). Past an `@` in a path it takes
+// more than the userinfo, which for a message is the safe side.
+const USERINFO = /^(\s*(?:(?:https?|wss?|ftp|file):[\\/]+)?)[\s\S]*@/i;
 
 /**
- * `url` with its user name and password (they are credentials) replaced by
- * `by`: `https://[REDACTED]@host/…` unless another replacement is given.
+ * `text` as a message may quote it: whatever could be a URL's user name and
+ * password (they are credentials) replaced by `by`, so
+ * `https://[REDACTED]@host/…` unless another replacement is given.
  */
-export function redactUserinfo(url: string, by = `${REDACTED}@`): string {
-  // Most URLs have no `@`; the regex would still walk each one.
-  return url.includes('@') ? url.replace(USERINFO, (_match, scheme: string) => scheme + by) : url;
+export function redactUserinfo(text: string, by = `${REDACTED}@`): string {
+  return text.includes('@') ? text.replace(USERINFO, (_match, head: string) => head + by) : text;
+}
+
+/**
+ * A URL value as hscc may hold and show it: kept as it is when it parses
+ * without a user name or password (an `@` in its path or query is no
+ * credential), otherwise redacted as a message would be.
+ */
+export function redactUrlValue(value: string, by = `${REDACTED}@`): string {
+  if (!value.includes('@')) return value;
+  try {
+    const url = new URL(value);
+    if (url.username === '' && url.password === '' && !EMPTY_PORT.test(value)) return value;
+  } catch {
+    // Unparseable: it may still hold one.
+  }
+  return redactUserinfo(value, by);
+}
+
+/**
+ * An authority that ends in `:` (an empty port). A parser reads
+ * `https://user:#pw@host` that way, the password as a fragment, so such
+ * text counts as holding credentials.
+ */
+export const EMPTY_PORT = /^\s*[a-z][a-z0-9+.-]*:[\\/]*[^/?#\\]*:(?=[/?#\\]|\s*$)/i;
+
+/** `url` without its user name and password, for a hint that shows what to write. */
+export function urlWithoutUserinfo(url: URL): string {
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return bare.href;
 }
 
 /**

@@ -106,6 +106,8 @@ describe('applyPlan', () => {
     const plan = buildPlan(apps, await observe(apps, client));
     const outcomes = await applyPlan(plan, client, { parallelism: 1 });
     expect(outcomes.get('1/calling-settings')).toEqual({ applied: false, attempted: false, error: { message: `not attempted: ${reason}`, rerunnable: false } });
+    // What it blocks says so: it did not fail.
+    expect(outcomes.get('1/recording-settings')?.error?.message).toBe('not attempted: its calling settings were not attempted');
   });
 
   it('starts no write once asked to stop, and says "interrupted: not attempted"', async () => {

@@ -77,6 +77,18 @@ describe('readRemote', () => {
     release();
     await reading;
     expect(started).toEqual([1]);
+    // The read that settled after the interrupt draws nothing more: the line may be the error's by then.
+    expect(runtime.err()).toBe('\rReading remote settings 0/3\u001b[K\r\u001b[2K');
+  });
+
+  it('once the reads are done, a later interrupt (at the prompt, during writes) does not touch the line', async () => {
+    const runtime = memoryRuntime({ tty: true });
+    const controller = new AbortController();
+    const client: SettingsClient = { ...givenUpClient, get: async () => null };
+    await readRemote([target(1), target(2)], client, { parallelism: 1, targets: [], quiet: false, signal: controller.signal }, runtime);
+    const after = runtime.err();
+    controller.abort();
+    expect(runtime.err()).toBe(after);
   });
 
   it("says why the count stands still while the client waits for the rate limit, until the next read settles", async () => {

@@ -108,7 +108,9 @@ describe('checkUrl', () => {
   });
 
   it('law: no message or hint quotes the userinfo, whatever else is wrong with the URL', () => {
-    const userinfo = fc.stringMatching(/^[a-zA-Z0-9._~-]{8,20}(:[a-zA-Z0-9._~!$&'()*+,;=-]{8,20})?$/);
+    // A password may hold a raw `/`, `?` or `#`, which makes the text no valid URL at all.
+    // Left out: a password of digits then `/`, `?` or `#`, which every parser reads as a port and a path: no credentials at all.
+    const userinfo = fc.stringMatching(/^[a-zA-Z0-9._~-]{8,20}(:[a-zA-Z0-9._~!$&'()*+,;=/?#-]{8,20})?$/).filter((info) => !/:\d+[/?#]/.test(info));
     const wrap = fc.constantFrom(
       (info: string) => `https://${info}@calls.example.com/hook`,
       (info: string) => `http://${info}@calls.example.com/hook`,
@@ -118,6 +120,9 @@ describe('checkUrl', () => {
       (info: string) => `https://${info}@calls.example.com/a b`,
       (info: string) => `${info}@calls.example.com/hook`,
       (info: string) => `https://${info}@calls.example.com:99999/`,
+      (info: string) => `https:/${info}@calls.example.com/hook`,
+      (info: string) => `https:${info}@calls.example.com/hook`,
+      (info: string) => `https://${info}@calls.example.com/hook?to=a@b.example`,
     );
     fc.assert(
       fc.property(userinfo, wrap, (info, make) => {
