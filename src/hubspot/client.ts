@@ -153,11 +153,11 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     let last: Transient | undefined;
     for (let attempt = 1; ; attempt++) {
       if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
-      if (attempt === 1) refusedBefore(target, method);
+      refusedBefore(target, method, attempt - 1, last);
       const ticket = await pacer.acquire();
       // The pacer may have held this start while the host was given up on, or the credential refused.
       if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
-      if (attempt === 1) refusedBefore(target, method);
+      refusedBefore(target, method, attempt - 1, last);
       const result = await transport({
         url: `${options.baseUrl}${path}`,
         method,
@@ -284,13 +284,23 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     refused.set(grant, { reason: `HubSpot refused ${method === 'GET' ? 'reads' : 'writes'} with the ${mode.credentialName} in ${mode.variable} (403 MISSING_SCOPES ${at})`, status: 403 });
   }
 
-  /** Throws the not-attempted error for a call whose credential (or its reads or writes) HubSpot already refused. */
-  function refusedBefore(target: ResourceTarget, method: HttpMethod): void {
+  /**
+   * Throws when HubSpot already refused the call's credential (or its reads
+   * or writes): not attempted when nothing was sent yet, otherwise not
+   * retried, after `attempts` that ended with `last`.
+   */
+  function refusedBefore(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined): void {
     const entry = refused.get(grantOf(target.auth, method));
     if (entry === undefined) return;
-    log(`${method} ${resourcePath(target)}: not attempted, ${entry.reason}`);
     const hint = hintFor(target, method, entry.status);
-    throw failure(target, method, `not attempted: ${entry.reason}`, { attempts: 0, notAttempted: entry.reason, rerunnable: false, ...(hint === undefined ? {} : { hint }) });
+    const details = { rerunnable: false, ...(hint === undefined ? {} : { hint }) };
+    if (attempts === 0 || last === undefined) {
+      log(`${method} ${resourcePath(target)}: not attempted, ${entry.reason}`);
+      throw failure(target, method, `not attempted: ${entry.reason}`, { attempts: 0, notAttempted: entry.reason, ...details });
+    }
+    log(`${method} ${resourcePath(target)}: not retried, ${entry.reason}`);
+    const unknown = method === 'GET' || !last.ambiguous ? '' : '; whether the write took effect is unknown';
+    throw failure(target, method, `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.reason}; not retried: ${entry.reason}${unknown}`, { attempts, ...details });
   }
 
   /** The error for a call stopped because the host was given up on: not attempted when nothing was sent. */

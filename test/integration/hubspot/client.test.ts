@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_VERSIONS } from '../../../src/config/model.js';
+import { createHubSpotClient } from '../../../src/hubspot/client.js';
 import { HubSpotError } from '../../../src/hubspot/errors.js';
 import type { ResourceTarget } from '../../../src/hubspot/types.js';
 import { MAX_BODY_BYTES } from '../../../src/hubspot/transport.js';
@@ -317,6 +318,31 @@ describe('a refused credential', () => {
       expect(error.hint).toBe('HubSpot did not accept the developer API key in HUBSPOT_DEVELOPER_API_KEY (auth developer-api-key).');
     }
     await expect(h.client.get(NEXT)).resolves.toEqual({ fields: settings });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('a call waiting to retry when another call gets a 401 is not retried, and says so', async () => {
+    const body = { status: 'error', message: 'The developer API key provided is invalid.', category: 'INVALID_AUTHENTICATION', correlationId: 'r2' };
+    const scope = nock(BASE).get(V3_PATH).query(true).reply(503, {}).get(`${V3_PATH.replace('1234567', '2')}`).query(true).reply(401, body);
+    // The first call's backoff waits until the second call has its 401.
+    let backoff!: () => void;
+    const released = new Promise<void>((resolve) => (backoff = resolve));
+    const client = createHubSpotClient({
+      baseUrl: BASE,
+      env: { HUBSPOT_DEVELOPER_API_KEY: API_KEY },
+      timeoutMs: 30_000,
+      sleep: () => released,
+      random: () => 0,
+      now: () => Date.now(),
+    });
+    const retrying = rejection(client.get(V3));
+    await expect(client.get({ ...V3, appId: 2 })).rejects.toMatchObject({ status: 401 });
+    backoff();
+    const error = (await retrying) as HubSpotError;
+    expect(error.message).toBe(
+      'app 1234567: GET channel-connection settings failed after 1 attempt: 503 Service Unavailable; not retried: HubSpot refused the developer API key in HUBSPOT_DEVELOPER_API_KEY (401 for app 2)',
+    );
+    expect(error).toMatchObject({ attempts: 1, rerunnable: false, notAttempted: undefined });
     expect(scope.isDone()).toBe(true);
   });
 
