@@ -107,6 +107,16 @@ describe('checkUrl', () => {
     }
   });
 
+  it('an empty port is refused: it is how a parser reads a password that starts with #, ? or /', () => {
+    expect(checkUrl('https://calls.example.com:/hook')).toEqual({
+      code: 'invalid-url',
+      message: '"https://calls.example.com:/hook" has an empty port (a `:` with no number after the host)',
+      hint: 'write the port, or leave out the `:`, e.g. https://calls.example.com/hubspot/channel-connection',
+    });
+    expect(checkUrl('https://alice:#s3cret-pass@calls.example.com/hook')?.message).toBe('"https://[REDACTED]@calls.example.com/hook" has an empty port (a `:` with no number after the host)');
+    expect(checkUrl('https://calls.example.com:8443/hook')).toBeUndefined();
+  });
+
   it('law: no message or hint quotes the userinfo, whatever else is wrong with the URL', () => {
     // A password may hold a raw `/`, `?` or `#`, which makes the text no valid URL at all.
     // Left out: a password of digits then `/`, `?` or `#`, which every parser reads as a port and a path: no credentials at all.

@@ -28,7 +28,7 @@ describe('readRemoteResource', () => {
     expect(readRemoteResource(calling, callingSettings)).toEqual({ ok: true, resource: { fields: calling } });
 
     // Forms a URL parser still reads as credentials, or that no parser reads at all.
-    for (const url of ['https:/alice:s3cret-pass@calls.example.com/hook', 'https://alice:s3cret/pass#x@calls.example.com/hook']) {
+    for (const url of ['https:/alice:s3cret-pass@calls.example.com/hook', 'https://alice:s3cret/pass#x@calls.example.com/hook', 'https://alice:#s3cret-pass@calls.example.com/hook']) {
       const read = readRemoteResource({ url, isReady: true }, channelConnection);
       expect(read.ok && read.resource.fields.url, url).toMatch(/^https:\/{1,2}\[REDACTED\]@calls\.example\.com\/hook$/);
     }
