@@ -34,16 +34,24 @@ async function resourceModules() {
   return import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
 }
 
-/**
- * Rewrites the config schema's generated parts in place (other keys keep
- * their order): the apiVersion enum from the version table, and each
- * resource's block, the top-level ensure and its if/then from the descriptors.
- */
-function writeConfigSchema(table, parts) {
-  const path = join(root, 'schemas', 'channel-connection.schema.json');
+/** Rewrites schemas/`file` through `edit` (the parsed schema, changed in place); written only when it changed. */
+function rewriteSchema(file, edit) {
+  const path = join(root, 'schemas', file);
   const before = readFileSync(path, 'utf8');
   const schema = JSON.parse(before);
-  const versions = Object.keys(table);
+  edit(schema);
+  const after = `${JSON.stringify(schema, null, 2)}\n`;
+  if (after !== before) writeFileSync(path, after);
+}
+
+const table = await apiVersionTable();
+const versions = Object.keys(table);
+const { RESOURCES, resourceSchemaParts } = await resourceModules();
+const names = RESOURCES.map((resource) => resource.name);
+
+// The config schema: the versions, and each resource's block, the top-level ensure and its if/then.
+rewriteSchema('channel-connection.schema.json', (schema) => {
+  const parts = resourceSchemaParts(RESOURCES);
   Object.assign(schema.properties.apiVersion, {
     enum: versions,
     enumDescriptions: versions.map((version) => `${table[version].pathPrefix}/{appId}/...; default auth ${table[version].defaultAuth}`),
@@ -55,52 +63,15 @@ function writeConfigSchema(table, parts) {
     delete schema.if;
     delete schema.then;
   } else Object.assign(schema, parts.ifThen);
-  const after = `${JSON.stringify(schema, null, 2)}\n`;
-  if (after !== before) writeFileSync(path, after);
-}
+});
 
-/**
- * Rewrites, in schemas/`file`, the arrays `keys` of the first `owner` object
- * ("apiVersion", "resource"), keeping the file's hand-made layout (one-line
- * enum, one description per line); fails the build when the result does not
- * say it.
- */
-function writeArrays(file, owner, arrays) {
-  const path = join(root, 'schemas', file);
-  const before = readFileSync(path, 'utf8');
-  const start = before.indexOf(`"${owner}": {`);
-  if (start < 0) throw new Error(`${file}: no "${owner}" object`);
-  let rest = before.slice(start);
-  const indent = before.slice(before.lastIndexOf('\n', start) + 1, start);
-  for (const [key, values] of Object.entries(arrays)) {
-    const pattern = new RegExp(`("${key}": )\\[[^\\]]*\\]`);
-    if (!pattern.test(rest)) throw new Error(`${file}: no "${key}" array in "${owner}"`);
-    const written = key === 'enum' ? JSON.stringify(values).replace(/","/g, '", "') : `[\n${values.map((v) => `${indent}    ${JSON.stringify(v)}`).join(',\n')}\n${indent}  ]`;
-    rest = rest.replace(pattern, (_, name) => `${name}${written}`);
-  }
-  const after = before.slice(0, start) + rest;
-  const found = (JSON.stringify(JSON.parse(after)).match(new RegExp(`"${owner}":\\{[^}]*?"enum":(\\[[^\\]]*\\])`)) ?? [])[1];
-  if (found !== JSON.stringify(arrays.enum)) throw new Error(`${file}: ${owner} enum is ${found}, not ${JSON.stringify(arrays.enum)}`);
-  if (after !== before) writeFileSync(path, after);
-}
-
-/** Rewrites the saved plan's observed-key pattern (`<appId>/<resource>`) for `names`. */
-function writeObservedPattern(names) {
-  const path = join(root, 'schemas', 'saved-plan.schema.json');
-  const before = readFileSync(path, 'utf8');
-  const pattern = /("pattern": "\^\[1-9\]\[0-9\]\*\/\()[^)]*(\)\$")/;
-  if (!pattern.test(before)) throw new Error('saved-plan.schema.json: no observed-key pattern');
-  const after = before.replace(pattern, (_, head, tail) => `${head}${names.join('|')}${tail}`);
-  if (after !== before) writeFileSync(path, after);
-}
-
-const table = await apiVersionTable();
-const { RESOURCES, resourceSchemaParts } = await resourceModules();
-writeConfigSchema(table, resourceSchemaParts(RESOURCES));
-writeArrays('saved-plan.schema.json', 'apiVersion', { enum: Object.keys(table) });
-const names = RESOURCES.map((resource) => resource.name);
-writeArrays('saved-plan.schema.json', 'resource', { enum: names });
-writeObservedPattern(names);
+// The saved plan's schema: the versions, the resource names, and its observed keys (`<appId>/<resource>`).
+rewriteSchema('saved-plan.schema.json', (schema) => {
+  const change = schema.properties.changes.items.properties;
+  change.apiVersion.enum = versions;
+  change.resource.enum = names;
+  schema.properties.savedPlan.properties.observed.propertyNames.pattern = `^[1-9][0-9]*/(${names.join('|')})$`;
+});
 
 const schemas = [
   { file: 'channel-connection.schema.json', out: 'channel-connection-validator' },
