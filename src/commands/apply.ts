@@ -170,7 +170,7 @@ async function execute(
   const settled = new Map<ChangeKey, ChangeOutcome>();
   const run = applyPlan(plan, client, {
     parallelism: options.parallelism,
-    mayStart: () => !interrupt.requested,
+    mayStart: () => !interrupt.signal.aborted,
     checkCurrent,
     onStart: (change) => started.add(changeKey(change)),
     onOutcome: (change, outcome) => settled.set(changeKey(change), outcome),
@@ -191,10 +191,10 @@ async function execute(
     progress.done();
   }
   const report: PlanReport = { kind: 'apply', plan, configPaths, outcomes };
-  if (interrupt.requested) report.interrupted = true;
+  if (interrupt.signal.aborted) report.interrupted = true;
   emitReport(report, options.format, runtime);
   const failed = pending.some((change) => outcomes.get(changeKey(change))?.error !== undefined);
-  const exitCode = failed || interrupt.requested ? 1 : 0;
+  const exitCode = failed || interrupt.signal.aborted ? 1 : 0;
   return abandoned ? { exitCode, exitNow: true } : { exitCode };
 }
 
@@ -222,11 +222,7 @@ function abandonedOutcomes(plan: Plan, started: ReadonlySet<ChangeKey>, settled:
  * write and lets those in flight finish (DESIGN.md).
  */
 interface InterruptWatch {
-  /** True once SIGINT or SIGTERM arrived: no new write starts. */
-  readonly requested: boolean;
-  /** Resolves at the first signal. */
-  readonly first: Promise<void>;
-  /** Aborted at the first signal: reads stop starting and their progress line goes. */
+  /** Aborted at the first SIGINT or SIGTERM: no new read or write starts, and the reads' progress line goes. */
   readonly signal: AbortSignal;
   /** Resolves when writes in flight are to be abandoned: a second signal, or DRAIN_MS after the first. */
   readonly abandoned: Promise<void>;
@@ -236,33 +232,24 @@ interface InterruptWatch {
 }
 
 function watchInterrupts(runtime: Runtime): InterruptWatch {
-  let requested = false;
   let writing = false;
-  let signalled!: () => void;
-  const first = new Promise<void>((resolveFirst) => (signalled = resolveFirst));
   let abandon!: () => void;
   const abandoned = new Promise<void>((resolveAbandon) => (abandon = resolveAbandon));
   const drain = new AbortController();
-  const reads = new AbortController();
+  const interrupted = new AbortController();
   const onSignal = () => {
-    if (requested) {
+    if (interrupted.signal.aborted) {
       abandon();
       return;
     }
-    requested = true;
-    reads.abort();
-    signalled();
+    interrupted.abort();
     if (!writing) return;
     runtime.stderr.write(`\nInterrupted: starting no new write; letting writes in flight finish (up to ${DRAIN_MS / 1000} s, interrupt again to stop waiting).\n`);
     runtime.sleep(DRAIN_MS, drain.signal).then(abandon, () => {});
   };
   const unsubscribe = [runtime.onSignal('SIGINT', onSignal), runtime.onSignal('SIGTERM', onSignal)];
   return {
-    get requested() {
-      return requested;
-    },
-    first,
-    signal: reads.signal,
+    signal: interrupted.signal,
     abandoned,
     writing() {
       writing = true;
@@ -286,7 +273,14 @@ async function beforeWrites<T>(
   message = 'Apply interrupted before any write; nothing was changed.',
   onInterrupt: () => void = () => {},
 ): Promise<T> {
-  const result = await Promise.race([work, interrupt.first.then(() => INTERRUPTED)]);
+  const { signal } = interrupt;
+  let onAbort = (): void => {};
+  const interrupted = new Promise<typeof INTERRUPTED>((resolve) => {
+    onAbort = () => resolve(INTERRUPTED);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const result = await Promise.race([work, interrupted]).finally(() => signal.removeEventListener('abort', onAbort));
   if (result !== INTERRUPTED) return result as T;
   work.catch(() => {});
   onInterrupt();
