@@ -23,6 +23,17 @@ const CERTIFICATE_HINT =
 /** What the client waits for when it paces requests or a 429 asked it to. */
 const RATE_LIMIT = "HubSpot's rate limit";
 
+/** What ends a call before its next request: the words for it, and whether a rerun may succeed. */
+interface Stop {
+  reason: string;
+  /** How a message goes on after the last attempt's failure: `gave up`, `not retried`. */
+  after: string;
+  /** What the log line says was the matter. */
+  logged: string;
+  rerunnable: boolean;
+  hint?: string;
+}
+
 /** What a request ended with: a final answer, or a re-read showing an earlier write took effect. */
 type Sent<T> = { kind: 'reply'; reply: Reply; json: unknown; attempts: number } | { kind: 'settled'; value: T };
 
@@ -152,12 +163,12 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     const path = resourcePath(target);
     let last: Transient | undefined;
     for (let attempt = 1; ; attempt++) {
-      if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
-      refusedBefore(target, method, attempt - 1, last);
+      const before = stopOf(target, method);
+      if (before !== undefined) throw stopped(target, method, attempt - 1, last, before);
       const ticket = await pacer.acquire();
       // The pacer may have held this start while the host was given up on, or the credential refused.
-      if (breaker.open) throw gaveUp(target, method, attempt - 1, last);
-      refusedBefore(target, method, attempt - 1, last);
+      const held = stopOf(target, method);
+      if (held !== undefined) throw stopped(target, method, attempt - 1, last, held);
       const result = await transport({
         url: `${options.baseUrl}${path}`,
         method,
@@ -233,7 +244,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
       }
       if (breaker.open) {
         log(`${line}; giving up on ${host}: ${transient.reason}`);
-        throw gaveUp(target, method, attempt, transient);
+        throw stopped(target, method, attempt, transient, hostStop());
       }
       const retryAfter = result.kind === 'reply' ? headerValue(result.reply.headers, 'retry-after') : undefined;
       const wait = retryWait({ retry: attempt, retryAfter, rateLimit, now: options.now(), random: options.random });
@@ -284,37 +295,31 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     refused.set(grant, { reason: `HubSpot refused ${method === 'GET' ? 'reads' : 'writes'} with the ${mode.credentialName} in ${mode.variable} (403 MISSING_SCOPES ${at})`, status: 403 });
   }
 
-  /**
-   * Throws when HubSpot already refused the call's credential (or its reads
-   * or writes): not attempted when nothing was sent yet, otherwise not
-   * retried, after `attempts` that ended with `last`.
-   */
-  function refusedBefore(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined): void {
-    const entry = refused.get(grantOf(target.auth, method));
-    if (entry === undefined) return;
-    const hint = hintFor(target, method, entry.status);
-    const details = { rerunnable: false, ...(hint === undefined ? {} : { hint }) };
-    if (attempts === 0 || last === undefined) {
-      log(`${method} ${resourcePath(target)}: not attempted, ${entry.reason}`);
-      throw failure(target, method, `not attempted: ${entry.reason}`, { attempts: 0, notAttempted: entry.reason, ...details });
-    }
-    log(`${method} ${resourcePath(target)}: not retried, ${entry.reason}`);
-    const unknown = method === 'GET' || !last.ambiguous ? '' : '; whether the write took effect is unknown';
-    throw failure(target, method, `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.reason}; not retried: ${entry.reason}${unknown}`, { attempts, ...details });
+  /** Why no (further) request goes out for a call: the host was given up on, or HubSpot refused its credential (or its reads or writes). */
+  function stopOf(target: ResourceTarget, method: HttpMethod): Stop | undefined {
+    if (breaker.open) return hostStop();
+    const refusal = refused.get(grantOf(target.auth, method));
+    if (refusal === undefined) return undefined;
+    const hint = hintFor(target, method, refusal.status);
+    return { reason: refusal.reason, after: 'not retried', logged: refusal.reason, rerunnable: false, ...(hint === undefined ? {} : { hint }) };
   }
 
-  /** The error for a call stopped because the host was given up on: not attempted when nothing was sent. */
-  function gaveUp(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined): HubSpotError {
+  function hostStop(): Stop {
     const hint = `Check that ${host} is reachable from here (or the --timeout), then run hscc again.`;
+    return { reason: breaker.reason, after: 'gave up', logged: `${host} was given up on`, rerunnable: true, hint };
+  }
+
+  /** The error for a call `stop` ended: not attempted when nothing was sent, otherwise after `attempts` that ended with `last`. */
+  function stopped(target: ResourceTarget, method: HttpMethod, attempts: number, last: Transient | undefined, stop: Stop): HubSpotError {
+    const details = { rerunnable: stop.rerunnable, ...(stop.hint === undefined ? {} : { hint: stop.hint }) };
     if (attempts === 0 || last === undefined) {
-      log(`${method} ${resourcePath(target)}: not attempted, ${host} was given up on`);
-      return failure(target, method, `not attempted: ${breaker.reason}`, { attempts: 0, notAttempted: breaker.reason, rerunnable: true, hint });
+      log(`${method} ${resourcePath(target)}: not attempted, ${stop.logged}`);
+      return failure(target, method, `not attempted: ${stop.reason}`, { attempts: 0, notAttempted: stop.reason, ...details });
     }
     const unknown = method === 'GET' || !last.ambiguous ? '' : '; whether the write took effect is unknown';
-    return failure(target, method, `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.reason}; gave up: ${breaker.reason}${unknown}`, {
+    return failure(target, method, `failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last.reason}; ${stop.after}: ${stop.reason}${unknown}`, {
       attempts,
-      rerunnable: true,
-      hint,
+      ...details,
       ...(last.reply === undefined ? {} : { status: last.reply.status }),
     });
   }
