@@ -22,7 +22,8 @@ export interface HubSpotErrorDetails {
   hint?: string;
   /**
    * Set when nothing was sent, saying why: the host had already failed too
-   * often in a row, or HubSpot had refused the credential (401) for another call.
+   * often in a row, or HubSpot had refused, for another call, the credential
+   * (401) or its reads or writes (403 MISSING_SCOPES).
    */
   notAttempted?: string;
   /**

@@ -49,7 +49,7 @@ export const NOT_ATTEMPTED_INTERRUPTED = 'interrupted: not attempted';
 export interface ChangeOutcome {
   /** True only when a write was made and succeeded. */
   applied: boolean;
-  /** False when no write was started for it: an interrupt, or an earlier failure of its app. */
+  /** False when no write was started for it: an interrupt, an earlier failure of its app, or the client sent nothing (host given up on, credential refused). */
   attempted?: false;
   /** Set when not applied for a reason the user should read ("already as planned"). */
   note?: string;

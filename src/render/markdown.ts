@@ -451,13 +451,10 @@ function outcomeLine(change: Change, report: PlanReport): string {
   if (state === 'applied') return `**Result:** ✓ applied (${change.action})`;
   if (state === 'already') return `**Result:** = ${escapeText(outcome?.note ?? 'already as planned')}`;
   const error = outcome?.error;
-  if (state === 'not-attempted') {
-    const hint = error?.hint === undefined ? '' : ` Hint: ${escapeText(error.hint)}`;
-    return `**Result:** ⏸ ${escapeText(error?.message ?? NOT_ATTEMPTED_INTERRUPTED)}${hint}`;
-  }
+  const hint = error?.hint === undefined ? '' : ` Hint: ${escapeText(error.hint)}`;
+  if (state === 'not-attempted') return `**Result:** ⏸ ${escapeText(error?.message ?? NOT_ATTEMPTED_INTERRUPTED)}${hint}`;
   if (error === undefined) return '**Result:** ✗ not applied';
   const id = error.correlationId === undefined ? '' : ` (correlationId ${code(error.correlationId)})`;
-  const hint = error.hint === undefined ? '' : ` Hint: ${escapeText(error.hint)}`;
   return `**Result:** ✗ failed: ${escapeText(error.message)}${id}${hint}`;
 }
 
