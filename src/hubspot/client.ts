@@ -22,6 +22,7 @@ const CERTIFICATE_HINT =
 
 /** What the client waits for when it paces requests or a 429 asked it to. */
 const RATE_LIMIT = "HubSpot's rate limit";
+const DAILY_LIMIT_HINT = "The daily limit resets at midnight in the HubSpot account's time zone; run hscc again after that.";
 
 /** What ends a call before its next request: the words for it, and whether a rerun may succeed. */
 interface Stop {
@@ -55,9 +56,9 @@ interface Transient {
  * transient failures itself, resolves writes whose outcome is unknown by
  * reading again, gives up on a host that stopped answering (later calls fail
  * at once, marked not attempted), sends nothing more with a credential
- * HubSpot refused (401) nor more writes or reads it refused for a missing
- * scope (403 MISSING_SCOPES), and redacts every secret from errors and log
- * lines.
+ * HubSpot refused (401) or whose daily limit is spent (429 DAILY), nor more
+ * writes or reads it refused for a missing scope (403 MISSING_SCOPES), and
+ * redacts every secret from errors and log lines.
  *
  * Precondition: `options.baseUrl` comes from `resolveBaseUrl`; credentials
  * were checked with `assertCredentials` (a missing one still fails the call).
@@ -74,11 +75,12 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
   const transport = createTransport(options.timeoutMs);
   const log = (line: string) => options.log?.(scrub(line));
-  // A 401 refuses the credential, and a 403 MISSING_SCOPES its reads or
-  // writes, not one app: once one came, calls needing the same are not sent
-  // (a bad key or a read-only token in CI must not send every app's request
-  // only to be refused, nor print a line for each).
-  const refused = new Map<string, { reason: string; status: number }>();
+  // A 401 refuses the credential, a 403 MISSING_SCOPES its reads or writes,
+  // and a DAILY 429 its account until midnight, not one app: once one came,
+  // calls needing the same are not sent (a bad key, a read-only token in CI
+  // or a spent quota must not send every app's request only to be refused,
+  // nor print a line for each).
+  const refused = new Map<string, { reason: string; status: number; rerunnable: boolean }>();
   const grantOf = (auth: AuthMode, method: HttpMethod) => `${auth} ${method === 'GET' ? 'reads' : 'writes'}`;
   const seconds = `${options.timeoutMs / 1000}s`;
 
@@ -212,11 +214,12 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
           // HubSpot's daily quota only resets at midnight: retrying cannot help.
           if (reply.status === 429 && errorBody.policyName === 'DAILY') {
             log(`${line}; daily limit reached, not retrying`);
+            refuseGrant(target, method, reply);
             throw failure(target, method, `failed: HubSpot's daily API limit is reached (${describeReply(reply, errorBody)}); hscc did not retry`, {
               status: 429,
               attempts: attempt,
               rerunnable: true,
-              hint: "The daily limit resets at midnight in the HubSpot account's time zone; run hscc again after that.",
+              hint: DAILY_LIMIT_HINT,
               ...(errorBody.category === undefined ? {} : { category: errorBody.category }),
               ...(errorBody.correlationId === undefined ? {} : { correlationId: errorBody.correlationId }),
             });
@@ -281,18 +284,26 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     }
   }
 
-  /** Records what a 401 (the credential) or a 403 MISSING_SCOPES (its reads or its writes) refused, the first time. */
+  /**
+   * Records what a 401 (the credential), a DAILY 429 (the credential, until
+   * midnight) or a 403 MISSING_SCOPES (its reads or its writes) refused, the
+   * first time. Precondition: the reply is one of those three.
+   */
   function refuseGrant(target: ResourceTarget, method: HttpMethod, reply: Reply): void {
     const mode = AUTH_MODE_TABLE[target.auth];
+    const credential = `the ${mode.credentialName} in ${mode.variable}`;
     const at = `for app ${target.appId}`;
-    if (reply.status === 401) {
-      const reason = `HubSpot refused the ${mode.credentialName} in ${mode.variable} (401 ${at})`;
-      for (const grant of [grantOf(target.auth, 'GET'), grantOf(target.auth, 'POST')]) if (!refused.has(grant)) refused.set(grant, { reason, status: 401 });
+    if (reply.status === 401 || reply.status === 429) {
+      const refusal =
+        reply.status === 401
+          ? { reason: `HubSpot refused ${credential} (401 ${at})`, status: 401, rerunnable: false }
+          : { reason: `HubSpot's daily API limit is reached for ${credential} (429 DAILY ${at})`, status: 429, rerunnable: true };
+      for (const grant of [grantOf(target.auth, 'GET'), grantOf(target.auth, 'POST')]) if (!refused.has(grant)) refused.set(grant, refusal);
       return;
     }
     const grant = grantOf(target.auth, method);
     if (refused.has(grant) || readErrorBody(reply.body, scrub).category !== 'MISSING_SCOPES') return;
-    refused.set(grant, { reason: `HubSpot refused ${method === 'GET' ? 'reads' : 'writes'} with the ${mode.credentialName} in ${mode.variable} (403 MISSING_SCOPES ${at})`, status: 403 });
+    refused.set(grant, { reason: `HubSpot refused ${method === 'GET' ? 'reads' : 'writes'} with ${credential} (403 MISSING_SCOPES ${at})`, status: 403, rerunnable: false });
   }
 
   /** Why no (further) request goes out for a call: the host was given up on, or HubSpot refused its credential (or its reads or writes). */
@@ -300,8 +311,8 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     if (breaker.open) return hostStop();
     const refusal = refused.get(grantOf(target.auth, method));
     if (refusal === undefined) return undefined;
-    const hint = hintFor(target, method, refusal.status);
-    return { reason: refusal.reason, after: 'not retried', logged: refusal.reason, rerunnable: false, ...(hint === undefined ? {} : { hint }) };
+    const hint = refusal.status === 429 ? DAILY_LIMIT_HINT : hintFor(target, method, refusal.status);
+    return { reason: refusal.reason, after: 'not retried', logged: refusal.reason, rerunnable: refusal.rerunnable, ...(hint === undefined ? {} : { hint }) };
   }
 
   function hostStop(): Stop {

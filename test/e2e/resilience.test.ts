@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
@@ -88,6 +89,22 @@ describe('faults in the middle of a run (real CLI, emulator faults)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/daily/i);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a DAILY limit over 30 apps sends at most one round of requests, and names the rest in one line', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => 7000 + i);
+    writeFileSync(dir.file('fleet.yaml'), fleet(ids));
+    await controlEmulator(emulator, 'POST', 'faults', { method: 'GET', count: 30, kind: '429-daily' });
+    const before = (await requests(emulator)).total;
+    const result = await hscc(['plan', 'fleet.yaml', '--parallelism', '5']);
+    const sent = (await requests(emulator)).total - before;
+    expect(result.code).toBe(1);
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThanOrEqual(5);
+    expect(result.stderr.match(/HubSpot's daily API limit is reached \(429 RATE_LIMITS/g)).toHaveLength(sent);
+    expect(result.stderr).toContain(`  ${30 - sent} more not attempted (apps `);
+    expect(result.stderr).toMatch(/: HubSpot's daily API limit is reached for the developer API key in HUBSPOT_DEVELOPER_API_KEY \(429 DAILY for app 70\d\d\)\n/);
+    expect(result.stderr).toContain("hint: The daily limit resets at midnight in the HubSpot account's time zone");
   });
 });
 

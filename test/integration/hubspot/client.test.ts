@@ -346,6 +346,33 @@ describe('a refused credential', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('after a DAILY 429, nothing more is sent with that credential until a rerun; the other auth mode still is', async () => {
+    const daily = { status: 'error', message: 'You have reached your daily limit.', category: 'RATE_LIMITS', policyName: 'DAILY', correlationId: 'd1' };
+    const scope = nock(BASE).get(V3_PATH).query(true).reply(429, daily).get(NEXT_PATH).reply(200, settings);
+    const h = harness();
+    await expect(h.client.get(V3)).rejects.toMatchObject({ status: 429, notAttempted: undefined, attempts: 1 });
+    const later = await Promise.all([h.client.get({ ...V3, appId: 2 }), h.client.update({ ...CALLING, appId: 3 }, { isReady: false })].map((call) => rejection(call)));
+    for (const error of later as HubSpotError[]) {
+      expect(error).toMatchObject({
+        attempts: 0,
+        rerunnable: true,
+        notAttempted: "HubSpot's daily API limit is reached for the developer API key in HUBSPOT_DEVELOPER_API_KEY (429 DAILY for app 1234567)",
+        hint: "The daily limit resets at midnight in the HubSpot account's time zone; run hscc again after that.",
+      });
+    }
+    await expect(h.client.get(NEXT)).resolves.toEqual({ fields: settings });
+    expect(scope.isDone()).toBe(true);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it('a 429 that is not DAILY stops nothing else', async () => {
+    const burst = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', category: 'RATE_LIMITS', policyName: 'TEN_SECONDLY_ROLLING' };
+    const scope = nock(BASE).get(V3_PATH).query(true).reply(429, burst, { 'Retry-After': '1' }).get(V3_PATH).query(true).reply(200, settings);
+    const h = harness();
+    await expect(h.client.get(V3)).resolves.toEqual({ fields: settings });
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('after a 403 MISSING_SCOPES on a write, no more writes go out with that token; reads still do, and other 403s trip nothing', async () => {
     const scopes = { status: 'error', message: 'Missing scope: developers-write.', category: 'MISSING_SCOPES', correlationId: 's2' };
     const other = { status: 'error', message: 'This app may not be managed by this token.', category: 'FORBIDDEN', correlationId: 's3' };
