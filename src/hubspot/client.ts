@@ -287,7 +287,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   /**
    * Records what a 401 (the credential), a DAILY 429 (the credential, until
    * midnight) or a 403 MISSING_SCOPES (its reads or its writes) refused, the
-   * first time. Precondition: the reply is one of those three.
+   * first time. Precondition: the reply is a 401, a 403 or a DAILY 429.
    */
   function refuseGrant(target: ResourceTarget, method: HttpMethod, reply: Reply): void {
     const mode = AUTH_MODE_TABLE[target.auth];
