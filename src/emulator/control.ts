@@ -70,7 +70,8 @@ export async function handleControl(
   const allowed = ROUTES[name];
   if (allowed === undefined) {
     const known = Object.keys(ROUTES).map((route) => CONTROL_PREFIX + route);
-    sendJson(res, 404, errorBody('NOT_FOUND', `No control route ${path}; try ${known.join(', ')}.`));
+    // Not HubSpot's error shape: a base URL ending in /__emulator must read as a wrong path, never as "absent".
+    sendJson(res, 404, { error: `No control route ${path}; try ${known.join(', ')}.`, routes: known });
     return;
   }
   if (!allowed.includes(method)) {

@@ -5,6 +5,8 @@ import type { ApiVersion } from '../../../src/config/model.js';
 import { startEmulator, type EmulatorConfig, type RunningEmulator } from '../../../src/emulator/server.js';
 import { UserError } from '../../../src/errors.js';
 import { API_VERSION_TABLE } from '../../../src/hubspot/api-versions.js';
+import { createHubSpotClient } from '../../../src/hubspot/client.js';
+import { isHubSpotErrorShape } from '../../../src/hubspot/errors.js';
 import { RESOURCES, resourceNamed, type ResourceName } from '../../../src/resources/index.js';
 import { calling, recording, settings as channelConnection } from '../../helpers/builders.js';
 
@@ -654,7 +656,14 @@ describe('startEmulator', () => {
 
     it('answers unknown control routes 404 and wrong methods 405, and needs no credential', async () => {
       const emulator = await start();
-      expect((await control(emulator, 'GET', 'nope')).status).toBe(404);
+      const unknown = await fetch(`${emulator.url}/__emulator/nope`);
+      expect(unknown.status).toBe(404);
+      // Not HubSpot's missing-object shape: a base URL of …/__emulator must never read as "absent".
+      const text = await unknown.text();
+      expect(isHubSpotErrorShape(text)).toBe(false);
+      expect(JSON.parse(text)).toMatchObject({ routes: expect.arrayContaining(['/__emulator/state', '/__emulator/faults']) });
+      const client = createHubSpotClient({ baseUrl: `${emulator.url}/__emulator`, env: { HUBSPOT_DEVELOPER_API_KEY: KEY }, timeoutMs: 5_000, sleep: async () => {}, random: () => 0, now: () => Date.now() });
+      await expect(client.get({ appId: 7, apiVersion: 'v3', auth: 'developer-api-key', resource: 'channel-connection' })).rejects.toThrow(/check the base URL/);
       const wrong = await fetch(`${emulator.url}/__emulator/state`, { method: 'DELETE' });
       expect(wrong.status).toBe(405);
       expect(wrong.headers.get('allow')).toBe('GET, PUT');
