@@ -2,7 +2,7 @@
 // normalised into the typed option bags of commands/options.ts, and each
 // command module imported only when it runs.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { API_VERSIONS, AUTH_MODES, type ApiVersion, type AuthMode } from '../config/model.js';
+import { API_VERSIONS, AUTH_MODES, MAX_ACCOUNT_ID, type ApiVersion, type AuthMode } from '../config/model.js';
 import type {
   ApplyOptions,
   DriftOptions,
@@ -56,7 +56,8 @@ function parseInteger(min: number, max: number) {
   return (value: string): number => {
     if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected an integer, got "${value}".`);
     const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got ${n}.`);
+    // The text as given: past 2^53 the number itself is no longer what was typed.
+    if (n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got ${value.trim()}.`);
     return n;
   };
 }
@@ -64,6 +65,8 @@ function parseInteger(min: number, max: number) {
 const parsePort = parseInteger(0, 65_535);
 const parsePositive = parseInteger(1, 2_147_483_647);
 const parseAppId = parseInteger(1, 2_147_483_647);
+/** Portal and user ids, as the config declares them. */
+const parseAccountId = parseInteger(1, MAX_ACCOUNT_ID);
 
 /** Node's timers overflow past 2^31-1 ms; a day is more than any request needs. */
 const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -266,8 +269,8 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
     .addOption(new Option('--api-version <version>', `API version (${API_VERSIONS.join(', ')})`).argParser(parseApiVersion).default('v3'))
     .addOption(new Option('--auth <auth>', `credential to use (${AUTH_MODES.join(', ')}; default: the version's)`).argParser(parseAuth))
     .option('--probe', 'fill phoneNumbers from the live webhook')
-    .option('--portal-id <id>', 'portalId sent when probing', parsePositive, 1)
-    .option('--user-id <id>', 'userId sent when probing', parsePositive, 1)
+    .option('--portal-id <id>', 'portalId sent when probing', parseAccountId, 1)
+    .option('--user-id <id>', 'userId sent when probing', parseAccountId, 1)
     .action(
       run(async (raw) => {
         const options: ImportOptions = {
@@ -323,8 +326,8 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
 
   addFleet(addConfigInput(addGlobalOptions(program.command('probe'), ['json', 'timeout'])))
     .description('call each live webhook as HubSpot would and check its answer')
-    .option('--portal-id <id>', 'portalId sent in the request (default: every declared portal and user, and the default)', parsePositive)
-    .option('--user-id <id>', 'userId sent in the request', parsePositive)
+    .option('--portal-id <id>', 'portalId sent in the request (default: every declared portal and user, and the default)', parseAccountId)
+    .option('--user-id <id>', 'userId sent in the request', parseAccountId)
     .action(
       run(async (raw, command) => {
         const options: ProbeOptions = {

@@ -37,6 +37,9 @@ export interface SourceLocation {
 /** What the config declares for one managed resource. */
 export type DesiredResource = { ensure: 'present'; fields: Fields } | { ensure: 'absent' };
 
+/** The largest portal or user id: ids are at most 15 decimal digits (exact in a JS number). */
+export const MAX_ACCOUNT_ID = 999_999_999_999_999;
+
 /** Numbers declared for one user of one portal (DESIGN.md "Webhook side"). */
 export interface UserNumbersConfig {
   userId: number;

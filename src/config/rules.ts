@@ -10,7 +10,7 @@ import { formatYamlPath, type PathSegment } from './yaml-path.js';
 /** HubSpot truncates `friendlyName` to this many Unicode code points. */
 export const FRIENDLY_NAME_MAX = 24;
 
-/** Portal and user ids: positive integers written in decimal, at most 15 digits (exact in a JS number). */
+/** Portal and user ids: positive integers written in decimal, at most MAX_ACCOUNT_ID (15 digits). */
 const ID_KEY = /^[1-9][0-9]{0,14}$/;
 
 export interface RuleContext {

@@ -57,6 +57,9 @@ describe('argv → command options', () => {
     [['serve', '--port', '0', '--public-url', 'https://x.example/h'], 'serve', { port: 0, publicUrl: 'https://x.example/h', insecureSkipVerify: false }],
     [['probe', '--portal-id', '42', '--user-id', '5'], 'probe', { userId: 5, portalId: 42 }],
     [['probe'], 'probe', { userId: undefined, portalId: undefined }],
+    // Portal and user ids as the config allows them: up to 15 digits, past int32.
+    [['probe', '--portal-id', '3000000000', '--user-id', '999999999999999'], 'probe', { portalId: 3_000_000_000, userId: 999_999_999_999_999 }],
+    [['import', '--app-id', '1', '--probe', '--portal-id', '3000000000'], 'import', { portalId: 3_000_000_000 }],
     [['emulator', '--rate-limit', 'none', '--read-only-token', 'r-1'], 'emulator', { rateLimit: 'none', readOnlyToken: 'r-1' }],
     [
       ['emulator', '--port', '0', '--rate-limit', '100/10000', '--fault', 'GET:1:500', '--fault', 'POST:2:reset', '--latency', '50'],
@@ -97,6 +100,12 @@ describe('argv → command options', () => {
     const { call, err } = await parse(['plan', '--timeout', '1441m']);
     expect(call).toBeUndefined();
     expect(err).toMatch(/at most 1440m \(a day\), got/);
+  });
+
+  it('refuses a portal id past 15 digits, quoting it as typed', async () => {
+    const { call, err } = await parse(['probe', '--portal-id', '9999999999999999']);
+    expect(call).toBeUndefined();
+    expect(err).toContain('expected an integer from 1 to 999999999999999, got 9999999999999999.');
   });
 
   it('--json with another --format is a usage error', async () => {
