@@ -9,7 +9,9 @@ import { mkdir, readFile, readdir, rename, rmdir, unlink, writeFile } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { escapeJsonControls } from '../control-characters.js';
 import { UserError } from '../errors.js';
+import type { AppConfig } from '../config/model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { compareFixtureFiles, diffFixtureFile, ID_DIRECTORY, ID_FILE, type FixtureFileComparison } from '../webhook/fixture-files.js';
 import { renderAppFixtures } from '../webhook/fixture.js';
 import { readConfigForCommand } from './config-input.js';
@@ -42,6 +44,24 @@ export interface FixturesJson {
 }
 
 /**
+ * hscc writes no secret to a file: a declared number whose text holds a
+ * credential's value (whole, or cut to HubSpot's 24 characters in the file)
+ * stops the run before anything is written.
+ */
+function refuseSecrets(apps: readonly AppConfig[], runtime: Runtime): void {
+  const scrub = createScrubber(secretValuesFrom(runtime.env));
+  const holding = apps.filter((app) => {
+    const numbers = JSON.stringify([app.phoneNumbers, app.portals]);
+    return scrub(numbers) !== numbers;
+  });
+  if (holding.length === 0) return;
+  const where = holding.map(({ appId, source }) => `app ${appId} (${source.file}:${source.line}:${source.column})`).join(', ');
+  throw new UserError(`cannot write the fixtures: the phone numbers of ${where} hold a credential's value, and hscc writes no secret to a file.`, {
+    hint: 'keep credentials out of phone number fields (a friendlyName, say).',
+  });
+}
+
+/**
  * Runs `hscc fixtures`; exit 1 when --check finds a difference. Files of
  * apps not declared in this run are left alone unless --prune. Every
  * filesystem failure is a UserError naming the path and the errno.
@@ -59,6 +79,7 @@ export async function runFixtures(options: FixturesOptions, runtime: Runtime, lo
   if (invalid.length > 0) {
     throw new UserError(`fixtures do not match the webhook response schema:\n${invalid.join('\n')}`);
   }
+  if (!options.check) refuseSecrets(loaded.apps, runtime);
   const declaredAppIds = new Set(loaded.apps.map((app) => app.appId));
 
   const dir = resolve(runtime.cwd, options.outDir);

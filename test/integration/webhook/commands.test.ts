@@ -105,6 +105,22 @@ describe('hscc fixtures', () => {
     expect(readdirSync(dir.file('fixtures'))).toContain('99.json');
   });
 
+  it('writes no file when a declared number holds a credential, whole or cut to 24 characters in the file', async () => {
+    const key = 'devkey-0123456789abcdef0123456789abcdef';
+    const env = { HUBSPOT_DEVELOPER_API_KEY: key };
+    for (const name of [key, `Line ${key}`]) {
+      const dir = workspace({ 'keep.txt': '' });
+      const leaky = buildApp({ appId: 5, url: 'https://example.com/hook', phoneNumbers: [phone('+14155552671', name)] });
+      const run = runFixtures(options(), memoryRuntime({ cwd: dir.path, env }), appsOf(app, leaky));
+      await expect(run).rejects.toThrow(/^cannot write the fixtures: the phone numbers of app 5 \(.+:\d+:\d+\) hold a credential's value/);
+      expect(readdirSync(dir.path)).toEqual(['keep.txt']);
+    }
+    // --check writes nothing, and its diffs reach the terminal scrubbed.
+    const dir = workspace({});
+    const leaky = buildApp({ appId: 5, url: 'https://example.com/hook', phoneNumbers: [phone('+14155552671', key)] });
+    expect(await runFixtures(options({ check: true }), memoryRuntime({ cwd: dir.path, env }), appsOf(leaky))).toEqual({ exitCode: 1 });
+  });
+
   it('--json escapes a bidi override that a diff quotes from the config', async () => {
     const dir = workspace({});
     const evil = buildApp({ appId: 31, url: 'https://calls.example.com/31', phoneNumbers: [phone('+14155552671', 'Evil\u202eName')] });
