@@ -15,13 +15,36 @@ export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
 /**
  * The secret `target`'s auth mode needs.
  *
- * @throws UserError naming the variable when it is unset or empty.
+ * @throws UserError naming the variable when it is unset, empty or malformed.
  */
 export function requireCredential(target: Pick<ResourceTarget, 'appId' | 'auth'>, env: Env): string {
   const mode = AUTH_MODE_TABLE[target.auth];
   const value = env[mode.variable];
-  if (value !== undefined && value !== '') return value;
-  throw missingCredentials(new Map([[mode.variable, { name: mode.credentialName, auth: target.auth, appIds: [target.appId] }]]));
+  if (value === undefined || value === '') {
+    throw missingCredentials(new Map([[mode.variable, { name: mode.credentialName, auth: target.auth, appIds: [target.appId] }]]));
+  }
+  const problem = malformation(value);
+  if (problem !== undefined) throw malformedCredentials([`${mode.variable} ${problem}`]);
+  return value;
+}
+
+// HubSpot's keys and tokens are UUIDs and `pat-…` strings: no whitespace or
+// control character. A CI secret saved with `echo` ends in a newline, which
+// Node refuses in a header (ERR_INVALID_CHAR, read as "could not reach").
+const NOT_IN_A_CREDENTIAL = /[\s\p{C}]/u;
+
+/** What is wrong with a credential's text, never quoting it; undefined when nothing is. */
+function malformation(value: string): string | undefined {
+  const at = value.search(NOT_IN_A_CREDENTIAL);
+  if (at < 0) return undefined;
+  if (/^[\r\n]+$/.test(value.slice(at))) return 'ends with a line break';
+  return `holds whitespace or a control character (at position ${at + 1} of ${value.length})`;
+}
+
+function malformedCredentials(problems: readonly string[]): UserError {
+  return new UserError(`malformed HubSpot credential${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`, {
+    hint: "HubSpot credentials hold no whitespace: store the secret without it (printf '%s' adds no newline where echo does), then run hscc again.",
+  });
 }
 
 /**
@@ -29,7 +52,8 @@ export function requireCredential(target: Pick<ResourceTarget, 'appId' | 'auth'>
  * is set (DESIGN.md "Credentials": a missing one fails the run up front).
  * The auth mode alone decides the variable, whatever the API version.
  *
- * @throws UserError naming each missing variable and the apps that need it.
+ * @throws UserError naming each missing variable and the apps that need it,
+ *   or each variable whose value holds whitespace or a control character.
  */
 export function assertCredentials(targets: readonly CredentialTarget[], env: Env): void {
   const missing = new Map<string, MissingCredential>();
@@ -42,6 +66,13 @@ export function assertCredentials(targets: readonly CredentialTarget[], env: Env
     missing.set(mode.variable, entry);
   }
   if (missing.size > 0) throw missingCredentials(missing);
+  const malformed = new Set<string>();
+  for (const target of targets) {
+    const { variable } = AUTH_MODE_TABLE[target.auth];
+    const problem = malformation(env[variable] as string);
+    if (problem !== undefined) malformed.add(`${variable} ${problem}`);
+  }
+  if (malformed.size > 0) throw malformedCredentials([...malformed]);
 }
 
 interface MissingCredential {

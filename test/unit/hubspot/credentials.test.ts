@@ -61,6 +61,27 @@ describe('assertCredentials', () => {
     );
   });
 
+  it('refuses a credential with a trailing newline or inner whitespace before any request, never quoting it', () => {
+    const token = 'pat-na1-0123456789abcdef0123456789abcdef';
+    const targets = [
+      { appId: 1, apiVersion: '2026-03', auth: 'access-token' },
+      { appId: 2, apiVersion: '2026-03', auth: 'access-token' },
+      { appId: 3, apiVersion: 'v3', auth: 'developer-api-key' },
+    ] as const;
+    const error = thrown(() => assertCredentials(targets, { HUBSPOT_ACCESS_TOKEN: `${token}\n`, HUBSPOT_DEVELOPER_API_KEY: 'dev key\u200b' }));
+    expect(error.message).toBe(
+      'malformed HubSpot credentials:\n' +
+        '  HUBSPOT_ACCESS_TOKEN ends with a line break\n' +
+        '  HUBSPOT_DEVELOPER_API_KEY holds whitespace or a control character (at position 4 of 8)',
+    );
+    expect(error.hint).toMatch(/^HubSpot credentials hold no whitespace/);
+    expect(`${error.message}${error.hint}`).not.toContain(token);
+    expect(thrown(() => requireCredential({ appId: 1, auth: 'access-token' }, { HUBSPOT_ACCESS_TOKEN: `${token}\r\n` })).message).toContain(
+      'HUBSPOT_ACCESS_TOKEN ends with a line break',
+    );
+    expect(() => assertCredentials(targets, { HUBSPOT_ACCESS_TOKEN: token, HUBSPOT_DEVELOPER_API_KEY: 'dev-key' })).not.toThrow();
+  });
+
   it('requireCredential returns the secret or names the variable', () => {
     expect(requireCredential({ appId: 1, auth: 'access-token' }, { HUBSPOT_ACCESS_TOKEN: 't' })).toBe('t');
     expect(thrown(() => requireCredential({ appId: 1, auth: 'access-token' }, {})).message).toContain('HUBSPOT_ACCESS_TOKEN is not set');
