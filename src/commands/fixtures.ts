@@ -96,7 +96,7 @@ export async function runFixtures(options: FixturesOptions, runtime: Runtime, lo
     // Diffs quote config text: escape what JSON.stringify leaves raw, as every JSON document.
     runtime.stdout.write(`${escapeJsonControls(JSON.stringify(document, null, 2))}\n`);
   } else {
-    runtime.stdout.write(options.check ? renderCheckText(files, options.outDir) : renderWriteText(files, options.outDir));
+    runtime.stdout.write(options.check ? renderCheckText(files, options.outDir, prune) : renderWriteText(files, options.outDir));
   }
   return { exitCode: ok ? 0 : 1 };
 }
@@ -246,13 +246,15 @@ function renderWriteText(files: readonly FixtureFileJson[], outDir: string): str
   return `${lines.join('\n')}\n`;
 }
 
-function renderCheckText(files: readonly FixtureFileJson[], outDir: string): string {
+function renderCheckText(files: readonly FixtureFileJson[], outDir: string, prune: boolean): string {
   const differing = files.filter((f) => f.diff !== undefined);
   if (differing.length === 0) return `All ${files.length} fixtures in ${outDir} are up to date.\n`;
   const count = (status: FixtureFileStatus): number => differing.filter((f) => f.status === status).length;
+  // Files of undeclared apps only go with --prune: the fix must be the command that removes them.
+  const fix = prune && count('unexpected') > 0 ? 'hscc fixtures --prune' : 'hscc fixtures';
   const summary =
     `${differing.length} fixture file(s) in ${outDir} differ from the config ` +
     `(${count('stale')} stale, ${count('missing')} missing, ${count('unexpected')} unexpected); ` +
-    'run `hscc fixtures` to update them.';
+    `run \`${fix}\` to update them.`;
   return `${differing.map((f) => f.diff).join('')}${summary}\n`;
 }

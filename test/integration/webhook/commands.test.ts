@@ -96,12 +96,14 @@ describe('hscc fixtures', () => {
     expect(out).toContain('--- fixtures/42.json\ton disk\n+++ /dev/null\tfrom config\n');
     // Another environment's app: not ours without --prune.
     expect(out).not.toContain('fixtures/99.json');
-    expect(out).toContain('(1 stale, 3 missing, 2 unexpected)');
+    expect(out).toContain('(1 stale, 3 missing, 2 unexpected); run `hscc fixtures` to update them.');
     expect(readdirSync(dir.file('fixtures')).sort()).toEqual(['1234567', '1234567.json', '42.json', '99.json', 'README.md']);
 
     const pruning = memoryRuntime({ cwd: dir.path });
     expect(await runFixtures(options({ check: true, prune: true }), pruning, appsOf(app, absent, other))).toEqual({ exitCode: 1 });
     expect(pruning.out()).toContain('--- fixtures/99.json\ton disk\n+++ /dev/null\tfrom config\n');
+    // Only --prune removes another app's file, so that is the fix to name.
+    expect(pruning.out()).toContain('run `hscc fixtures --prune` to update them.');
     expect(readdirSync(dir.file('fixtures'))).toContain('99.json');
   });
 
