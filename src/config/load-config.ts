@@ -100,6 +100,10 @@ export function diagnosticsInFileOrder(loaded: Pick<LoadedConfig, 'errors' | 'wa
 
 /** Files a pattern names, relative to cwd as given, sorted for determinism; or why it names none. */
 async function expandPattern(pattern: string, cwd: string): Promise<{ matches: Match[] } | { problem: Diagnostic }> {
+  // resolve() would read '' as the working directory, then report on that.
+  if (pattern.trim() === '') {
+    return { problem: wholeFile(`'${pattern}'`, 'empty-path', 'the path argument is empty', 'an unset variable gives this (hscc plan "$CONFIG"); pass a file, a directory or a glob') };
+  }
   const path = resolve(cwd, pattern);
   const kind = await statKind(path);
   if (kind === 'file') return { matches: [(await classify(pattern, path)) as Match] };

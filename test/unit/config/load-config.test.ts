@@ -176,6 +176,14 @@ describe('loadConfig: links, directories and sizes', () => {
     }
   });
 
+  it('an empty path argument (an unset variable) is its own error, not the working directory', async () => {
+    const d = dir({ 'ok.yaml': app(1) });
+    for (const pattern of ['', ' ']) {
+      const loaded = await load(d.path, ['ok.yaml', pattern]);
+      expect(loaded.errors).toEqual([expect.objectContaining({ code: 'empty-path', file: `'${pattern}'`, message: 'the path argument is empty', hint: expect.stringContaining('unset variable') })]);
+    }
+  });
+
   it('a dangling link under a glob is an error, not silently skipped', async () => {
     const d = dir({ 'ok.yaml': app(1) });
     symlinkSync('gone.yaml', d.file('dangling.yaml'));
