@@ -1,7 +1,10 @@
+import { parseDocument } from 'yaml';
 import { importedDocument } from '../config/import-document.js';
 import { defaultAuthFor, type AppConfig } from '../config/model.js';
 import { parseConfigText } from '../config/parse-config.js';
-import { toDiagnosticJson } from '../diagnostics/diagnostic.js';
+import { formatYamlPath } from '../config/yaml-path.js';
+import { pathAtOffset } from '../config/yaml-locate.js';
+import { createDiagnostic, toDiagnosticJson, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { UserError } from '../errors.js';
 import { managedOf } from '../plan/build-plan.js';
 import type { WebhookNumber } from '../plan/model.js';
@@ -9,6 +12,7 @@ import { countNoun, renderDiagnosticsText } from '../render/diagnostics-text.js'
 import { renderJson } from '../render/json.js';
 import { RESOURCES } from '../resources/index.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
+import { createScrubber, REDACTED, secretValuesFrom } from '../runtime/secrets.js';
 import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { probeWebhook } from '../webhook/probe.js';
 import type { ImportOptions } from './options.js';
@@ -54,7 +58,8 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
   // HubSpot may hold what hscc's rules refuse (a blank name, an http: URL, a
   // number that is not E.164): the document is still printed, as Terraform
   // writes generated config that needs fixing, but the run says so and fails.
-  const { diagnostics } = await parseConfigText(yaml, IMPORTED, { env: {}, strict: false });
+  const parsed = await parseConfigText(yaml, IMPORTED, { env: {}, strict: false });
+  const diagnostics = [...parsed.diagnostics, ...secretFindings(yaml, runtime.env)].sort((a, b) => a.line - b.line || a.column - b.column);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (options.json) {
     const warnings = diagnostics.filter((d) => d.severity === 'warning');
@@ -71,6 +76,38 @@ export async function runImport(options: ImportOptions, runtime: Runtime): Promi
     });
   }
   return { exitCode: 0 };
+}
+
+/**
+ * Where the printed document holds a credential's value (a webhook URL that
+ * carries the key, say): output shows it as [REDACTED], which would plan as
+ * an update to the literal text, so the run fails there, at the value.
+ */
+function secretFindings(yaml: string, env: Runtime['env']): Diagnostic[] {
+  const scrub = createScrubber(secretValuesFrom(env));
+  if (scrub(yaml) === yaml) return [];
+  const finding = (line: number, column: number, path: string): Diagnostic =>
+    createDiagnostic({
+      code: 'holds-secret',
+      severity: 'error',
+      file: IMPORTED,
+      line,
+      column,
+      path,
+      message: `HubSpot's value holds a credential's value, printed as ${REDACTED}: the document would plan an update to that text`,
+      hint: 'take the credential out of this setting in HubSpot (a URL should carry no key or token), then import again',
+    });
+  const doc = parseDocument(yaml);
+  const findings: Diagnostic[] = [];
+  let offset = 0;
+  for (const [index, line] of yaml.split('\n').entries()) {
+    const scrubbed = scrub(line);
+    const at = scrubbed.indexOf(REDACTED);
+    if (scrubbed !== line && at >= 0) findings.push(finding(index + 1, at + 1, formatYamlPath(pathAtOffset(doc, offset + at))));
+    offset += line.length + 1;
+  }
+  // A value folded across lines: the whole document, then.
+  return findings.length > 0 ? findings : [finding(1, 1, '')];
 }
 
 /** Asks the live webhook as HubSpot would; every number it answers is "unexpected" against none declared. */

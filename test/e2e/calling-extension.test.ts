@@ -222,6 +222,25 @@ describe('calling extension (real CLI, emulator)', () => {
     expect(document.yaml).toBe(imported.stdout);
   });
 
+  it('import of a value that holds a credential prints it redacted, names it at its position and fails', async () => {
+    write(extension(4003, { apiVersion: '2026-03' }));
+    await hscc(['apply', '--auto-approve']);
+    const patched = await fetch(`${emulator.url}/crm/extensions/calling/2026-03/4003/settings/channel-connection`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `https://calls.example.com/hook?key=${ACCESS_TOKEN}` }),
+    });
+    expect(patched.status).toBe(200);
+    const imported = await hscc(['import', '--app-id', '4003', '--api-version', '2026-03']);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('url: https://calls.example.com/hook?key=[REDACTED]');
+    const at = /^error: \(import\):(\d+):(\d+) settings\.url: HubSpot's value holds a credential's value/m.exec(imported.stderr);
+    expect(at, imported.stderr).not.toBeNull();
+    const line = imported.stdout.split('\n')[Number(at?.[1]) - 1] ?? '';
+    expect(line.slice(Number(at?.[2]) - 1)).toBe('[REDACTED]');
+    expect(imported.stdout + imported.stderr).not.toContain(ACCESS_TOKEN);
+  });
+
   it('a read-only token plans, drifts and imports; apply fails on its first write naming developers-write, writing nothing', async () => {
     write(extension(5001, { apiVersion: '2026-03' }));
     await hscc(['apply', '--auto-approve']);
