@@ -1,6 +1,7 @@
 // The human views of plan, apply and drift, after Terraform's: one block per
 // app and resource, impacts under it, one closing line. Pure.
-import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type PlanReport, type PlanSummary, type WebhookFinding, type WebhookNumber } from '../plan/model.js';
+import { escapeControlCharacters } from '../control-characters.js';
+import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type Impact, type PlanReport, type PlanSummary, type WebhookFinding, type WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {
   appsWithFailedProbes,
@@ -96,7 +97,7 @@ function renderChangeBlock(change: Change, palette: Palette): string[] {
   }
   if (hidden > 0) lines.push(palette.dim(`        # (${hidden} unchanged ${plural(hidden, 'attribute')} hidden)`));
   lines.push('    }');
-  for (const impact of change.impacts) lines.push(`    ${impact.warning ? palette.yellow('!') : palette.dim('i')} ${impact.message}`);
+  for (const impact of change.impacts) lines.push(impactLine(impact, palette));
   return lines;
 }
 
@@ -206,8 +207,13 @@ function renderDriftBlock(change: Change, palette: Palette): string[] {
     }
   }
   lines.push('    }');
-  for (const impact of change.impacts) lines.push(`    ${impact.warning ? palette.yellow('!') : palette.dim('i')} ${impact.message}`);
+  for (const impact of change.impacts) lines.push(impactLine(impact, palette));
   return lines;
+}
+
+/** An impact under its block. A saved plan is input to `show`: its text is escaped like any input's. */
+function impactLine(impact: Impact, palette: Palette): string {
+  return `    ${impact.warning ? palette.yellow('!') : palette.dim('i')} ${escapeControlCharacters(impact.message)}`;
 }
 
 function describeFields(change: Change, side: 'before' | 'after'): string {

@@ -29,6 +29,15 @@ describe('renderPlanText', () => {
     expect(recordingUpdate).toContain('    i HubSpot fetches call recordings from the new URL from now on.');
   });
 
+  it('escapes control characters in impacts, which a saved plan brings to show', () => {
+    const forged = change(6, 'calling-settings', calling(), calling({ isReady: false }));
+    forged.impacts = [{ kind: 'forged', message: '\u001b[31mRED\u001b[0m \u202e', warning: true }];
+    const shown = renderPlanText(report('plan', [forged]), plain);
+    expect(shown).toContain('    ! \\x1b[31mRED\\x1b[0m \\u202e\n');
+    expect(shown).not.toMatch(/[\u001b\u202e]/);
+    expect(renderPlanText(report('drift', [forged]), plain)).toContain('    ! \\x1b[31mRED\\x1b[0m \\u202e\n');
+  });
+
   it('says so when there is nothing to do', () => {
     expect(renderPlanText(report('plan', [change(4, 'calling-settings', calling(), calling())]), plain)).toBe(
       'No changes. Remote settings match the configuration.\n',
