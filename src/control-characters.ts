@@ -28,6 +28,13 @@ export function percentEncodeControls(text: string): string {
   return text.replace(CONTROL, (char) => encodeURIComponent(char));
 }
 
+const BEYOND_C0_ANY = new RegExp(`[${BEYOND_C0}]`);
+
+/** True when `text` holds a character JSON.stringify (and yaml's double quotes) would leave raw. */
+export function holdsBeyondC0(text: string): boolean {
+  return BEYOND_C0_ANY.test(text);
+}
+
 /** JSON text (from JSON.stringify) with what it leaves raw (BEYOND_C0) as `\uXXXX` escapes: still the same JSON, safe to print. */
 export function escapeJsonControls(json: string): string {
   return json.replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);

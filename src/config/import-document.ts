@@ -1,7 +1,8 @@
 // The config document `hscc import` prints for an app as HubSpot has it:
 // pure, so the law "loaded again, it declares exactly what HubSpot holds, or
 // its diagnostics say which values cannot be declared" is a property test.
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
+import { escapeJsonControls, holdsBeyondC0 } from '../control-characters.js';
 import type { WebhookNumber } from '../plan/model.js';
 import { RESOURCES } from '../resources/index.js';
 import { escapeEnvReferences } from './expand-env.js';
@@ -32,5 +33,27 @@ export function importedDocument(app: Pick<AppConfig, 'appId' | 'apiVersion' | '
     document[resource.configKey] = desired.fields;
     if (resource.webhookUrlField !== undefined) document.phoneNumbers = [...phoneNumbers];
   }
-  return { document, yaml: `${SCHEMA_COMMENT}\n${stringify(escapeEnvReferences(document), { lineWidth: 0 })}` };
+  return { document, yaml: `${SCHEMA_COMMENT}\n${yamlText(escapeEnvReferences(document))}` };
+}
+
+/**
+ * The document as YAML. Text with DEL, C1 controls, line separators or bidi
+ * overrides is double-quoted with those as `\uXXXX` escapes: YAML 1.2 does
+ * not allow the first raw, and none may reach a terminal raw. yaml quotes
+ * only some of them and escapes none, so every such string is forced into
+ * double quotes, where the escapes then mean the same characters.
+ */
+function yamlText(value: unknown): string {
+  const doc = new Document(value);
+  let escaped = false;
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && holdsBeyondC0(node.value)) {
+        node.type = 'QUOTE_DOUBLE';
+        escaped = true;
+      }
+    },
+  });
+  const text = doc.toString({ lineWidth: 0 });
+  return escaped ? escapeJsonControls(text) : text;
 }
