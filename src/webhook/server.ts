@@ -3,7 +3,7 @@
 // Fixtures are built in memory from the config, so no request ever reads a
 // file, and finding a portal's or user's answer is two Map lookups.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { AppConfig } from '../config/model.js';
@@ -415,6 +415,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   // property is older than the options bag and not in @types/node.
   (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  // Node's closeIdleConnections() leaves a connection that has sent nothing
+  // yet (a load balancer's pre-opened one), so close() would wait out the
+  // whole grace for it; these are closed by hand.
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // Malformed HTTP, over-long headers, or a timed-out request: answer in
     // JSON when the socket still can, then drop the connection.
@@ -470,6 +478,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
           resolve();
         });
         server.closeIdleConnections();
+        for (const socket of open) if (socket.bytesRead === 0) socket.destroy();
       }),
   };
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderFixture } from '../../../src/webhook/fixture.js';
 import { MAX_BODY_BYTES, buildServeTable, startWebhookServer, type WebhookServer } from '../../../src/webhook/server.js';
@@ -265,6 +266,20 @@ describe('webhook server over a real socket', () => {
     const refused = startWebhookServer({ apps: [app1], env, now: () => NOW, port });
     await expect(refused).rejects.toThrow(`cannot listen on 127.0.0.1:${port}: the port is already in use (an earlier hscc serve or emulator still running?).`);
     await expect(refused).rejects.toMatchObject({ hint: 'stop that process, or pick another --port (0 picks a free one).' });
+  });
+
+  it('closes at once with a connection open that has sent nothing, as a load balancer pre-opens them', async () => {
+    const srv = await start();
+    const { port } = new URL(srv.url);
+    const silent = connect(Number(port), '127.0.0.1');
+    const ended = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+    // By the answer on another connection, the server has accepted the silent one.
+    await new Promise<void>((resolve) => silent.once('connect', () => resolve()));
+    expect((await send(`${srv.url}/healthz`, { method: 'GET' })).status).toBe(200);
+    server = undefined;
+    // The grace is far longer than the test's timeout: only closing the silent socket ends this.
+    await srv.close(60_000);
+    await ended;
   });
 
   it('finishes an in-flight request on close, then stops accepting', async () => {
