@@ -28,22 +28,23 @@ export function requireCredential(target: Pick<ResourceTarget, 'appId' | 'auth'>
   return value;
 }
 
-// HubSpot's keys and tokens are UUIDs and `pat-…` strings: no whitespace or
-// control character. A CI secret saved with `echo` ends in a newline, which
-// Node refuses in a header (ERR_INVALID_CHAR, read as "could not reach").
-const NOT_IN_A_CREDENTIAL = /[\s\p{C}]/u;
+// HubSpot's keys and tokens are UUIDs and `pat-…` strings: no control or
+// invisible format character (a pasted zero-width space, say). A CI secret
+// saved with `echo` ends in a newline, which Node refuses in a header
+// (ERR_INVALID_CHAR, read as "could not reach").
+const NOT_IN_A_CREDENTIAL = /[\p{Cc}\p{Cf}]/u;
 
 /** What is wrong with a credential's text, never quoting it; undefined when nothing is. */
 function malformation(value: string): string | undefined {
   const at = value.search(NOT_IN_A_CREDENTIAL);
   if (at < 0) return undefined;
   if (/^[\r\n]+$/.test(value.slice(at))) return 'ends with a line break';
-  return `holds whitespace or a control character (at position ${at + 1} of ${value.length})`;
+  return `holds a control or invisible character (at position ${at + 1} of ${value.length})`;
 }
 
 function malformedCredentials(problems: readonly string[]): UserError {
   return new UserError(`malformed HubSpot credential${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`, {
-    hint: "HubSpot credentials hold no whitespace: store the secret without it (printf '%s' adds no newline where echo does), then run hscc again.",
+    hint: "HubSpot credentials hold no such character: store the secret without it (printf '%s' adds no newline where echo does), then run hscc again.",
   });
 }
 
@@ -53,7 +54,7 @@ function malformedCredentials(problems: readonly string[]): UserError {
  * The auth mode alone decides the variable, whatever the API version.
  *
  * @throws UserError naming each missing variable and the apps that need it,
- *   or each variable whose value holds whitespace or a control character.
+ *   or each variable whose value holds a control or invisible character.
  */
 export function assertCredentials(targets: readonly CredentialTarget[], env: Env): void {
   const missing = new Map<string, MissingCredential>();

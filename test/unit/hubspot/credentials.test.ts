@@ -61,25 +61,26 @@ describe('assertCredentials', () => {
     );
   });
 
-  it('refuses a credential with a trailing newline or inner whitespace before any request, never quoting it', () => {
+  it('refuses a credential with a trailing newline or an invisible character before any request, never quoting it', () => {
     const token = 'pat-na1-0123456789abcdef0123456789abcdef';
     const targets = [
       { appId: 1, apiVersion: '2026-03', auth: 'access-token' },
       { appId: 2, apiVersion: '2026-03', auth: 'access-token' },
       { appId: 3, apiVersion: 'v3', auth: 'developer-api-key' },
     ] as const;
-    const error = thrown(() => assertCredentials(targets, { HUBSPOT_ACCESS_TOKEN: `${token}\n`, HUBSPOT_DEVELOPER_API_KEY: 'dev key\u200b' }));
+    const error = thrown(() => assertCredentials(targets, { HUBSPOT_ACCESS_TOKEN: `${token}\n`, HUBSPOT_DEVELOPER_API_KEY: 'dev-key\u200bx' }));
     expect(error.message).toBe(
       'malformed HubSpot credentials:\n' +
         '  HUBSPOT_ACCESS_TOKEN ends with a line break\n' +
-        '  HUBSPOT_DEVELOPER_API_KEY holds whitespace or a control character (at position 4 of 8)',
+        '  HUBSPOT_DEVELOPER_API_KEY holds a control or invisible character (at position 8 of 9)',
     );
-    expect(error.hint).toMatch(/^HubSpot credentials hold no whitespace/);
+    expect(error.hint).toMatch(/^HubSpot credentials hold no such character/);
     expect(`${error.message}${error.hint}`).not.toContain(token);
     expect(thrown(() => requireCredential({ appId: 1, auth: 'access-token' }, { HUBSPOT_ACCESS_TOKEN: `${token}\r\n` })).message).toContain(
       'HUBSPOT_ACCESS_TOKEN ends with a line break',
     );
-    expect(() => assertCredentials(targets, { HUBSPOT_ACCESS_TOKEN: token, HUBSPOT_DEVELOPER_API_KEY: 'dev-key' })).not.toThrow();
+    // A space is unusual but not broken: it is sent encoded.
+    expect(() => assertCredentials(targets, { HUBSPOT_ACCESS_TOKEN: token, HUBSPOT_DEVELOPER_API_KEY: 'dev key' })).not.toThrow();
   });
 
   it('requireCredential returns the secret or names the variable', () => {
