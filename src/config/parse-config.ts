@@ -116,7 +116,9 @@ export async function parseConfigText(text: string, file: string, options: Parse
       if (found.severity === 'error') hasError = true;
       diagnostics.push(found);
     };
-    for (const error of doc.errors) report(yamlDiagnostic(doc, error, 'error'));
+    // The first syntax error only: what yaml finds after it mostly follows from it.
+    const [firstError] = doc.errors;
+    if (firstError !== undefined) report(yamlDiagnostic(doc, firstError, 'error', doc.errors.length - 1));
     for (const warning of doc.warnings) report(yamlDiagnostic(doc, warning, 'warning'));
     if (hasError) continue;
 
@@ -201,7 +203,7 @@ export async function parseConfigText(text: string, file: string, options: Parse
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { apps, diagnostics };
 
-  function yamlDiagnostic(doc: Document.Parsed, error: YAMLError, severity: Severity): Diagnostic {
+  function yamlDiagnostic(doc: Document.Parsed, error: YAMLError, severity: Severity, errorsAfter = 0): Diagnostic {
     const offset = error.pos[0];
     if (error.code === 'TAG_RESOLVE_FAILED') {
       // e.g. `!!float 1234567`: the YAML 1.2 core schema reads no float there, so the value stays a string.
@@ -232,8 +234,21 @@ export async function parseConfigText(text: string, file: string, options: Parse
         `add the closing ${quote as string}: everything from here to ${text.length === offset ? 'the end of the file' : `line ${lineCounter.linePos(offset).line}`} was read as this one string`,
       );
     }
-    return diagnostic(offset, '', severity === 'error' ? 'yaml-syntax' : 'yaml-warning', severity, firstLine(error.message));
+    const after = errorsAfter === 0 ? '' : `; ${errorsAfter} more syntax ${errorsAfter === 1 ? 'error follows' : 'errors follow'} in this document, most likely from this one`;
+    const hint = severity === 'error' ? `${syntaxHint(error, text, offset)}${after}` : undefined;
+    return diagnostic(offset, formatYamlPath(pathAtOffset(doc, offset)), severity === 'error' ? 'yaml-syntax' : 'yaml-warning', severity, firstLine(error.message), hint);
   }
+}
+
+/** What to try for a syntax error yaml words in its own terms (its code, and the line it is on). */
+function syntaxHint(error: YAMLError, text: string, offset: number): string {
+  if (error.code === 'TAB_AS_INDENT') return 'indent with spaces: YAML allows no tab in indentation';
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  const line = text.slice(start, end < 0 ? text.length : end);
+  // `{url: ${URL}}`: in flow style `{` opens a mapping, so the reference must be quoted.
+  if (/[{[].*\$\{/.test(line)) return 'quote a ${VAR} inside { } or [ ]: write "${VAR}"';
+  return 'check the indentation and quoting on this line and the one above it';
 }
 
 /** Where the quoted scalar that runs out at `end` opens, if there is one. */

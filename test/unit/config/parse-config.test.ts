@@ -102,10 +102,29 @@ describe('parseConfigText: whole-file and YAML diagnostics', () => {
     ]);
   });
 
-  it('yaml-syntax with yaml’s own position', async () => {
+  it('yaml-syntax with yaml’s own position, the path there and a hint', async () => {
     const result = await parse(lines('appId: 1', 'settings: [1, 2', 'phoneNumbers: []'));
     expect(result.apps).toEqual([]);
-    expect(result.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', severity: 'error', line: 3, column: 1, path: '' });
+    expect(result.diagnostics[0]).toMatchObject({
+      code: 'yaml-syntax',
+      severity: 'error',
+      line: 3,
+      column: 1,
+      path: 'phoneNumbers',
+      hint: 'check the indentation and quoting on this line and the one above it',
+    });
+  });
+
+  it('yaml-syntax: only the first error of a document, counting the rest, with a hint for an unquoted ${VAR} in flow style', async () => {
+    const result = await parse(lines('appId: 1', 'settings: {url: "https://x.example/h", isReady: ${R}}', 'phoneNumbers: []'), { env: { R: 'true' } });
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', line: 2, column: 50, path: 'settings' });
+    expect(result.diagnostics[0]?.hint).toMatch(/^quote a \$\{VAR\} inside \{ \} or \[ \]: write "\$\{VAR\}"; \d+ more syntax errors follow in this document, most likely from this one$/);
+  });
+
+  it('yaml-syntax for a tab in indentation says to indent with spaces', async () => {
+    const result = await parse(lines('appId: 1', 'settings:', '\turl: https://x.example/h'));
+    expect(result.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', line: 3, hint: expect.stringMatching(/^indent with spaces/) });
   });
 
   it('a string with no closing quote is reported where it opens, not where the file ends', async () => {
