@@ -414,6 +414,15 @@ describe('parseConfigText: semantic rules', () => {
     expect(await only(text, 'duplicate-phone-number')).toMatchObject({ line: 7, column: 24, path: 'phoneNumbers[1].e164PhoneNumber' });
   });
 
+  it('an unquoted extension is one type error, not also a false duplicate of the same number without one', async () => {
+    const text = withNumbers(
+      '  - { e164PhoneNumber: "+14155552671", extension: 12, friendlyName: f }',
+      '  - { e164PhoneNumber: "+14155552671", friendlyName: g }',
+    );
+    const { diagnostics } = await parse(text);
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.path])).toEqual([['invalid-type', 'phoneNumbers[0].extension']]);
+  });
+
   it('phone-extension: a warning at the extension', async () => {
     const text = withNumbers('  - e164PhoneNumber: "+14155552671"', '    extension: "12"', '    friendlyName: Desk');
     expect(await only(text, 'phone-extension')).toMatchObject({ severity: 'warning', line: 7, column: 16, path: 'phoneNumbers[0].extension' });
