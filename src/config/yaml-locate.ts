@@ -16,17 +16,30 @@ export interface LocatedNode {
  * per mapping); called only for findings that are reported.
  */
 export function locateNode(doc: Document.Parsed, segments: readonly PathSegment[], at: 'key' | 'value'): LocatedNode {
+  const located = walk(doc, segments, at);
+  // A path through an alias is reported at the alias: that occurrence is
+  // what the path names (a duplicate at its second occurrence, say), while
+  // the node found is the anchored one.
+  return located.alias === undefined ? located : { node: located.node, offset: located.alias };
+}
+
+function walk(doc: Document.Parsed, segments: readonly PathSegment[], at: 'key' | 'value'): LocatedNode & { alias?: number } {
   let node: Node | null = doc.contents;
   let offset = start(node) ?? 0;
+  let alias: number | undefined;
+  const found = (result: LocatedNode) => (alias === undefined ? result : { ...result, alias });
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
-    if (isAlias(node)) node = node.resolve(doc) ?? null;
+    if (isAlias(node)) {
+      alias ??= start(node);
+      node = node.resolve(doc) ?? null;
+    }
     if (isMap(node)) {
       const pair = pairsByKey(node).get(String(segment));
       if (pair === undefined) break;
       const key = pair.key as Node;
       const keyOffset = start(key) ?? offset;
-      if (i === segments.length - 1 && at === 'key') return { node: key, offset: keyOffset };
+      if (i === segments.length - 1 && at === 'key') return found({ node: key, offset: keyOffset });
       node = (pair.value as Node | null) ?? null;
       // An empty value has a zero-width range after the colon; the key reads better.
       const range = node?.range;
@@ -40,7 +53,7 @@ export function locateNode(doc: Document.Parsed, segments: readonly PathSegment[
       break;
     }
   }
-  return { node, offset };
+  return found({ node, offset });
 }
 
 // Each mapping's pairs by key, built once: many findings in one large

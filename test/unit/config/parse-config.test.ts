@@ -414,6 +414,11 @@ describe('parseConfigText: semantic rules', () => {
     expect(await only(text, 'duplicate-phone-number')).toMatchObject({ line: 7, column: 24, path: 'phoneNumbers[1].e164PhoneNumber' });
   });
 
+  it('duplicate-phone-number made by an alias is reported at the alias, the second occurrence', async () => {
+    const text = withNumbers('  - &n { e164PhoneNumber: "+14155552671", friendlyName: a }', '  - *n');
+    expect(await only(text, 'duplicate-phone-number')).toMatchObject({ line: 7, column: 5, path: 'phoneNumbers[1].e164PhoneNumber' });
+  });
+
   it('an unquoted extension is one type error, not also a false duplicate of the same number without one', async () => {
     const text = withNumbers(
       '  - { e164PhoneNumber: "+14155552671", extension: 12, friendlyName: f }',
