@@ -5,7 +5,7 @@
 // comparison are pure (webhook/); this file only reads and writes DIR.
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, realpath, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { escapeJsonControls } from '../control-characters.js';
 import { UserError } from '../errors.js';
@@ -163,10 +163,11 @@ async function writeFixtures(
       files.push({ ...entry, status: 'deleted' });
     } else {
       await fsStep('create the directory for', entry.path, () => mkdir(dirname(target), { recursive: true }));
-      const temp = join(dirname(target), `.${c.path.replaceAll('/', '_')}.${randomBytes(6).toString('hex')}.tmp`);
+      const destination = await writeTarget(target);
+      const temp = join(dirname(destination), `.${c.path.replaceAll('/', '_')}.${randomBytes(6).toString('hex')}.tmp`);
       await fsStep('write', entry.path, () => writeFile(temp, c.expected ?? ''));
       try {
-        await fsStep('write', entry.path, () => rename(temp, target));
+        await fsStep('write', entry.path, () => rename(temp, destination));
       } catch (error) {
         await unlink(temp).catch(() => undefined);
         throw error;
@@ -228,14 +229,36 @@ async function readFixtureTree(
   return files;
 }
 
+/** A directory entry, a symbolic link counted as what it points at (writes go through links too). */
+interface TreeEntry {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
 /** A directory's entries sorted by name; none when it does not exist. */
-async function listDir(path: string, shownPath: string): Promise<Dirent[]> {
+async function listDir(path: string, shownPath: string): Promise<TreeEntry[]> {
+  let entries: Dirent[];
   try {
-    return (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     return fsStep('read the fixtures directory', shownPath, () => Promise.reject(error));
   }
+  return Promise.all(
+    entries.map(async (entry): Promise<TreeEntry> => {
+      if (!entry.isSymbolicLink()) return entry;
+      // A dangling or looping link is neither: ignored, as other entries are.
+      const target = await stat(join(path, entry.name)).catch(() => undefined);
+      return { name: entry.name, isFile: () => target?.isFile() === true, isDirectory: () => target?.isDirectory() === true };
+    }),
+  );
+}
+
+/** Where writing `path` lands: through a symbolic link to its file, so the link stays. */
+async function writeTarget(path: string): Promise<string> {
+  const link = await lstat(path).catch(() => undefined);
+  return link?.isSymbolicLink() === true ? realpath(path).catch(() => path) : path;
 }
 
 function renderWriteText(files: readonly FixtureFileJson[], outDir: string): string {

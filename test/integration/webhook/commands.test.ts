@@ -1,7 +1,7 @@
 // The webhook commands end to end over real sockets and a real directory,
 // with the apps injected as AppConfig values (the YAML side is the config
 // module's; the built CLI is covered by test/e2e).
-import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFixtures } from '../../../src/commands/fixtures.js';
 import type { FixturesOptions, ProbeOptions } from '../../../src/commands/options.js';
@@ -105,6 +105,22 @@ describe('hscc fixtures', () => {
     // Only --prune removes another app's file, so that is the fix to name.
     expect(pruning.out()).toContain('run `hscc fixtures --prune` to update them.');
     expect(readdirSync(dir.file('fixtures'))).toContain('99.json');
+  });
+
+  it('follows symbolic links in the fixtures directory when reading and writing, so --check then passes', async () => {
+    const dir = workspace({ 'shared/app.json': '{}\n' });
+    mkdirSync(dir.file('fixtures'));
+    mkdirSync(dir.file('real-app-dir'));
+    symlinkSync('../shared/app.json', dir.file('fixtures/1234567.json'));
+    symlinkSync('../real-app-dir', dir.file('fixtures/1234567'));
+    expect(await runFixtures(options(), memoryRuntime({ cwd: dir.path }), appsOf(app))).toEqual({ exitCode: 0 });
+    // The links stay links; what they point at holds the fixtures.
+    expect(lstatSync(dir.file('fixtures/1234567.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(dir.file('shared/app.json'), 'utf8')).toContain('"+14155552671"');
+    expect(readdirSync(dir.file('real-app-dir/portals')).sort()).toEqual(['42', '42.json']);
+    const check = memoryRuntime({ cwd: dir.path });
+    expect(await runFixtures(options({ check: true }), check, appsOf(app))).toEqual({ exitCode: 0 });
+    expect(check.out()).toBe('All 3 fixtures in fixtures are up to date.\n');
   });
 
   it('writes no file when a declared number holds a credential, whole or cut to 24 characters in the file', async () => {
