@@ -4,7 +4,7 @@ import type { WebhookFinding } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 import { driftedApps } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
+import { assertWellFormedSecrets, clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
 import { probeDeclaredLevels } from '../webhook/probe.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 import type { DriftOptions } from './options.js';
@@ -26,6 +26,7 @@ export async function runDrift(options: DriftOptions, runtime: Runtime): Promise
         if (withoutSecret.length > 0) {
           throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret.map((app) => app.appId))}`);
         }
+        assertWellFormedSecrets(probedOf(selected).map((app) => app.appId), runtime.env, 'cannot probe webhooks');
       },
       'drift',
     );

@@ -1,6 +1,6 @@
 import type { AuthMode } from '../config/model.js';
 import { UserError } from '../errors.js';
-import { createScrubber, redactUrlValue, secretValuesFrom } from '../runtime/secrets.js';
+import { createScrubber, MALFORMED_SECRET_HINT, redactUrlValue, secretMalformation, secretValuesFrom } from '../runtime/secrets.js';
 import { AUTH_MODE_TABLE } from './auth-modes.js';
 import type { ResourceTarget } from './types.js';
 
@@ -23,28 +23,14 @@ export function requireCredential(target: Pick<ResourceTarget, 'appId' | 'auth'>
   if (value === undefined || value === '') {
     throw missingCredentials(new Map([[mode.variable, { name: mode.credentialName, auth: target.auth, appIds: [target.appId] }]]));
   }
-  const problem = malformation(value);
+  const problem = secretMalformation(value);
   if (problem !== undefined) throw malformedCredentials([`${mode.variable} ${problem}`]);
   return value;
 }
 
-// HubSpot's keys and tokens are UUIDs and `pat-…` strings: no control or
-// invisible format character (a pasted zero-width space, say). A CI secret
-// saved with `echo` ends in a newline, which Node refuses in a header
-// (ERR_INVALID_CHAR, read as "could not reach").
-const NOT_IN_A_CREDENTIAL = /[\p{Cc}\p{Cf}]/u;
-
-/** What is wrong with a credential's text, never quoting it; undefined when nothing is. */
-function malformation(value: string): string | undefined {
-  const at = value.search(NOT_IN_A_CREDENTIAL);
-  if (at < 0) return undefined;
-  if (/^[\r\n]+$/.test(value.slice(at))) return 'ends with a line break';
-  return `holds a control or invisible character (at position ${at + 1} of ${value.length})`;
-}
-
 function malformedCredentials(problems: readonly string[]): UserError {
   return new UserError(`malformed HubSpot credential${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`, {
-    hint: "HubSpot credentials hold no such character: store the secret without it (printf '%s' adds no newline where echo does), then run hscc again.",
+    hint: MALFORMED_SECRET_HINT,
   });
 }
 
@@ -70,7 +56,7 @@ export function assertCredentials(targets: readonly CredentialTarget[], env: Env
   const malformed = new Set<string>();
   for (const target of targets) {
     const { variable } = AUTH_MODE_TABLE[target.auth];
-    const problem = malformation(env[variable] as string);
+    const problem = secretMalformation(env[variable] as string);
     if (problem !== undefined) malformed.add(`${variable} ${problem}`);
   }
   if (malformed.size > 0) throw malformedCredentials([...malformed]);

@@ -60,6 +60,24 @@ export function urlWithoutUserinfo(url: URL): string {
  */
 export const MIN_SECRET_LENGTH = 8;
 
+// HubSpot's keys, tokens and client secrets are UUIDs and `pat-…` strings:
+// no control or invisible format character (a pasted zero-width space, say).
+// A CI or Kubernetes secret saved with `echo` ends in a newline, which Node
+// refuses in a header (ERR_INVALID_CHAR, read as "could not reach") and
+// which makes every webhook signature wrong.
+const NOT_IN_A_SECRET = /[\p{Cc}\p{Cf}]/u;
+
+/** What is wrong with a secret's text, never quoting it (`ends with a line break`); undefined when nothing is. */
+export function secretMalformation(value: string): string | undefined {
+  const at = value.search(NOT_IN_A_SECRET);
+  if (at < 0) return undefined;
+  if (/^[\r\n]+$/.test(value.slice(at))) return 'ends with a line break';
+  return `holds a control or invisible character (at position ${at + 1} of ${value.length})`;
+}
+
+export const MALFORMED_SECRET_HINT =
+  "HubSpot's credentials and client secrets hold no such character: store the secret without it (printf '%s' adds no newline where echo does), then run hscc again.";
+
 /** Every secret value present in the environment (API key, tokens, client secrets). */
 export function secretValuesFrom(env: Readonly<Record<string, string | undefined>>): string[] {
   const values: string[] = [];

@@ -251,6 +251,12 @@ describe('webhook server over a real socket', () => {
     expect(logs.filter((line) => / 401 [\d.]+ms stale-timestamp app=1$/.test(line))).toHaveLength(10);
   });
 
+  it('refuses to start with a secret that ends in a newline, which would fail every signature', async () => {
+    await expect(startWebhookServer({ apps: [app1], env: { HUBSPOT_CLIENT_SECRET: `${SECRET}\n` }, now: () => NOW })).rejects.toThrow(
+      /malformed client secret: HUBSPOT_CLIENT_SECRET ends with a line break/,
+    );
+  });
+
   it('refuses to start without a secret, and starts with insecureSkipVerify, accepting unsigned requests', async () => {
     await expect(startWebhookServer({ apps: [app1], env: {}, now: () => NOW })).rejects.toThrow(
       /no client secret for app 1: set HUBSPOT_CLIENT_SECRET_1 or HUBSPOT_CLIENT_SECRET/,

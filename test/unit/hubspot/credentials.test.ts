@@ -74,7 +74,7 @@ describe('assertCredentials', () => {
         '  HUBSPOT_ACCESS_TOKEN ends with a line break\n' +
         '  HUBSPOT_DEVELOPER_API_KEY holds a control or invisible character (at position 8 of 9)',
     );
-    expect(error.hint).toMatch(/^HubSpot credentials hold no such character/);
+    expect(error.hint).toMatch(/^HubSpot's credentials and client secrets hold no such character/);
     expect(`${error.message}${error.hint}`).not.toContain(token);
     expect(thrown(() => requireCredential({ appId: 1, auth: 'access-token' }, { HUBSPOT_ACCESS_TOKEN: `${token}\r\n` })).message).toContain(
       'HUBSPOT_ACCESS_TOKEN ends with a line break',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientSecretFor, missingSecretMessage } from '../../../src/webhook/client-secret.js';
+import { UserError } from '../../../src/errors.js';
+import { assertWellFormedSecrets, clientSecretFor, malformedSecrets, missingSecretMessage } from '../../../src/webhook/client-secret.js';
 
 describe('clientSecretFor', () => {
   it('prefers the per-app secret, then the shared one', () => {
@@ -18,5 +19,23 @@ describe('clientSecretFor', () => {
     expect(missingSecretMessage([1, 2])).toBe(
       'no client secret for apps 1, 2: set HUBSPOT_CLIENT_SECRET_1, HUBSPOT_CLIENT_SECRET_2 or HUBSPOT_CLIENT_SECRET.',
     );
+  });
+
+  it('names each malformed secret the apps would use, once per variable, never quoting it', () => {
+    const env = { HUBSPOT_CLIENT_SECRET: 'shared-secret-123\n', HUBSPOT_CLIENT_SECRET_42: 'own\u200bsecret', HUBSPOT_CLIENT_SECRET_7: 'fine secret' };
+    expect(malformedSecrets([42, 1, 2, 7], env)).toEqual([
+      'HUBSPOT_CLIENT_SECRET_42 holds a control or invisible character (at position 4 of 10)',
+      'HUBSPOT_CLIENT_SECRET ends with a line break',
+    ]);
+    expect(malformedSecrets([7], env)).toEqual([]);
+    let thrown: unknown;
+    try {
+      assertWellFormedSecrets([1], env, 'cannot probe webhooks');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UserError);
+    expect((thrown as UserError).message).toBe('cannot probe webhooks: malformed client secret:\n  HUBSPOT_CLIENT_SECRET ends with a line break');
+    expect((thrown as UserError).message).not.toContain('shared-secret-123');
   });
 });
