@@ -245,13 +245,38 @@ function headBlock(report: PlanReport): string {
   if (targets !== undefined) {
     lines.push('', `> **The ${report.kind === 'drift' ? 'check' : 'plan'} is partial:** only ${plural(targets.length, 'app')} ${targets.join(', ')} (\`--target\`).`);
   }
-  if (report.failure !== undefined) {
-    const { message, correlationId, hint } = report.failure;
-    // Aggregated messages already name each correlationId, as on stderr.
-    const id = correlationId === undefined || message.includes(correlationId) ? '' : ` (correlationId ${code(correlationId)})`;
-    lines.push('', `> ❌ **error:** ${escapeText(message)}${id}${hint === undefined ? '' : ` Hint: ${escapeText(hint)}`}`);
-  }
+  if (report.failure !== undefined) lines.push('', ...failureBlock(report.failure));
   return lines.join('\n');
+}
+
+/** Lines of a failure message shown at most, and characters of each: stderr has the whole message. */
+const FAILURE_LINES_MAX = 30;
+const FAILURE_LINE_CHARS_MAX = 500;
+
+/**
+ * What failed, as a quote. The message quotes servers (an error body, a
+ * webhook's answer) and may list one line per app, so it is shown
+ * literally in a fence, where no link, mention or markup can come from it,
+ * and bounded, so the report still fits its budget.
+ */
+function failureBlock({ message, correlationId, hint }: ReportFailure): string[] {
+  // Aggregated messages already name each correlationId, as on stderr.
+  const id = correlationId === undefined || message.includes(correlationId) ? '' : ` (correlationId ${correlationId})`;
+  const all = `${message}${id}`.split('\n');
+  const cut = (line: string) => (line.length > FAILURE_LINE_CHARS_MAX ? `${line.slice(0, FAILURE_LINE_CHARS_MAX)}…` : line);
+  // One line stays a (wrapping) code span; a list of lines keeps its lines in a fence.
+  const [only] = all;
+  if (all.length === 1 && only !== undefined) {
+    const lines = [`> ❌ **error:** ${code(cut(only))}`];
+    if (hint !== undefined) lines.push(`> Hint: ${escapeText(hint)}`);
+    return lines;
+  }
+  const shown = all.slice(0, FAILURE_LINES_MAX).map((line) => cut(escapeControlCharacters(line)));
+  if (all.length > shown.length) shown.push(`… and ${all.length - shown.length} more lines: the run's log has them all`);
+  const fence = fenceFor(shown.join('\n'));
+  const lines = ['> ❌ **error:**', `> ${fence}text`, ...shown.map((line) => `> ${line}`), `> ${fence}`];
+  if (hint !== undefined) lines.push(`> Hint: ${escapeText(hint)}`);
+  return lines;
 }
 
 function heading(report: PlanReport): string {
@@ -542,7 +567,7 @@ function code(text: string): string {
   return `${ticks}${pad}${body}${pad}${ticks}`;
 }
 
-/** Plain text with markdown, HTML and table syntax neutralised. */
+/** Plain text with markdown, HTML, table syntax and autolinks neutralised. */
 function escapeText(text: string): string {
   return (
     escapeControlCharacters(text.replace(/[\r\n]+/g, ' '))
@@ -553,6 +578,9 @@ function escapeText(text: string): string {
       .replace(/>/g, '&gt;')
       .replace(/\|/g, '&#124;')
       .replace(/`/g, '&#96;')
+      // GitHub links bare `https://…` and `www.…`: a server's text must not add a link to hscc's words.
+      .replace(/:\/\//g, '&#58;//')
+      .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`)
   );
 }
 

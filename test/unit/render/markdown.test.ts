@@ -245,13 +245,27 @@ describe('renderReportMarkdown', () => {
       });
       expect(markdown.split('\n')[0]).toBe('<!-- hscc:plan environments/production/*.yaml target=42 -->');
       expect(markdown).toContain('**hscc plan failed.**');
-      expect(markdown).toContain('> ❌ **error:** could not read the settings of 1 of 2 apps: GET /crm/v3/… answered 401 (correlationId `f00`)');
+      expect(markdown).toContain('> ❌ **error:** `could not read the settings of 1 of 2 apps: GET /crm/v3/… answered 401 (correlationId f00)`');
       expect(markdown).not.toContain('No changes');
     });
 
     it('keeps what was planned when a run fails midway', () => {
       const markdown = renderReportMarkdown({ ...readme, failure: { message: 'writing plan.json: disk full' } });
-      expect(markdown).toContain('**Plan: 2 to create, 2 to update, 2 to delete.**\n\n> ❌ **error:** writing plan.json: disk full');
+      expect(markdown).toContain('**Plan: 2 to create, 2 to update, 2 to delete.**\n\n> ❌ **error:** `writing plan.json: disk full`');
+    });
+
+    it('shows a long failure literally and bounded: no link or markup from a server, and the report fits its budget', () => {
+      const lines = Array.from({ length: 2000 }, (_, i) => `  app ${600_000 + i}: GET channel-connection settings failed: 400 VALIDATION_ERROR: see https://evil.example/${i} **now** ${'x'.repeat(900)}`);
+      const failure = { message: `could not read 2000 of 2000 resources; nothing was changed:\n${lines.join('\n')}`, hint: 'Re-authorize at https://evil.example/oauth' };
+      const markdown = renderFailureMarkdown({ kind: 'plan', configPaths: [], failure });
+      expect(markdown.length).toBeLessThan(20_000);
+      expect(markdown).toContain('> ❌ **error:**\n> ```text\n> could not read 2000 of 2000 resources; nothing was changed:\n>   app 600000: GET');
+      expect(markdown).toContain('> … and 1971 more lines: the run\'s log has them all\n> ```');
+      // Each line is cut; the hint keeps hscc's words but no bare link.
+      expect(markdown).toMatch(/x+…\n/);
+      expect(Math.max(...markdown.split('\n').map((line) => line.length))).toBeLessThanOrEqual('> '.length + 500 + 1);
+      expect(markdown).toContain('> Hint: Re-authorize at https&#58;//evil.example/oauth');
+      expect(markdown).not.toContain('Truncated');
     });
   });
 });
