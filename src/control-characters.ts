@@ -1,11 +1,14 @@
 // Text from input or from a server, made safe to print anywhere (terminal,
 // step summary, PR comment).
 
-// C0 and C1 controls, DEL, line/paragraph separators and the bidirectional
-// overrides ("Trojan Source"): each could rewrite what a terminal or a
-// reviewer sees, so input text never reaches a message raw. JSON.stringify
-// escapes C0 itself and leaves the rest.
-const BEYOND_C0 = '\\u007f-\\u009f\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+// C0 and C1 controls, DEL, line/paragraph separators, the bidirectional
+// marks and overrides ("Trojan Source") and the invisible characters that
+// join nothing (zero-width space, word joiner, BOM, soft hyphen): each could
+// rewrite what a terminal or a reviewer sees (a changed URL that looks the
+// same), so input text never reaches a message raw. The joiners that shape
+// emoji and scripts (U+200C, U+200D) stay. JSON.stringify escapes C0 itself
+// and leaves the rest.
+const BEYOND_C0 = '\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff';
 const CONTROL = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'g');
 const RAW_IN_JSON = new RegExp(`[${BEYOND_C0}]`, 'g');
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

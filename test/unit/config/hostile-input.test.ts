@@ -195,6 +195,12 @@ describe('control characters are shown escaped in every message, hint and path',
     expect(escapeControlCharacters('a\u001b[31mb\nc\td\u007f\u009b\u202eé😀')).toBe('a\\x1b[31mb\\nc\\td\\x7f\\x9b\\u202eé😀');
   });
 
+  it('shows invisible characters that would make a changed value look unchanged, and keeps the joiners emoji need', () => {
+    expect(escapeControlCharacters('https://example.com/h\u200b')).toBe('https://example.com/h\\u200b');
+    expect(escapeControlCharacters('a\u00adb\u2060c\ufeffd\u061ce')).toBe('a\\xadb\\u2060c\\ufeffd\\u061ce');
+    expect(escapeControlCharacters('👨\u200d👩\u200d👧 می\u200cخواهم')).toBe('👨\u200d👩\u200d👧 می\u200cخواهم');
+  });
+
   it.each([
     ['an unknown key', lines('appId: 1', 'ensure: absent', '"col\\u001b[2Jour": x')],
     ['a URL', lines('appId: 1', 'settings:', '  url: "http://a.example/\\u001b[2J"', '  isReady: true')],
