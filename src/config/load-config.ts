@@ -1,5 +1,5 @@
 import { readdir as readdirCallback, realpath as realpathCallback, type Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_CONFIG_FILE, type AppConfig, type LoadConfigOptions, type LoadedConfig } from './model.js';
@@ -193,7 +193,9 @@ async function statKind(path: string): Promise<'file' | 'directory' | 'missing' 
     if (code === 'ELOOP') return 'loop';
     // A path through a file, or one too long, names nothing a glob could match either.
     if (code === 'ENOTDIR' || code === 'ENAMETOOLONG') return { code };
-    return 'missing';
+    // A link to nothing names a file, as under a glob: classify() says what is wrong with it.
+    const link = await lstat(path).catch(() => undefined);
+    return link?.isSymbolicLink() === true ? 'file' : 'missing';
   }
 }
 

@@ -184,10 +184,13 @@ describe('loadConfig: links, directories and sizes', () => {
     }
   });
 
-  it('a dangling link under a glob is an error, not silently skipped', async () => {
+  it('a dangling link is the same error named directly or under a glob, not silently skipped', async () => {
     const d = dir({ 'ok.yaml': app(1) });
     symlinkSync('gone.yaml', d.file('dangling.yaml'));
-    expect((await load(d.path, ['*.yaml'])).errors.map((e) => [e.code, e.file])).toEqual([['read-failed', 'dangling.yaml']]);
+    for (const pattern of ['*.yaml', 'dangling.yaml']) {
+      const { errors } = await load(d.path, [pattern]);
+      expect(errors.map((e) => [e.code, e.file, e.message])).toEqual([['read-failed', 'dangling.yaml', 'cannot read the file: it is a symbolic link to nothing (ENOENT)']]);
+    }
   });
 
   it('a directory holding only subdirectories says so, and how to load them', async () => {
