@@ -92,7 +92,7 @@ describe('a server that echoes the key into a value (real CLI)', () => {
     expect(json.error.message).toMatch(/^cannot save the plan to plan\.json/);
     expect(json.changes).toHaveLength(1);
     expect(results[4]?.stdout.match(/<!-- hscc:plan/g)).toHaveLength(1);
-    expect(results[4]?.stdout).toMatch(/❌ \*\*error:\*\* cannot save the plan to plan\.json/);
+    expect(results[4]?.stdout).toMatch(/❌ \*\*error:\*\* `cannot save the plan to plan\.json/);
     // A redacted plan could never be applied as reviewed: none is written, and the run says why.
     expect(existsSync(dir.file('plan.json'))).toBe(false);
     expect(results[0]?.stderr).toMatch(/cannot save the plan to plan\.json: it would hold a credential's value \(app 72 channel-connection\)/);
