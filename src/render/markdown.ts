@@ -467,8 +467,14 @@ function plainValue(value: FieldValue | undefined): string {
 function fieldValue(fields: Fields | null, field: string): string {
   const value = fields?.[field];
   if (value === undefined) return '_(none)_';
-  return code(String(value));
+  const text = String(value);
+  // Between two right-to-left values the neutral arrow joins them into one
+  // right-to-left run, which shows `new → old`: an isolate keeps each apart.
+  return RIGHT_TO_LEFT.test(text) ? `<span dir="auto">${code(text)}</span>` : code(text);
 }
+
+/** A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko, …). */
+const RIGHT_TO_LEFT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
 
 function outcomeLine(change: Change, report: PlanReport): string {
   const state = outcomeState(report, change);

@@ -235,6 +235,15 @@ describe('renderReportMarkdown', () => {
     });
   });
 
+  it('isolates right-to-left values, so the arrow keeps before → after in reading order', () => {
+    const rtl = change(201, 'calling-settings', calling({ name: 'שירות לקוחות' }), calling({ name: 'מוקד חדש' }));
+    const markdown = renderReportMarkdown(report('plan', [rtl]));
+    expect(markdown).toContain('- `name`: <span dir="auto">`שירות לקוחות`</span> → <span dir="auto">`מוקד חדש`</span>');
+    // Left-to-right values stay plain code spans.
+    const ltr = renderReportMarkdown(report('plan', [change(202, 'calling-settings', calling(), calling({ name: 'Acme 2' }))]));
+    expect(ltr).toContain('- `name`: `Acme Phone` → `Acme 2`');
+  });
+
   describe('failure', () => {
     it('says what failed, with the marker of the run', () => {
       const markdown = renderFailureMarkdown({
