@@ -486,7 +486,8 @@ function outcomeLine(change: Change, report: PlanReport): string {
   if (state === 'not-attempted') return `**Result:** ⏸ ${escapeText(error?.message ?? NOT_ATTEMPTED_INTERRUPTED)}${hint}`;
   if (error === undefined) return '**Result:** ✗ not applied';
   const id = error.correlationId === undefined ? '' : ` (correlationId ${code(error.correlationId)})`;
-  return `**Result:** ✗ failed: ${escapeText(error.message)}${id}${hint}`;
+  // The message quotes HubSpot's answer: literal, so it adds no link, mention or markup.
+  return `**Result:** ✗ failed: ${code(error.message)}${id}${hint}`;
 }
 
 /** One section per app whose live webhook differs or failed: what it answers now, against the config. */
@@ -502,7 +503,8 @@ function webhookSections(report: PlanReport): string[] {
 
 function webhookDetail(finding: WebhookFinding): string {
   const where = `**${webhookLevel(finding)}** ${code(finding.url)}`;
-  if (finding.status === 'error') return `${where}: ✗ error: ${escapeText(finding.error ?? 'the probe failed')}`;
+  // The error quotes the webhook's answer: literal, as a failed run's error.
+  if (finding.status === 'error') return `${where}: ✗ error: ${code(finding.error ?? 'the probe failed')}`;
   const lines = [`${where} answers other numbers than the config declares:`, ''];
   for (const number of finding.missing) lines.push(`- the webhook does not answer ${numberLabel(number)}; the config declares it`);
   for (const number of finding.unexpected) lines.push(`- the webhook answers ${numberLabel(number)}; the config does not declare it`);
