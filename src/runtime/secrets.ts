@@ -108,7 +108,7 @@ export function encodingsOf(secret: string): string[] {
  * or JSON-escaped (`\"`, `\/`, `\uXXXX` in either case), in any mix, so an
  * echo by a server, a query string, a JSON file or a log line is caught
  * alike; so are its first MIN_SECRET_LENGTH or more characters followed by
- * "…", a secret cut short for display. A secret appearing several times is
+ * "…" or by a quote, a secret cut short for display. A secret appearing several times is
  * replaced every time; where secrets overlap or one contains another, the
  * whole covered span becomes one [REDACTED]. Secrets shorter than
  * MIN_SECRET_LENGTH are left alone.
@@ -118,7 +118,7 @@ export function createScrubber(secrets: readonly string[]): (text: string) => st
   if (unique.length === 0) return (text) => text;
   const patterns = unique.flatMap((secret) => {
     const characters = [...secret].map(characterPattern);
-    return [new RegExp(characters.join(''), 'g'), new RegExp(`${cutPattern(characters)}${ELLIPSIS}`, 'g')];
+    return [new RegExp(characters.join(''), 'g'), new RegExp(`${cutPattern(characters)}${CUT_END}`, 'g')];
   });
   return (text) => {
     const spans: Array<[number, number]> = [];
@@ -150,8 +150,10 @@ export function createScrubber(secrets: readonly string[]): (text: string) => st
 }
 
 // hscc shortens long values for display with a trailing "…" (a config
-// value in a diagnostic, a webhook's answer); a secret cut that way must go too.
-const ELLIPSIS = '…';
+// value in a diagnostic, a webhook's answer), and quotes values cut to a
+// length (a friendlyName as HubSpot truncates it, `"…24 characters"`); a
+// secret cut either way must go too. The quote, raw or JSON-escaped, stays.
+const CUT_END = '(?:…|(?=\\\\?"))';
 
 /**
  * A regex fragment matching the first MIN_SECRET_LENGTH or more characters

@@ -87,6 +87,15 @@ describe('createScrubber', () => {
     expect(scrub(`${token.slice(0, 20)} and more`)).toBe(`${token.slice(0, 20)} and more`);
   });
 
+  it('replaces a secret cut to a length and quoted, as a friendlyName HubSpot truncates to 24 characters', () => {
+    const key = 'devkey-0123456789abcdef0123456789abcdef';
+    const scrub = createScrubber([key]);
+    expect(scrub(`users will see "${key.slice(0, 24)}"`)).toBe(`users will see "${REDACTED}"`);
+    // In a JSON document the quote is escaped.
+    expect(scrub(JSON.stringify({ hint: `users will see "${key.slice(0, 24)}"` }))).toBe(JSON.stringify({ hint: `users will see "${REDACTED}"` }));
+    expect(scrub(`"${key.slice(0, MIN_SECRET_LENGTH - 1)}"`)).toBe(`"${key.slice(0, MIN_SECRET_LENGTH - 1)}"`);
+  });
+
   it('is the identity without secrets', () => {
     expect(createScrubber([])('hapikey=abc')).toBe('hapikey=abc');
   });
