@@ -120,6 +120,9 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
       get color() {
         return colorAllowed(target().isTTY === true);
       },
+      get columns() {
+        return target().columns;
+      },
     };
   };
   return {

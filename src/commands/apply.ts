@@ -163,8 +163,10 @@ async function execute(
   interrupt: InterruptWatch,
 ): Promise<CommandResult> {
   const pending = plan.changes.filter((change) => change.action !== 'no-op');
-  const progress = createProgress(runtime.stderr, 'Applying', pending.length, options.format === 'text');
+  const progress = createProgress(runtime.stderr, 'Applying', pending.length, options.format === 'text', () => runtime.now());
   const unsubscribe = client.onWait?.((wait) => progress.waiting(wait.ms, wait.reason));
+  // The interrupt's notice must not land on the progress line.
+  interrupt.signal.addEventListener('abort', progress.done, { once: true });
   interrupt.writing();
   const started = new Set<ChangeKey>();
   const settled = new Map<ChangeKey, ChangeOutcome>();
@@ -188,6 +190,7 @@ async function execute(
     }
   } finally {
     unsubscribe?.();
+    interrupt.signal.removeEventListener('abort', progress.done);
     progress.done();
   }
   const report: PlanReport = { kind: 'apply', plan, configPaths, outcomes };

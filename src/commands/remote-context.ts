@@ -75,7 +75,7 @@ export async function readRemote(
   options: FleetOptions & { quiet: boolean; signal?: AbortSignal | undefined },
   runtime: Runtime,
 ): Promise<Map<ChangeKey, RemoteResource | null>> {
-  const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet);
+  const progress = createProgress(runtime.stderr, 'Reading remote settings', targets.length, !options.quiet, () => runtime.now());
   // An interrupt (apply) ends the run now: its message must not land after the progress line.
   options.signal?.addEventListener('abort', progress.done, { once: true });
   const unsubscribe = client.onWait?.((wait) => progress.waiting(wait.ms, wait.reason));

@@ -3,7 +3,7 @@ import type { OutputStream } from '../runtime/runtime.js';
 export interface Progress {
   /** Marks one more item done. */
   tick(): void;
-  /** Says why the count stands still (`ms` of waiting for `reason`), until the next tick; short waits are not shown. */
+  /** Says why the count stands still (`ms` of waiting for `reason`) until that wait is over; short waits are not shown. */
   waiting(ms: number, reason: string): void;
   /** Clears the line, once; later calls of any method do nothing. */
   done(): void;
@@ -14,16 +14,27 @@ export const WAIT_SHOWN_FROM_MS = 1000;
 
 /**
  * A `label done/total` line redrawn in place on a TTY stderr; silent
- * otherwise (CI logs and --json stay clean).
+ * otherwise (CI logs and --json stay clean). `now` (epoch ms) tells when a
+ * wait it was told of is over.
  */
-export function createProgress(stream: OutputStream, label: string, total: number, enabled: boolean): Progress {
+export function createProgress(stream: OutputStream, label: string, total: number, enabled: boolean, now: () => number = Date.now): Progress {
   if (!enabled || !stream.isTTY || total < 2) return { tick: () => {}, waiting: () => {}, done: () => {} };
   let count = 0;
   // Once done (an interrupt may end it early), it draws and clears nothing more: the line may be another's by then.
   let finished = false;
-  // Erase to the end of the line: the text drawn before may have been longer.
-  const draw = (note = '') => {
-    if (!finished) stream.write(`\r${label} ${count}/${total}${note}\u001b[K`);
+  // The wait that ends last: parallel calls each wait, and each finished call redraws the line.
+  let wait: { until: number; reason: string } | undefined;
+  const draw = () => {
+    if (finished) return;
+    const left = wait === undefined ? 0 : wait.until - now();
+    if (left <= 0) wait = undefined;
+    const note = wait === undefined ? '' : ` (waiting ${Math.ceil(left / 1000)} s for ${wait.reason})`;
+    const text = `${label} ${count}/${total}${note}`;
+    // One row only: a line that wraps leaves rows that \r and the erase cannot reach.
+    const width = stream.columns;
+    const shown = width !== undefined && width > 1 && text.length >= width ? text.slice(0, width - 1) : text;
+    // Erase to the end of the line: the text drawn before may have been longer.
+    stream.write(`\r${shown}\u001b[K`);
   };
   draw();
   return {
@@ -32,7 +43,10 @@ export function createProgress(stream: OutputStream, label: string, total: numbe
       draw();
     },
     waiting: (ms, reason) => {
-      if (ms >= WAIT_SHOWN_FROM_MS) draw(` (waiting ${Math.ceil(ms / 1000)} s for ${reason})`);
+      if (ms < WAIT_SHOWN_FROM_MS) return;
+      const until = now() + ms;
+      if (wait === undefined || until >= wait.until) wait = { until, reason };
+      draw();
     },
     done: () => {
       if (finished) return;

@@ -4,6 +4,8 @@ export interface OutputStream {
   readonly isTTY: boolean;
   /** Colour allowed on this stream (a TTY, no NO_COLOR; FORCE_COLOR only without NO_COLOR). */
   readonly color: boolean;
+  /** The terminal's width in columns, when it is one that says. */
+  readonly columns?: number | undefined;
 }
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';

@@ -324,6 +324,20 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     expect((await requestLog(emulator)).filter((entry) => entry.method === 'GET')).toHaveLength(10);
   });
 
+  it.runIf(existsSync('/usr/bin/script'))('interrupted while writing at a terminal: the progress line goes before the notice', async () => {
+    const terminal = applyAtTerminal();
+    await terminal.prompt;
+    terminal.child.stdin.write('yes\r');
+    const deadline = Date.now() + 30_000;
+    while (!terminal.output().includes('Applying 0/12')) {
+      if (Date.now() > deadline) throw new Error(`no progress line: ${terminal.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
+    expect(await terminal.closed).toBe(1);
+    expect(terminal.output()).toMatch(/Applying \d+\/12\u001b\[K\r\u001b\[2K\r?\nInterrupted: starting no new write/);
+  });
+
   it('text: says it was interrupted and lists what was not attempted', async () => {
     const result = await interrupted('SIGINT', []);
     expect(result.code).toBe(1);

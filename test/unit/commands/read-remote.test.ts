@@ -91,15 +91,18 @@ describe('readRemote', () => {
     expect(runtime.err()).toBe(after);
   });
 
-  it("says why the count stands still while the client waits for the rate limit, until the next read settles", async () => {
+  it("says why the count stands still while the client waits for the rate limit, until that wait is over", async () => {
     const runtime = memoryRuntime({ tty: true });
     const listeners = new Set<(wait: { ms: number; reason: string }) => void>();
     const client: SettingsClient = {
       ...givenUpClient,
       get: async ({ appId }) => {
         if (appId === 2) for (const listener of listeners) listener({ ms: 8200, reason: "HubSpot's rate limit" });
-        // A short wait passes unsaid.
-        if (appId === 3) for (const listener of listeners) listener({ ms: 300, reason: "HubSpot's rate limit" });
+        // A short wait passes unsaid; by the time app 3 is read, the long one is over.
+        if (appId === 3) {
+          await runtime.sleep(9000);
+          for (const listener of listeners) listener({ ms: 300, reason: "HubSpot's rate limit" });
+        }
         return null;
       },
       onWait: (listener) => {
@@ -112,11 +115,21 @@ describe('readRemote', () => {
       'Reading remote settings 0/3\u001b[K',
       'Reading remote settings 1/3\u001b[K',
       "Reading remote settings 1/3 (waiting 9 s for HubSpot's rate limit)\u001b[K",
-      'Reading remote settings 2/3\u001b[K',
+      // Another read settling meanwhile does not hide the wait.
+      "Reading remote settings 2/3 (waiting 9 s for HubSpot's rate limit)\u001b[K",
       'Reading remote settings 3/3\u001b[K',
       '\u001b[2K',
     ]);
     // Unsubscribed once the reads are done.
     expect(listeners.size).toBe(0);
+  });
+
+  it('keeps the line to one row of a narrow terminal, so redrawing leaves no stale rows', async () => {
+    const runtime = memoryRuntime({ tty: true });
+    const narrow = { ...runtime, stderr: { ...runtime.stderr, columns: 20 } };
+    await readRemote([target(1), target(2), target(3)], { ...givenUpClient, get: async () => null }, { parallelism: 1, targets: [], quiet: false }, narrow);
+    const drawn = runtime.err().split('\r').filter(Boolean);
+    expect(drawn[0]).toBe('Reading remote sett\u001b[K');
+    for (const line of drawn) expect(line.replace('\u001b[K', '').replace('\u001b[2K', '').length).toBeLessThan(20);
   });
 });
