@@ -87,7 +87,9 @@ function isCommanderError(error: unknown): error is { exitCode: number; code: st
 function colorAllowed(isTTY: boolean): boolean {
   const env = process.env;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  // FORCE_COLOR=0 means no colour, as Node and supports-color read it.
+  if (env.FORCE_COLOR === '0') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
   return isTTY && env.TERM !== 'dumb';
 }
 

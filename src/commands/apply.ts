@@ -25,6 +25,10 @@ const CONFIRM = [
   '  Enter a value: ',
 ].join('\n');
 
+/** Said on the terminal when stdout, which holds the plan and the question, is not it. */
+const PROMPT_ELSEWHERE =
+  'hscc is asking whether to apply the plan it wrote to stdout, which is not this terminal: read it there first; only yes applies it, anything else cancels.\n';
+
 const CANCELLED = 'Apply cancelled; nothing was changed.';
 
 /** How long writes in flight may finish after an interrupt (DESIGN.md). */
@@ -97,6 +101,8 @@ async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (sub
         hint: 'Review the plan with `hscc plan`, then run `hscc apply --auto-approve`, or save it with `hscc plan --out FILE` and run `hscc apply FILE`.',
       });
     }
+    // `apply > plan.txt` at a terminal: the plan and the question went to the file, so say where they are.
+    if (!runtime.stdout.isTTY) runtime.stderr.write(PROMPT_ELSEWHERE);
     // A signal at the prompt is Ctrl-C there, whether the terminal or `kill` sent it; the error starts on a line of its own.
     const approved = await beforeWrites(runtime.confirm(CONFIRM), interrupt, CANCELLED, () => runtime.stderr.write('\n'));
     if (!approved) throw new UserError(CANCELLED);

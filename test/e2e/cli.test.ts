@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 import { baseEnv, runCli } from './harness.js';
@@ -34,6 +36,18 @@ describe('the CLI surface (real built CLI)', () => {
       expect(result.stderr).not.toMatch(noStack);
     },
   );
+
+  it.runIf(existsSync('/usr/bin/script'))('colours a terminal unless NO_COLOR or FORCE_COLOR=0 says not to', () => {
+    const atTerminal = (extra: Record<string, string>) => {
+      const { NO_COLOR: _dropped, ...rest } = env;
+      const command = `${JSON.stringify(process.execPath)} bin/hscc.js validate test/fixtures/config/does-not-exist.yaml`;
+      return spawnSync('script', ['-qfec', command, '/dev/null'], { env: { ...rest, ...extra }, encoding: 'utf8' }).stdout;
+    };
+    const colour = /\u001b\[3\dm/;
+    expect(atTerminal({})).toMatch(colour);
+    expect(atTerminal({ FORCE_COLOR: '0' })).not.toMatch(colour);
+    expect(atTerminal({ NO_COLOR: '1' })).not.toMatch(colour);
+  });
 
   it('a config error exits 1 naming file:line:column, with nothing sent', async () => {
     const result = await runCli(['plan', 'test/fixtures/config/does-not-exist.yaml'], { env });

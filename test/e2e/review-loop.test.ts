@@ -324,6 +324,21 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     expect((await requestLog(emulator)).filter((entry) => entry.method === 'GET')).toHaveLength(10);
   });
 
+  it.runIf(existsSync('/usr/bin/script'))('with stdout redirected to a file, the terminal is told where the plan and the question went', async () => {
+    const terminal = applyAtTerminal(' > plan.txt');
+    const deadline = Date.now() + 30_000;
+    while (!terminal.output().includes('only yes applies it')) {
+      if (Date.now() > deadline) throw new Error(`no notice: ${terminal.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(terminal.output()).toContain('hscc is asking whether to apply the plan it wrote to stdout, which is not this terminal');
+    expect(terminal.output()).not.toContain('Enter a value:');
+    terminal.child.stdin.write('no\r');
+    expect(await terminal.closed).toBe(1);
+    expect(readFileSync(dir.file('plan.txt'), 'utf8')).toContain('Enter a value:');
+    expect((await requestLog(emulator)).filter((entry) => entry.method !== 'GET')).toEqual([]);
+  });
+
   it.runIf(existsSync('/usr/bin/script'))('interrupted while writing at a terminal: the progress line goes before the notice', async () => {
     const terminal = applyAtTerminal();
     await terminal.prompt;
