@@ -275,21 +275,22 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const prompt = (async () => {
+    /** Resolves once the terminal shows `text` (polled; at most 30 s). */
+    const shows = async (text: string): Promise<void> => {
       const deadline = Date.now() + 30_000;
-      while (!output.includes('Enter a value:')) {
-        if (Date.now() > deadline) throw new Error(`no prompt: ${output}`);
+      while (!output.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`${JSON.stringify(text)} never showed: ${output}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-    })();
-    return { child, output: () => output, closed, prompt };
+    };
+    return { child, output: () => output, closed, prompt: () => shows('Enter a value:'), shows };
   }
 
   it.runIf(existsSync('/usr/bin/script'))('a yes typed before the prompt appears is not an answer; the prompt shows with stderr redirected', async () => {
     const terminal = applyAtTerminal(' 2>/dev/null');
     // Typed while apply still reads (the emulator answers after 400 ms).
     terminal.child.stdin.write('yes\r');
-    await terminal.prompt;
+    await terminal.prompt();
     // End of input at the prompt: the typed-ahead yes must not have answered it.
     terminal.child.stdin.write('\x04');
     expect(await terminal.closed).toBe(1);
@@ -299,7 +300,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
 
   it.runIf(existsSync('/usr/bin/script')).each(['Ctrl-C on the terminal', 'SIGINT from kill'])('at the prompt, %s cancels: nothing written, exit 1', async (how) => {
     const terminal = applyAtTerminal();
-    await terminal.prompt;
+    await terminal.prompt();
     if (how === 'Ctrl-C on the terminal') terminal.child.stdin.write('\x03');
     // At hscc itself, as `kill -INT <pid>` would: script(1) runs it under `sh -c`,
     // and dash (no exec of the last command) would die of the signal itself.
@@ -312,11 +313,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
 
   it.runIf(existsSync('/usr/bin/script'))('interrupted while reading at a terminal: the progress line goes, no further GET starts', async () => {
     const terminal = applyAtTerminal();
-    const deadline = Date.now() + 30_000;
-    while (!terminal.output().includes('Reading remote settings 0/12')) {
-      if (Date.now() > deadline) throw new Error(`no progress line: ${terminal.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await terminal.shows('Reading remote settings 0/12');
     process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
     expect(await terminal.closed).toBe(1);
     expect(terminal.output()).toMatch(/Reading remote settings \d+\/12\u001b\[K\r\u001b\[2Kerror: Apply interrupted before any write; nothing was changed\./);
@@ -326,11 +323,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
 
   it.runIf(existsSync('/usr/bin/script'))('with stdout redirected to a file, the terminal is told where the plan and the question went', async () => {
     const terminal = applyAtTerminal(' > plan.txt');
-    const deadline = Date.now() + 30_000;
-    while (!terminal.output().includes('only yes applies it')) {
-      if (Date.now() > deadline) throw new Error(`no notice: ${terminal.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await terminal.shows('only yes applies it');
     expect(terminal.output()).toContain('hscc is asking whether to apply the plan it wrote to stdout, which is not this terminal');
     expect(terminal.output()).not.toContain('Enter a value:');
     terminal.child.stdin.write('no\r');
@@ -341,13 +334,9 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
 
   it.runIf(existsSync('/usr/bin/script'))('interrupted while writing at a terminal: the progress line goes before the notice', async () => {
     const terminal = applyAtTerminal();
-    await terminal.prompt;
+    await terminal.prompt();
     terminal.child.stdin.write('yes\r');
-    const deadline = Date.now() + 30_000;
-    while (!terminal.output().includes('Applying 0/12')) {
-      if (Date.now() > deadline) throw new Error(`no progress line: ${terminal.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await terminal.shows('Applying 0/12');
     process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
     expect(await terminal.closed).toBe(1);
     expect(terminal.output()).toMatch(/Applying \d+\/12\u001b\[K\r\u001b\[2K\r?\nInterrupted: starting no new write/);
