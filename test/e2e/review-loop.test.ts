@@ -264,7 +264,8 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   /**
    * `hscc apply` (then `redirect`) in a terminal, through script(1) from
    * util-linux: `output()` is what the terminal shows, `closed` the exit
-   * code (`script -e` passes it on), `prompt` resolves once apply asks.
+   * code (`script -e` passes it on), `shows(text)` resolves once the terminal
+   * shows `text`, and `prompt()` once apply asks.
    */
   function applyAtTerminal(redirect = '') {
     const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply${redirect}`, '/dev/null'], {
