@@ -125,6 +125,9 @@ function createProcessRuntime(extraSecrets: string[]): Runtime {
       get columns() {
         return target().columns;
       },
+      get redraws() {
+        return process.env.TERM !== 'dumb';
+      },
     };
   };
   return {

@@ -14,11 +14,11 @@ export const WAIT_SHOWN_FROM_MS = 1000;
 
 /**
  * A `label done/total` line redrawn in place on a TTY stderr; silent
- * otherwise (CI logs and --json stay clean). `now` (epoch ms) tells when a
+ * otherwise (CI logs, --json and a `TERM=dumb` terminal stay clean). `now` (epoch ms) tells when a
  * wait it was told of is over.
  */
 export function createProgress(stream: OutputStream, label: string, total: number, enabled: boolean, now: () => number = Date.now): Progress {
-  if (!enabled || !stream.isTTY || total < 2) return { tick: () => {}, waiting: () => {}, done: () => {} };
+  if (!enabled || !stream.isTTY || stream.redraws === false || total < 2) return { tick: () => {}, waiting: () => {}, done: () => {} };
   let count = 0;
   // Once done (an interrupt may end it early), it draws and clears nothing more: the line may be another's by then.
   let finished = false;

@@ -6,6 +6,8 @@ export interface OutputStream {
   readonly color: boolean;
   /** The terminal's width in columns, when it is one that says. */
   readonly columns?: number | undefined;
+  /** False for a terminal that cannot redraw a line (`TERM=dumb`): no `\r` redraws or erase sequences. */
+  readonly redraws?: boolean;
 }
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';

@@ -124,6 +124,13 @@ describe('readRemote', () => {
     expect(listeners.size).toBe(0);
   });
 
+  it('draws nothing on a terminal that cannot redraw a line (TERM=dumb)', async () => {
+    const runtime = memoryRuntime({ tty: true });
+    const dumb = { ...runtime, stderr: { ...runtime.stderr, redraws: false } };
+    await readRemote([target(1), target(2), target(3)], { ...givenUpClient, get: async () => null }, { parallelism: 1, targets: [], quiet: false }, dumb);
+    expect(runtime.err()).toBe('');
+  });
+
   it('keeps the line to one row of a narrow terminal, so redrawing leaves no stale rows', async () => {
     const runtime = memoryRuntime({ tty: true });
     const narrow = { ...runtime, stderr: { ...runtime.stderr, columns: 20 } };
