@@ -253,13 +253,14 @@ function phoneNumberFindings(
       const problem = check(e164);
       if (problem !== undefined) findings.push({ ...problem, segments: at, at: 'value' });
       // An extension of the wrong type (the schema reports it) is no extension to compare: keyed as none it would add a false duplicate.
-      const comparable = extension === undefined || hasExtension;
-      const key = hasExtension ? `${e164}\u0000${extension}` : e164;
-      const first = comparable ? firstIndex.get(key) : undefined;
-      if (comparable && first === undefined) firstIndex.set(key, i);
-      else if (first !== undefined) {
-        const what = hasExtension ? `"${e164}" with extension "${extension}"` : `"${e164}"`;
-        findings.push(errorAt(at, 'duplicate-phone-number', `${what} is already listed as ${listName}[${first}]`, 'remove one of them'));
+      if (extension === undefined || hasExtension) {
+        const key = hasExtension ? `${e164}\u0000${extension}` : e164;
+        const first = firstIndex.get(key);
+        if (first === undefined) firstIndex.set(key, i);
+        else {
+          const what = hasExtension ? `"${e164}" with extension "${extension}"` : `"${e164}"`;
+          findings.push(errorAt(at, 'duplicate-phone-number', `${what} is already listed as ${listName}[${first}]`, 'remove one of them'));
+        }
       }
     }
     if (hasExtension) {

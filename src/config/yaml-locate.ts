@@ -16,18 +16,12 @@ export interface LocatedNode {
  * per mapping); called only for findings that are reported.
  */
 export function locateNode(doc: Document.Parsed, segments: readonly PathSegment[], at: 'key' | 'value'): LocatedNode {
-  const located = walk(doc, segments, at);
+  let node: Node | null = doc.contents;
+  let offset = start(node) ?? 0;
   // A path through an alias is reported at the alias: that occurrence is
   // what the path names (a duplicate at its second occurrence, say), while
   // the node found is the anchored one.
-  return located.alias === undefined ? located : { node: located.node, offset: located.alias };
-}
-
-function walk(doc: Document.Parsed, segments: readonly PathSegment[], at: 'key' | 'value'): LocatedNode & { alias?: number } {
-  let node: Node | null = doc.contents;
-  let offset = start(node) ?? 0;
   let alias: number | undefined;
-  const found = (result: LocatedNode) => (alias === undefined ? result : { ...result, alias });
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
     if (isAlias(node)) {
@@ -39,7 +33,7 @@ function walk(doc: Document.Parsed, segments: readonly PathSegment[], at: 'key' 
       if (pair === undefined) break;
       const key = pair.key as Node;
       const keyOffset = start(key) ?? offset;
-      if (i === segments.length - 1 && at === 'key') return found({ node: key, offset: keyOffset });
+      if (i === segments.length - 1 && at === 'key') return { node: key, offset: alias ?? keyOffset };
       node = (pair.value as Node | null) ?? null;
       // An empty value has a zero-width range after the colon; the key reads better.
       const range = node?.range;
@@ -53,7 +47,7 @@ function walk(doc: Document.Parsed, segments: readonly PathSegment[], at: 'key' 
       break;
     }
   }
-  return found({ node, offset });
+  return { node, offset: alias ?? offset };
 }
 
 // Each mapping's pairs by key, built once: many findings in one large
