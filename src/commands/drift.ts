@@ -1,10 +1,9 @@
 import type { AppConfig } from '../config/model.js';
-import { UserError } from '../errors.js';
 import type { WebhookFinding } from '../plan/model.js';
 import { mapConcurrent } from '../remote/map-concurrent.js';
 import { driftedApps } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { assertWellFormedSecrets, clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
+import { assertClientSecrets, clientSecretFor } from '../webhook/client-secret.js';
 import { probeDeclaredLevels } from '../webhook/probe.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 import type { DriftOptions } from './options.js';
@@ -21,13 +20,7 @@ export async function runDrift(options: DriftOptions, runtime: Runtime): Promise
     const { apps, plan } = await planFromConfig(
       options,
       runtime,
-      (selected) => {
-        const withoutSecret = probedOf(selected).filter((app) => clientSecretFor(app.appId, runtime.env) === undefined);
-        if (withoutSecret.length > 0) {
-          throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret.map((app) => app.appId))}`);
-        }
-        assertWellFormedSecrets(probedOf(selected).map((app) => app.appId), runtime.env, 'cannot probe webhooks');
-      },
+      (selected) => assertClientSecrets(probedOf(selected).map((app) => app.appId), runtime.env, 'cannot probe webhooks'),
       'drift',
     );
     const webhooks = options.probe ? await probeAll(probedOf(apps), options, runtime) : undefined;

@@ -13,7 +13,7 @@ import { renderJson } from '../render/json.js';
 import { RESOURCES } from '../resources/index.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { createScrubber, REDACTED, secretValuesFrom } from '../runtime/secrets.js';
-import { assertWellFormedSecrets, clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
+import { assertClientSecrets, clientSecretFor } from '../webhook/client-secret.js';
 import { probeWebhook } from '../webhook/probe.js';
 import type { ImportOptions } from './options.js';
 import { connect, readRemote } from './remote-context.js';
@@ -26,9 +26,8 @@ const IMPORTED = '(import)';
 /** `hscc import`: prints a config document, every resource the app has, that plans as no-op. */
 export async function runImport(options: ImportOptions, runtime: Runtime): Promise<CommandResult> {
   const auth = options.auth ?? defaultAuthFor(options.apiVersion);
+  if (options.probe) assertClientSecrets([options.appId], runtime.env, 'cannot probe the webhook');
   const secret = options.probe ? clientSecretFor(options.appId, runtime.env) : undefined;
-  if (options.probe && secret === undefined) throw new UserError(`cannot probe the webhook: ${missingSecretMessage([options.appId])}`);
-  if (options.probe) assertWellFormedSecrets([options.appId], runtime.env, 'cannot probe the webhook');
 
   const targets = RESOURCES.map((resource) => ({ appId: options.appId, apiVersion: options.apiVersion, auth, resource: resource.name }));
   const client = connect(options, targets, runtime);

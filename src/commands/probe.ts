@@ -9,7 +9,7 @@ import { planTargets } from '../plan/build-plan.js';
 import { renderJson } from '../render/json.js';
 import { numberText, partialRun, plural, quoted } from '../render/view-model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
-import { assertWellFormedSecrets, clientSecretFor, missingSecretMessage } from '../webhook/client-secret.js';
+import { assertClientSecrets, clientSecretFor } from '../webhook/client-secret.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
 import { probeDeclaredLevels, probeWebhook } from '../webhook/probe.js';
 import { readConfigForCommand } from './config-input.js';
@@ -43,9 +43,7 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime, loadApps
   }
   const loaded = await loadApps(options, runtime);
   const apps = selectTargets(loaded.apps, options.targets).filter((app: AppConfig) => webhookUrlOf(app) !== undefined);
-  const withoutSecret = apps.filter((app) => clientSecretFor(app.appId, runtime.env) === undefined).map((app) => app.appId);
-  if (withoutSecret.length > 0) throw new UserError(`cannot probe webhooks: ${missingSecretMessage(withoutSecret)}`);
-  assertWellFormedSecrets(apps.map((app) => app.appId), runtime.env, 'cannot probe webhooks');
+  assertClientSecrets(apps.map((app) => app.appId), runtime.env, 'cannot probe webhooks');
 
   const perApp = await mapConcurrent(apps, options.parallelism, async (app): Promise<ProbeWebhookJson[]> => {
     const common = { secret: clientSecretFor(app.appId, runtime.env) ?? '', timeoutMs: options.timeoutMs, now: () => runtime.now() };

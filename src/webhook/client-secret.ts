@@ -11,11 +11,18 @@ export function clientSecretEnvName(appId: number): string {
  * `HUBSPOT_CLIENT_SECRET_<appId>` when set, else `HUBSPOT_CLIENT_SECRET`,
  * else undefined. Empty values count as unset.
  */
-export function clientSecretFor(appId: number, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const own = env[clientSecretEnvName(appId)];
-  if (own !== undefined && own !== '') return own;
-  const shared = env.HUBSPOT_CLIENT_SECRET;
-  return shared !== undefined && shared !== '' ? shared : undefined;
+export function clientSecretFor(appId: number, env: Env): string | undefined {
+  const variable = clientSecretVariable(appId, env);
+  return variable === undefined ? undefined : env[variable];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The variable `clientSecretFor` reads for `appId`, or undefined when neither is set. */
+function clientSecretVariable(appId: number, env: Env): string | undefined {
+  const own = clientSecretEnvName(appId);
+  if (env[own] !== undefined && env[own] !== '') return own;
+  return env.HUBSPOT_CLIENT_SECRET !== undefined && env.HUBSPOT_CLIENT_SECRET !== '' ? 'HUBSPOT_CLIENT_SECRET' : undefined;
 }
 
 /** What to tell a user whose app has no secret. */
@@ -28,23 +35,32 @@ export function missingSecretMessage(appIds: readonly number[]): string {
 /**
  * What is wrong with the secrets `appIds` would sign or verify with, one line
  * per variable (`HUBSPOT_CLIENT_SECRET ends with a line break`), never
- * quoting a value; [] when nothing is.
+ * quoting a value; [] when nothing is. Apps with no secret are not counted.
  */
-export function malformedSecrets(appIds: readonly number[], env: Readonly<Record<string, string | undefined>>): string[] {
+export function malformedSecrets(appIds: readonly number[], env: Env): string[] {
   const problems = new Set<string>();
   for (const appId of appIds) {
-    const own = env[clientSecretEnvName(appId)];
-    const variable = own !== undefined && own !== '' ? clientSecretEnvName(appId) : 'HUBSPOT_CLIENT_SECRET';
-    const value = env[variable];
-    const problem = value === undefined || value === '' ? undefined : secretMalformation(value);
+    const variable = clientSecretVariable(appId, env);
+    const problem = variable === undefined ? undefined : secretMalformation(env[variable] as string);
     if (problem !== undefined) problems.add(`${variable} ${problem}`);
   }
   return [...problems];
 }
 
-/** @throws UserError (`cannot probe webhooks: …`) naming each malformed secret `appIds` would use. */
-export function assertWellFormedSecrets(appIds: readonly number[], env: Readonly<Record<string, string | undefined>>, cannot: string): void {
+/** `malformed client secret: HUBSPOT_CLIENT_SECRET ends with a line break` (one line, as serve logs it). */
+export function malformedSecretsMessage(problems: readonly string[]): string {
+  return `malformed client secret${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`;
+}
+
+/**
+ * Checks, before the first request, that every app in `appIds` has a
+ * client secret and that none is malformed.
+ *
+ * @throws UserError starting with `cannot` (`cannot probe webhooks: no client secret for app 7: …`).
+ */
+export function assertClientSecrets(appIds: readonly number[], env: Env, cannot: string): void {
+  const without = appIds.filter((appId) => clientSecretVariable(appId, env) === undefined);
+  if (without.length > 0) throw new UserError(`${cannot}: ${missingSecretMessage(without)}`);
   const problems = malformedSecrets(appIds, env);
-  if (problems.length === 0) return;
-  throw new UserError(`${cannot}: malformed client secret${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`, { hint: MALFORMED_SECRET_HINT });
+  if (problems.length > 0) throw new UserError(`${cannot}: ${malformedSecretsMessage(problems)}`, { hint: MALFORMED_SECRET_HINT });
 }

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import { listenError } from '../runtime/listen-error.js';
-import { clientSecretFor, malformedSecrets, missingSecretMessage } from './client-secret.js';
+import { clientSecretFor, malformedSecrets, malformedSecretsMessage, missingSecretMessage } from './client-secret.js';
 import { MALFORMED_SECRET_HINT } from '../runtime/secrets.js';
 import { createAccessLogFormatter, pathOf } from './access-log.js';
 import { renderFixture } from './fixture.js';
@@ -145,7 +145,7 @@ export function buildServeTable(apps: readonly AppConfig[], options: ServeTableO
   if (withoutSecret.length > 0) errors.unshift(missingSecretMessage(withoutSecret));
   // A secret with a trailing newline would make every signature HubSpot sends fail.
   const malformed = malformedSecrets([...table.keys()], options.env);
-  if (malformed.length > 0) errors.unshift(`malformed client secret${malformed.length === 1 ? '' : 's'}: ${malformed.join('; ')}; ${MALFORMED_SECRET_HINT}`);
+  if (malformed.length > 0) errors.unshift(`${malformedSecretsMessage(malformed)}; ${MALFORMED_SECRET_HINT}`);
   return errors.length === 0 ? { ok: true, apps: table } : { ok: false, errors };
 }
 

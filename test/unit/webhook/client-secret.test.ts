@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
-import { assertWellFormedSecrets, clientSecretFor, malformedSecrets, missingSecretMessage } from '../../../src/webhook/client-secret.js';
+import { assertClientSecrets, clientSecretFor, malformedSecrets, missingSecretMessage } from '../../../src/webhook/client-secret.js';
 
 describe('clientSecretFor', () => {
   it('prefers the per-app secret, then the shared one', () => {
@@ -28,14 +28,19 @@ describe('clientSecretFor', () => {
       'HUBSPOT_CLIENT_SECRET ends with a line break',
     ]);
     expect(malformedSecrets([7], env)).toEqual([]);
-    let thrown: unknown;
-    try {
-      assertWellFormedSecrets([1], env, 'cannot probe webhooks');
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(UserError);
-    expect((thrown as UserError).message).toBe('cannot probe webhooks: malformed client secret:\n  HUBSPOT_CLIENT_SECRET ends with a line break');
-    expect((thrown as UserError).message).not.toContain('shared-secret-123');
+    const thrown = (appIds: number[], environment: Record<string, string>): UserError => {
+      try {
+        assertClientSecrets(appIds, environment, 'cannot probe webhooks');
+      } catch (error) {
+        if (error instanceof UserError) return error;
+        throw error;
+      }
+      throw new Error('expected a UserError');
+    };
+    expect(thrown([1], env).message).toBe('cannot probe webhooks: malformed client secret: HUBSPOT_CLIENT_SECRET ends with a line break');
+    expect(thrown([1], env).message).not.toContain('shared-secret-123');
+    // A missing secret is said first, as before.
+    expect(thrown([1, 2], { HUBSPOT_CLIENT_SECRET_1: 'own-secret-1' }).message).toBe(`cannot probe webhooks: ${missingSecretMessage([2])}`);
+    expect(() => assertClientSecrets([7], env, 'cannot probe webhooks')).not.toThrow();
   });
 });
