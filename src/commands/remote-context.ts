@@ -15,7 +15,7 @@ import { renderReportMarkdown } from '../render/markdown.js';
 import { createPalette } from '../render/palette.js';
 import { appendReportToStepSummary } from '../render/step-summary.js';
 import { renderApplyText, renderPlanText } from '../render/text.js';
-import { plural } from '../render/view-model.js';
+import { listIds, plural } from '../render/view-model.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { readConfigForCommand } from './config-input.js';
 import type { ConfigInputOptions, FleetOptions, GlobalOptions, OutputFormat } from './options.js';
@@ -102,9 +102,7 @@ export async function readRemote(
   }
   if (failures.length > 0) {
     for (const [reason, { calls, apps }] of skipped) {
-      const ids = [...apps];
-      const listed = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
-      lines.push(`  ${calls} more not attempted (${plural(ids.length, 'app')} ${listed}): ${reason}`);
+      lines.push(`  ${calls} more not attempted (${plural(apps.size, 'app')} ${listIds([...apps], 10)}): ${reason}`);
     }
     const first = failures[0];
     const details: { correlationId?: string; hint?: string } = {};

@@ -14,6 +14,7 @@ import {
   isCritical,
   outcomeOf,
   outcomeState,
+  listIds,
   plural,
   readinessFlip,
   tallyApply,
@@ -264,17 +265,16 @@ function failureBlock({ message, correlationId, hint }: ReportFailure): string[]
   const id = correlationId === undefined || message.includes(correlationId) ? '' : ` (correlationId ${correlationId})`;
   const all = `${message}${id}`.split('\n');
   const cut = (line: string) => (line.length > FAILURE_LINE_CHARS_MAX ? `${line.slice(0, FAILURE_LINE_CHARS_MAX)}…` : line);
+  const lines: string[] = [];
   // One line stays a (wrapping) code span; a list of lines keeps its lines in a fence.
-  const [only] = all;
-  if (all.length === 1 && only !== undefined) {
-    const lines = [`> ❌ **error:** ${code(cut(only))}`];
-    if (hint !== undefined) lines.push(`> Hint: ${escapeText(hint)}`);
-    return lines;
+  if (all.length === 1) {
+    lines.push(`> ❌ **error:** ${code(cut(message + id))}`);
+  } else {
+    const shown = all.slice(0, FAILURE_LINES_MAX).map((line) => cut(escapeControlCharacters(line)));
+    if (all.length > shown.length) shown.push(`… and ${all.length - shown.length} more lines: the run's log has them all`);
+    const fence = fenceFor(shown.join('\n'));
+    lines.push('> ❌ **error:**', `> ${fence}text`, ...shown.map((line) => `> ${line}`), `> ${fence}`);
   }
-  const shown = all.slice(0, FAILURE_LINES_MAX).map((line) => cut(escapeControlCharacters(line)));
-  if (all.length > shown.length) shown.push(`… and ${all.length - shown.length} more lines: the run's log has them all`);
-  const fence = fenceFor(shown.join('\n'));
-  const lines = ['> ❌ **error:**', `> ${fence}text`, ...shown.map((line) => `> ${line}`), `> ${fence}`];
   if (hint !== undefined) lines.push(`> Hint: ${escapeText(hint)}`);
   return lines;
 }
@@ -419,10 +419,7 @@ function changedFieldsCell(change: Change): string {
 
 function quietSummary(quiet: readonly Change[]): string {
   const apps = [...new Set(quiet.map((change) => change.appId))];
-  const ids = apps.slice(0, QUIET_IDS_LISTED).map(String);
-  const more = apps.length - ids.length;
-  const list = more > 0 ? `${ids.join(', ')} and ${more} more` : ids.join(', ');
-  return `**${quiet.length} unchanged ${plural(quiet.length, 'resource')}** (no-op) in ${plural(apps.length, 'app')} ${list}.`;
+  return `**${quiet.length} unchanged ${plural(quiet.length, 'resource')}** (no-op) in ${plural(apps.length, 'app')} ${listIds(apps, QUIET_IDS_LISTED)}.`;
 }
 
 const SECTION_ICON: Record<Action, string> = { create: '➕', update: '✏️', delete: '🗑️', 'no-op': '' };

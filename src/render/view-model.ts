@@ -189,3 +189,9 @@ export function webhookLevel(finding: WebhookFinding): string {
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return count === 1 ? noun : nouns;
 }
+
+/** `1, 2, 3` or, past `shown` ids, `1, 2 and 8 more`. */
+export function listIds(ids: readonly number[], shown: number): string {
+  const listed = ids.slice(0, shown).join(', ');
+  return ids.length > shown ? `${listed} and ${ids.length - shown} more` : listed;
+}
