@@ -1,5 +1,5 @@
 import { isRecord } from '../is-record.js';
-import type { FieldDescriptor, FieldValue, Fields, ResourceDescriptor } from '../resources/index.js';
+import { isUrlField, type FieldDescriptor, type FieldValue, type Fields, type ResourceDescriptor } from '../resources/index.js';
 import { redactUrlValue } from '../runtime/secrets.js';
 import type { RemoteResource } from './types.js';
 
@@ -48,10 +48,6 @@ export function differingFields(current: Fields, wanted: Fields): Fields {
   const patch: Record<string, FieldValue> = {};
   for (const [name, value] of Object.entries(wanted)) if (current[name] !== value) patch[name] = value;
   return patch;
-}
-
-function isUrlField(field: FieldDescriptor): boolean {
-  return field.rule === 'webhook-url' || field.rule === 'recording-url';
 }
 
 const ARTICLE: Readonly<Record<FieldDescriptor['type'], string>> = { string: 'a string', boolean: 'a boolean', integer: 'an integer' };

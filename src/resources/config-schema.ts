@@ -2,7 +2,7 @@
 // descriptor: scripts/generate.mjs writes it into
 // schemas/channel-connection.schema.json, so a new resource needs no
 // hand-written schema.
-import { INT32_MAX, type FieldDescriptor } from './descriptor.js';
+import { INT32_MAX, isUrlField, type FieldDescriptor } from './descriptor.js';
 import type { ResourceDescriptor } from './index.js';
 
 type Schema = Record<string, unknown>;
@@ -53,7 +53,7 @@ function ensureSchema(resource: ResourceDescriptor): Schema {
 /** The field's JSON type and the part of its rule a schema can say. */
 function fieldSchema(field: FieldDescriptor): Schema {
   const schema: Schema = { description: field.description, type: field.type };
-  if (field.rule === 'non-empty' || field.rule === 'webhook-url' || field.rule === 'recording-url') schema.minLength = 1;
+  if (field.rule === 'non-empty' || isUrlField(field)) schema.minLength = 1;
   if (field.rule === 'positive-integer') Object.assign(schema, { minimum: 1, maximum: INT32_MAX });
   return schema;
 }

@@ -25,6 +25,11 @@ export type FieldRule =
   | 'positive-integer'
   | 'none';
 
+/** True for a field holding a URL (the webhook, the dialer, the recording URL). */
+export function isUrlField(field: Pick<FieldDescriptor, 'rule'>): boolean {
+  return field.rule === 'webhook-url' || field.rule === 'recording-url';
+}
+
 export interface FieldDescriptor {
   readonly name: string;
   readonly type: FieldType;

@@ -4,7 +4,7 @@ import type { ResourceDescriptorOf } from './descriptor.js';
 import { recordingSettings } from './recording-settings.js';
 
 export type { ChangeFacts, FieldDescriptor, FieldType, Fields, FieldValue, Impact } from './descriptor.js';
-export { INT32_MAX } from './descriptor.js';
+export { INT32_MAX, isUrlField } from './descriptor.js';
 
 /**
  * Every resource, in write order (DESIGN.md "Order within an app"): calling
