@@ -14,10 +14,10 @@ export const WAIT_SHOWN_FROM_MS = 1000;
 
 /**
  * A `label done/total` line redrawn in place on a TTY stderr; silent
- * otherwise (CI logs, --json and a `TERM=dumb` terminal stay clean). `now` (epoch ms) tells when a
- * wait it was told of is over.
+ * otherwise (CI logs, --json and a `TERM=dumb` terminal stay clean). `now`
+ * (epoch ms, the runtime's clock) tells when a wait it was told of is over.
  */
-export function createProgress(stream: OutputStream, label: string, total: number, enabled: boolean, now: () => number = Date.now): Progress {
+export function createProgress(stream: OutputStream, label: string, total: number, enabled: boolean, now: () => number): Progress {
   if (!enabled || !stream.isTTY || stream.redraws === false || total < 2) return { tick: () => {}, waiting: () => {}, done: () => {} };
   let count = 0;
   // Once done (an interrupt may end it early), it draws and clears nothing more: the line may be another's by then.
