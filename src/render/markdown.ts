@@ -464,9 +464,15 @@ function plainValue(value: FieldValue | undefined): string {
 function fieldValue(fields: Fields | null, field: string): string {
   const value = fields?.[field];
   if (value === undefined) return '_(none)_';
-  const text = String(value);
-  // Between two right-to-left values the neutral arrow joins them into one
-  // right-to-left run, which shows `new → old`: an isolate keeps each apart.
+  return literal(String(value));
+}
+
+/**
+ * A value as a code span, where GitHub adds no link, @mention or #reference.
+ * Between two right-to-left values the neutral arrow joins them into one
+ * right-to-left run, which shows `new → old`: an isolate keeps each apart.
+ */
+function literal(text: string): string {
   return RIGHT_TO_LEFT.test(text) ? `<span dir="auto">${code(text)}</span>` : code(text);
 }
 
@@ -508,7 +514,7 @@ function webhookDetail(finding: WebhookFinding): string {
   for (const changed of finding.changedFriendlyName) {
     const extension = changed.extension === undefined ? '' : ` ext. ${code(changed.extension)}`;
     lines.push(
-      `- the webhook answers ${code(changed.e164PhoneNumber)}${extension} as “${escapeText(changed.actual)}”; the config declares “${escapeText(changed.expected)}”`,
+      `- the webhook answers ${code(changed.e164PhoneNumber)}${extension} as ${literal(changed.actual)}; the config declares ${literal(changed.expected)}`,
     );
   }
   return lines.join('\n');
@@ -516,7 +522,7 @@ function webhookDetail(finding: WebhookFinding): string {
 
 function numberLabel(number: WebhookNumber): string {
   const extension = number.extension === undefined ? '' : ` ext. ${code(number.extension)}`;
-  return `${code(number.e164PhoneNumber)}${extension} “${escapeText(number.friendlyName)}”`;
+  return `${code(number.e164PhoneNumber)}${extension} ${literal(number.friendlyName)}`;
 }
 
 /** Unified diff of the 2-space JSON before → after, folded; null for a no-op. */

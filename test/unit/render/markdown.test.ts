@@ -182,14 +182,38 @@ describe('renderReportMarkdown', () => {
       expect(markdown).toContain('- HubSpot has `isReady = false`; the config declares `true`');
       expect(markdown).toContain('| 13 | `calling-settings` | v3 | ✏️ differs ⚠️ | `isReady` |');
       expect(markdown).toContain('**portal 42** `https://calling.example.com/hubspot/numbers` answers other numbers than the config declares:');
-      expect(markdown).toContain('- the webhook does not answer `+14155552671` “Support line”; the config declares it');
-      expect(markdown).toContain('- the webhook answers `+442071838750` ext. `12` “London\\_desk”; the config does not declare it');
-      expect(markdown).toContain('- the webhook answers `+442071838751` ext. `1\\x1b[2J` “Paris\\\\u202eevil\\\\x07”; the config does not declare it');
+      expect(markdown).toContain('- the webhook does not answer `+14155552671` `Support line`; the config declares it');
+      expect(markdown).toContain('- the webhook answers `+442071838750` ext. `12` `London_desk`; the config does not declare it');
+      expect(markdown).toContain('- the webhook answers `+442071838751` ext. `1\\x1b[2J` `Paris\\u202eevil\\x07`; the config does not declare it');
       expect(markdown).toContain('**portal 42, user 7** `https://calling.example.com/hubspot/numbers` answers other numbers');
-      expect(markdown).toContain('- the webhook answers `+4930123456` as “Berlin &lt;old&gt;”; the config declares “Berlin”');
+      expect(markdown).toContain('- the webhook answers `+4930123456` as `Berlin <old>`; the config declares `Berlin`');
       expect(markdown).toContain('**portal 43** `https://calling.example.com/hubspot/numbers`: ✗ error: `timed out after 30 s`');
       expect(markdown).not.toMatch(/will |→/);
       expect(markdown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    });
+
+    it("keeps a webhook's friendly names literal: no @mention, #reference or link reaches GitHub", async () => {
+      const { marked } = await import('marked');
+      const hostile = '@acme/support see #12 https://evil.example';
+      const webhooks = new Map([
+        [
+          7,
+          [
+            finding({
+              status: 'mismatch',
+              portalId: 42,
+              unexpected: [{ e164PhoneNumber: '+14155552671', friendlyName: hostile }],
+              changedFriendlyName: [{ e164PhoneNumber: '+14155552672', expected: 'Desk', actual: `${hostile} ״ב״` }],
+            }),
+          ],
+        ],
+      ]);
+      const markdown = renderReportMarkdown(report('drift', [change(7, 'channel-connection', connection(), connection(), { drift: true })], { webhooks }));
+      const html = await marked.parse(markdown);
+      // Outside code elements the hostile text must not appear at all (GitHub links only there).
+      const outsideCode = html.replace(/<code>[^]*?<\/code>/g, '');
+      expect(html).toContain(`<code>${hostile}</code>`);
+      expect(outsideCode).not.toMatch(/@acme|#12|evil\.example/);
     });
 
     it('names a missing resource the config declares ready without inventing a value', () => {
