@@ -14,6 +14,7 @@ import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { VERSION } from '../generated/version.js';
 import { readConfigForCommand } from './config-input.js';
 import type { ApplyOptions } from './options.js';
+import { beforeWrites, watchInterrupts, type InterruptWatch } from './interrupts.js';
 import { connect, emitReport, planFromConfig, readRemote, withFailureSummary, type ReportSubject } from './remote-context.js';
 
 const CONFIRM = [
@@ -30,9 +31,7 @@ const PROMPT_ELSEWHERE =
   'hscc is asking whether to apply the plan it wrote to stdout, which is not this terminal: read it there first; only yes applies it, anything else cancels.\n';
 
 const CANCELLED = 'Apply cancelled; nothing was changed.';
-
-/** How long writes in flight may finish after an interrupt (DESIGN.md). */
-export const DRAIN_MS = 10_000;
+const INTERRUPTED_BEFORE_WRITES = 'Apply interrupted before any write; nothing was changed.';
 
 /** A saved plan is JSON that opens with its formatVersion (as `plan --out` writes it); config files are YAML documents. */
 async function readSavedPlanCandidate(path: string, runtime: Runtime): Promise<string | undefined> {
@@ -87,7 +86,7 @@ async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (sub
     throw new UserError('--config only goes with a saved plan file: `hscc apply PLANFILE --config PATH…`.');
   }
 
-  const { client, plan } = await beforeWrites(planFromConfig({ ...options, signal: interrupt.signal }, runtime), interrupt);
+  const { client, plan } = await beforeWrites(planFromConfig({ ...options, signal: interrupt.signal }, runtime), interrupt, INTERRUPTED_BEFORE_WRITES);
   const configPaths = options.paths;
   if (isEmptyPlan(plan)) {
     emitReport({ kind: 'apply', plan, configPaths, outcomes: new Map() }, options.format, runtime);
@@ -126,7 +125,7 @@ async function applySavedPlan(
   if (options.config.length > 0) await assertMatchesConfig(saved, file, options, runtime);
   const targets = saved.plan.changes.map((change) => ({ appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth }));
   const client = connect(options, targets, runtime);
-  const remote = await beforeWrites(readRemote(targets, client, { ...options, quiet: options.format !== 'text', signal: interrupt.signal }, runtime), interrupt);
+  const remote = await beforeWrites(readRemote(targets, client, { ...options, quiet: options.format !== 'text', signal: interrupt.signal }, runtime), interrupt, INTERRUPTED_BEFORE_WRITES);
   const stale = findStaleResources(saved.plan, saved.observed, remote);
   if (stale.length > 0) {
     if (isAlreadyApplied(saved.plan, remote)) {
@@ -223,75 +222,4 @@ function abandonedOutcomes(plan: Plan, started: ReadonlySet<ChangeKey>, settled:
     } else outcomes.set(key, { applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
   }
   return outcomes;
-}
-
-/**
- * SIGINT and SIGTERM for the whole apply. Before the first write (reading,
- * the prompt) a signal ends apply at once; from then on it starts no new
- * write and lets those in flight finish (DESIGN.md).
- */
-interface InterruptWatch {
-  /** Aborted at the first SIGINT or SIGTERM: no new read or write starts, and the reads' progress line goes. */
-  readonly signal: AbortSignal;
-  /** Resolves when writes in flight are to be abandoned: a second signal, or DRAIN_MS after the first. */
-  readonly abandoned: Promise<void>;
-  /** Writes are about to start: a signal from now on lets them finish. */
-  writing(): void;
-  stop(): void;
-}
-
-function watchInterrupts(runtime: Runtime): InterruptWatch {
-  let writing = false;
-  let abandon!: () => void;
-  const abandoned = new Promise<void>((resolveAbandon) => (abandon = resolveAbandon));
-  const drain = new AbortController();
-  const interrupted = new AbortController();
-  const onSignal = () => {
-    if (interrupted.signal.aborted) {
-      abandon();
-      return;
-    }
-    interrupted.abort();
-    if (!writing) return;
-    runtime.stderr.write(`\nInterrupted: starting no new write; letting writes in flight finish (up to ${DRAIN_MS / 1000} s, interrupt again to stop waiting).\n`);
-    runtime.sleep(DRAIN_MS, drain.signal).then(abandon, () => {});
-  };
-  const unsubscribe = [runtime.onSignal('SIGINT', onSignal), runtime.onSignal('SIGTERM', onSignal)];
-  return {
-    signal: interrupted.signal,
-    abandoned,
-    writing() {
-      writing = true;
-    },
-    stop() {
-      drain.abort();
-      for (const off of unsubscribe) off();
-    },
-  };
-}
-
-const INTERRUPTED = Symbol('interrupted');
-
-/**
- * `work` (reads, the prompt), ended by an interrupt: nothing was written
- * yet, so apply stops at once and abandons the reads in flight.
- */
-async function beforeWrites<T>(
-  work: Promise<T>,
-  interrupt: InterruptWatch,
-  message = 'Apply interrupted before any write; nothing was changed.',
-  onInterrupt: () => void = () => {},
-): Promise<T> {
-  const { signal } = interrupt;
-  let onAbort = (): void => {};
-  const interrupted = new Promise<typeof INTERRUPTED>((resolve) => {
-    onAbort = () => resolve(INTERRUPTED);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  const result = await Promise.race([work, interrupted]).finally(() => signal.removeEventListener('abort', onAbort));
-  if (result !== INTERRUPTED) return result as T;
-  work.catch(() => {});
-  onInterrupt();
-  throw new UserError(message, { exitNow: true });
 }

@@ -6,6 +6,7 @@ import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { assertClientSecrets, clientSecretFor } from '../webhook/client-secret.js';
 import { probeDeclaredLevels } from '../webhook/probe.js';
 import { webhookUrlOf } from '../webhook/numbers.js';
+import { readOnlyUntilInterrupted } from './interrupts.js';
 import type { DriftOptions } from './options.js';
 import { emitReport, planFromConfig, withFailureSummary } from './remote-context.js';
 
@@ -17,13 +18,15 @@ import { emitReport, planFromConfig, withFailureSummary } from './remote-context
 export async function runDrift(options: DriftOptions, runtime: Runtime): Promise<CommandResult> {
   return withFailureSummary('drift', options, runtime, async () => {
     const probedOf = (apps: readonly AppConfig[]) => (options.probe ? apps.filter((app) => webhookUrlOf(app) !== undefined) : []);
-    const { apps, plan } = await planFromConfig(
-      options,
-      runtime,
-      (selected) => assertClientSecrets(probedOf(selected).map((app) => app.appId), runtime.env, 'cannot probe webhooks'),
-      'drift',
-    );
-    const webhooks = options.probe ? await probeAll(probedOf(apps), options, runtime) : undefined;
+    const { plan, webhooks } = await readOnlyUntilInterrupted(runtime, 'Drift check interrupted; nothing was changed.', async (signal) => {
+      const { apps, plan } = await planFromConfig(
+        { ...options, signal },
+        runtime,
+        (selected) => assertClientSecrets(probedOf(selected).map((app) => app.appId), runtime.env, 'cannot probe webhooks'),
+        'drift',
+      );
+      return { plan, webhooks: options.probe ? await probeAll(probedOf(apps), options, runtime) : undefined };
+    });
     const report = { kind: 'drift' as const, plan, configPaths: options.paths, ...(webhooks === undefined ? {} : { webhooks }) };
     emitReport(report, options.format, runtime);
     const findings = [...(webhooks?.values() ?? [])].flat();

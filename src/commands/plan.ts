@@ -8,13 +8,16 @@ import { renderJson } from '../render/json.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { VERSION } from '../generated/version.js';
+import { readOnlyUntilInterrupted } from './interrupts.js';
 import type { PlanOptions } from './options.js';
 import { emitReport, planFromConfig, withFailureSummary } from './remote-context.js';
 
 /** `hscc plan`: GET only; prints the plan and optionally saves it for `apply FILE`. */
 export async function runPlan(options: PlanOptions, runtime: Runtime): Promise<CommandResult> {
   return withFailureSummary('plan', options, runtime, async () => {
-    const { loaded, remote, plan } = await planFromConfig(options, runtime);
+    const { loaded, remote, plan } = await readOnlyUntilInterrupted(runtime, 'Plan interrupted; nothing was changed.', (signal) =>
+      planFromConfig({ ...options, signal }, runtime),
+    );
 
     if (options.out !== undefined) {
       const saved = createSavedPlan({

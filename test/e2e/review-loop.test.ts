@@ -262,13 +262,13 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   };
 
   /**
-   * `hscc apply` (then `redirect`) in a terminal, through script(1) from
+   * `hscc COMMAND` (then `redirect`) in a terminal, through script(1) from
    * util-linux: `output()` is what the terminal shows, `closed` the exit
    * code (`script -e` passes it on), `shows(text)` resolves once the terminal
    * shows `text`, and `prompt()` once apply asks.
    */
-  function applyAtTerminal(redirect = '') {
-    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} apply${redirect}`, '/dev/null'], {
+  function atTerminal(command: string, redirect = '') {
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${command}${redirect}`, '/dev/null'], {
       cwd: dir.path,
       env: envFor(emulator),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -288,7 +288,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   }
 
   it.runIf(existsSync('/usr/bin/script'))('a yes typed before the prompt appears is not an answer; the prompt shows with stderr redirected', async () => {
-    const terminal = applyAtTerminal(' 2>/dev/null');
+    const terminal = atTerminal('apply', ' 2>/dev/null');
     // Typed while apply still reads (the emulator answers after 400 ms).
     terminal.child.stdin.write('yes\r');
     await terminal.prompt();
@@ -300,7 +300,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   });
 
   it.runIf(existsSync('/usr/bin/script')).each(['Ctrl-C on the terminal', 'SIGINT from kill'])('at the prompt, %s cancels: nothing written, exit 1', async (how) => {
-    const terminal = applyAtTerminal();
+    const terminal = atTerminal('apply');
     await terminal.prompt();
     if (how === 'Ctrl-C on the terminal') terminal.child.stdin.write('\x03');
     // At hscc itself, as `kill -INT <pid>` would: script(1) runs it under `sh -c`,
@@ -313,7 +313,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   });
 
   it.runIf(existsSync('/usr/bin/script'))('interrupted while reading at a terminal: the progress line goes, no further GET starts', async () => {
-    const terminal = applyAtTerminal();
+    const terminal = atTerminal('apply');
     await terminal.shows('Reading remote settings 0/12');
     process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
     expect(await terminal.closed).toBe(1);
@@ -322,8 +322,20 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
     expect((await requestLog(emulator)).filter((entry) => entry.method === 'GET')).toHaveLength(10);
   });
 
+  it.runIf(existsSync('/usr/bin/script')).each([
+    ['plan', 'Plan interrupted; nothing was changed.'],
+    ['drift', 'Drift check interrupted; nothing was changed.'],
+  ])('%s interrupted while reading at a terminal: the progress line goes, it says so, exit 1', async (command, message) => {
+    const terminal = atTerminal(command);
+    await terminal.shows('Reading remote settings 0/12');
+    process.kill(hsccPid(terminal.child.pid as number), 'SIGINT');
+    expect(await terminal.closed).toBe(1);
+    expect(terminal.output()).toMatch(new RegExp(`Reading remote settings \\d+/12\u001b\\[K\r\u001b\\[2Kerror: ${message.replace('.', '\\.')}`));
+    expect((await requestLog(emulator)).filter((entry) => entry.method === 'GET')).toHaveLength(10);
+  });
+
   it.runIf(existsSync('/usr/bin/script'))('with stdout redirected to a file, the terminal is told where the plan and the question went', async () => {
-    const terminal = applyAtTerminal(' > plan.txt');
+    const terminal = atTerminal('apply', ' > plan.txt');
     await terminal.shows('only yes applies it');
     expect(terminal.output()).toContain('hscc is asking whether to apply the plan it wrote to stdout, which is not this terminal');
     expect(terminal.output()).not.toContain('Enter a value:');
@@ -334,7 +346,7 @@ describe('an interrupted apply tells the truth (real CLI, real signals)', () => 
   });
 
   it.runIf(existsSync('/usr/bin/script'))('interrupted while writing at a terminal: the progress line goes before the notice', async () => {
-    const terminal = applyAtTerminal();
+    const terminal = atTerminal('apply');
     await terminal.prompt();
     terminal.child.stdin.write('yes\r');
     await terminal.shows('Applying 0/12');
