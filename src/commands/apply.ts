@@ -124,7 +124,7 @@ async function applySavedPlan(
   about({ paths: saved.configPaths, targets: saved.plan.targets ?? [] });
   if (options.config.length > 0) await assertMatchesConfig(saved, file, options, runtime);
   const targets = saved.plan.changes.map((change) => ({ appId: change.appId, resource: change.resource, apiVersion: change.apiVersion, auth: change.auth }));
-  const client = connect(options, targets, runtime);
+  const client = connect({ ...options, signal: interrupt.signal }, targets, runtime);
   const remote = await beforeWrites(readRemote(targets, client, { ...options, quiet: options.format !== 'text', signal: interrupt.signal }, runtime), interrupt, INTERRUPTED_BEFORE_WRITES);
   const stale = findStaleResources(saved.plan, saved.observed, remote);
   if (stale.length > 0) {

@@ -53,7 +53,7 @@ export function resourceTargetsOf(apps: readonly AppConfig[]): ResourceTarget[] 
 }
 
 /** Checks every credential the targets need before the first request, then builds the client. */
-export function connect(options: GlobalOptions, targets: readonly ResourceTarget[], runtime: Runtime): SettingsClient {
+export function connect(options: GlobalOptions & { signal?: AbortSignal | undefined }, targets: readonly ResourceTarget[], runtime: Runtime): SettingsClient {
   assertCredentials(targets, runtime.env);
   return createHubSpotClient({
     baseUrl: resolveBaseUrl(options.baseUrl, runtime.env),
@@ -62,6 +62,7 @@ export function connect(options: GlobalOptions, targets: readonly ResourceTarget
     sleep: (ms) => runtime.sleep(ms),
     random: () => runtime.random(),
     now: () => runtime.now(),
+    ...(options.signal === undefined ? {} : { interrupted: options.signal }),
   });
 }
 

@@ -20,6 +20,9 @@ const CERTIFICATE_CODE = /CERT|ISSUER|SIGNATURE|HOSTNAME_MISMATCH|INVALID_CA/;
 const CERTIFICATE_HINT =
   'hscc always verifies the API certificate. If a proxy or a private CA signs it, set NODE_EXTRA_CA_CERTS to that CA certificate (a PEM file).';
 
+/** After an interrupt a write in flight may finish, but none is sent again (DESIGN.md "Commands"). */
+const INTERRUPT_STOP: Stop = { reason: 'the run was interrupted', after: 'not retried', logged: 'interrupted', rerunnable: true };
+
 /** What the client waits for when it paces requests or a 429 asked it to. */
 const RATE_LIMIT = "HubSpot's rate limit";
 const DAILY_LIMIT_HINT = "The daily limit resets at midnight in the HubSpot account's time zone; run hscc again after that.";
@@ -83,6 +86,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const refused = new Map<string, { reason: string; status: number; rerunnable: boolean }>();
   const grantOf = (auth: AuthMode, method: HttpMethod) => `${auth} ${method === 'GET' ? 'reads' : 'writes'}`;
   const seconds = `${options.timeoutMs / 1000}s`;
+  const writesInterrupted = (method: HttpMethod): boolean => method !== 'GET' && options.interrupted?.aborted === true;
 
   /** `app 42: GET calling settings`, the start of every message about a call. */
   const callName = (target: ResourceTarget, method: HttpMethod) => `app ${target.appId}: ${method} ${resourceNamed(target.resource).title}`;
@@ -249,17 +253,24 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
         log(`${line}; giving up on ${host}: ${transient.reason}`);
         throw stopped(target, method, attempt, transient, hostStop());
       }
-      const retryAfter = result.kind === 'reply' ? headerValue(result.reply.headers, 'retry-after') : undefined;
-      const wait = retryWait({ retry: attempt, retryAfter, rateLimit, now: options.now(), random: options.random });
-      log(`${line}; retrying in ${wait.ms} ms (${wait.basis}): ${transient.reason}`);
-      // Short: it ends a progress line, which must fit on one terminal row.
-      await waitFor(wait.ms, result.kind === 'reply' && result.reply.status === 429 ? RATE_LIMIT : 'a retry');
+      if (writesInterrupted(method)) {
+        // No retry follows, so there is nothing to wait for; the re-read below still says whether it took effect.
+        log(`${line}; interrupted, not retrying: ${transient.reason}`);
+      } else {
+        const retryAfter = result.kind === 'reply' ? headerValue(result.reply.headers, 'retry-after') : undefined;
+        const wait = retryWait({ retry: attempt, retryAfter, rateLimit, now: options.now(), random: options.random });
+        log(`${line}; retrying in ${wait.ms} ms (${wait.basis}): ${transient.reason}`);
+        // Short: it ends a progress line, which must fit on one terminal row.
+        await waitFor(wait.ms, result.kind === 'reply' && result.reply.status === 429 ? RATE_LIMIT : 'a retry');
+      }
       if (settle !== undefined && transient.ambiguous && !breaker.open) {
         const value = await settleOrExplain(target, method, attempt, transient, settle);
         if (value !== undefined) {
           log(`${method} ${path}: re-read shows the earlier attempt took effect; not repeating it`);
           return { kind: 'settled', value };
         }
+        // The re-read shows it did not take effect.
+        last = { ...transient, ambiguous: false };
       }
     }
   }
@@ -306,8 +317,9 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     refused.set(grant, { reason: `HubSpot refused ${method === 'GET' ? 'reads' : 'writes'} with ${credential} (403 MISSING_SCOPES ${at})`, status: 403, rerunnable: false });
   }
 
-  /** Why no (further) request goes out for a call: the host was given up on, or HubSpot refused its credential (or its reads or writes). */
+  /** Why no (further) request goes out for a call: the run was interrupted (writes), the host was given up on, or HubSpot refused its credential (or its reads or writes). */
   function stopOf(target: ResourceTarget, method: HttpMethod): Stop | undefined {
+    if (writesInterrupted(method)) return INTERRUPT_STOP;
     if (breaker.open) return hostStop();
     const refusal = refused.get(grantOf(target.auth, method));
     if (refusal === undefined) return undefined;

@@ -62,4 +62,6 @@ export interface ClientOptions {
   now(): number;
   /** Optional debug log line sink (already redacted). */
   log?: (line: string) => void;
+  /** Aborted when the run is interrupted: from then on no write is sent again (a retry is a new write). */
+  interrupted?: AbortSignal;
 }

@@ -21,7 +21,9 @@ export interface Harness {
 }
 
 /** A client over nock with a fake clock: sleep() records and advances now(). */
-export function harness(overrides: { timeoutMs?: number; random?: () => number; env?: Record<string, string>; baseUrl?: string } = {}): Harness {
+export function harness(
+  overrides: { timeoutMs?: number; random?: () => number; env?: Record<string, string>; baseUrl?: string; interrupted?: AbortSignal } = {},
+): Harness {
   let clock = Date.UTC(2026, 2, 1, 12, 0, 0);
   const sleeps: number[] = [];
   const logs: string[] = [];
@@ -36,6 +38,7 @@ export function harness(overrides: { timeoutMs?: number; random?: () => number; 
     random: overrides.random ?? (() => 0.5),
     now: () => clock,
     log: (line) => logs.push(line),
+    ...(overrides.interrupted === undefined ? {} : { interrupted: overrides.interrupted }),
   });
   return { client, sleeps, logs };
 }

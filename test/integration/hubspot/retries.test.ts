@@ -218,6 +218,52 @@ describe('writes whose outcome is unknown', () => {
   });
 });
 
+describe('an interrupt', () => {
+  const internalError = { status: 'error', message: 'internal error', category: 'INTERNAL_ERROR' };
+
+  it('a write in flight that fails is re-read, not sent again', async () => {
+    const interrupt = new AbortController();
+    let patches = 0;
+    const scope = nock(BASE)
+      .patch(V3_PATH).query(true).times(2)
+      .reply(() => {
+        patches++;
+        // The signal comes while the write is in flight.
+        interrupt.abort();
+        return [503, internalError];
+      })
+      .get(V3_PATH).query(true).reply(200, { ...settings, isReady: false });
+    const h = harness({ interrupted: interrupt.signal });
+    const error = (await rejection(h.client.update(V3, { isReady: true }))) as HubSpotError;
+    expect(patches).toBe(1);
+    // The re-read showed the write did not take effect, so that is not "unknown".
+    expect(error.message).toBe('app 1234567: PATCH channel-connection settings failed after 1 attempt: 503 INTERNAL_ERROR: internal error; not retried: the run was interrupted');
+    expect(error).toMatchObject({ attempts: 1, rerunnable: true });
+    expect(h.sleeps).toEqual([]);
+    expect(scope.pendingMocks()).toHaveLength(1); // the second PATCH was never sent
+  });
+
+  it('a write in flight whose connection resets counts as done when the re-read shows it took effect', async () => {
+    const interrupt = new AbortController();
+    const scope = nock(BASE).post(V3_PATH).query(true).replyWithError(socketError('ECONNRESET')).get(V3_PATH).query(true).reply(200, settings);
+    // The signal comes while the write is in flight.
+    scope.once('request', () => interrupt.abort());
+    await expect(harness({ interrupted: interrupt.signal }).client.create(V3, settings)).resolves.toEqual({ remote, wrote: true });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('starts no write after the signal, and still reads', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const scope = nock(BASE).get(V3_PATH).query(true).reply(200, settings);
+    const h = harness({ interrupted: interrupt.signal });
+    await expect(h.client.get(V3)).resolves.toEqual(remote);
+    const error = (await rejection(h.client.delete(V3))) as HubSpotError;
+    expect(error).toMatchObject({ attempts: 0, notAttempted: 'the run was interrupted', rerunnable: true });
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
 describe('POST when settings exist', () => {
   it('resolves a 409 by GET and a PATCH of only the differing fields', async () => {
     let patchBody: unknown;
