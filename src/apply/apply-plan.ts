@@ -109,12 +109,13 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
       options.onOutcome?.(change, outcome);
     };
     for (const change of writeOrder(changes)) {
-      if (blockedBy !== undefined) {
-        settle(change, { applied: false, attempted: false, error: { message: `not attempted: ${blockedBy.reason}`, rerunnable: blockedBy.rerunnable } });
-        continue;
-      }
+      // After an interrupt, every change not started says so (DESIGN.md), whatever failed before it.
       if (options.mayStart !== undefined && !options.mayStart()) {
         settle(change, { applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+        continue;
+      }
+      if (blockedBy !== undefined) {
+        settle(change, { applied: false, attempted: false, error: { message: `not attempted: ${blockedBy.reason}`, rerunnable: blockedBy.rerunnable } });
         continue;
       }
       const outcome = await applyOne(change, client, options);

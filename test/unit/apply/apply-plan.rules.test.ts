@@ -299,6 +299,21 @@ describe('interrupts and progress', () => {
     expect(w.store.get(1, 'channel-connection')).toBeUndefined();
   });
 
+  it("a signal during an app's first re-read: its later changes are interrupted too, not blocked by the first", async () => {
+    const w = world();
+    const plan = await planFor([all(1)], w);
+    let stopping = false;
+    const checkCurrent = (change: Change, current: RemoteResource | null) => {
+      stopping = true;
+      return differsFromPlanned(change, current);
+    };
+    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => !stopping, checkCurrent });
+    expect(w.calls()).toEqual(['GET 1/calling-settings']);
+    for (const resource of ['calling-settings', 'recording-settings', 'channel-connection'] as const) {
+      expect(outcomes.get(key(1, resource))).toEqual({ applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+    }
+  });
+
   it("a failed write keeps the client's hint (a 403's missing scope) in its outcome", async () => {
     const hint = 'The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 1.';
     const w = world(
