@@ -2,10 +2,17 @@ import type { FieldType } from '../resources/descriptor.js';
 import { errorAt, type Finding } from './finding.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
-/** `${NAME}` or `${NAME:-default}`, NAME as in POSIX shells; or `$${`, a literal `${`. */
-const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+/**
+ * `$${` (a literal `${`), `${NAME}` or `${NAME:-default}` (NAME as in POSIX
+ * shells, the default holding no `}` nor `${`), else a bare `${`, which is an
+ * error. Each alternative matches its text one way only, so a scan is linear
+ * however many unclosed `${` a value holds.
+ */
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-((?:[^}$]|\$(?!\{))*))?\}|\$\{/g;
 /** A scalar that is exactly one reference, and so is typed by the schema. */
-const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/;
+const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(?:[^}$]|\$(?!\{))*)?\}$/;
+/** Said of a `${` that starts no reference the config may use. */
+export const INVALID_REFERENCE_HINT = 'write ${NAME} or ${NAME:-default} (a default cannot hold another ${…}), or $${ for a literal ${';
 
 /** The variable a scalar written as exactly one reference (`${NAME}`, `${NAME:-x}`) names. */
 export function wholeReferenceName(text: string): string | undefined {
@@ -55,8 +62,13 @@ export function expandEnv(
     const segments = materialize(at);
     const missing: string[] = [];
     const names: string[] = [];
-    const result = text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
-      if (name === undefined) return '${';
+    let invalid = false;
+    const result = text.replace(REFERENCE, (match: string, name: string | undefined, fallback: string | undefined) => {
+      if (match === '$${') return '${';
+      if (name === undefined) {
+        invalid = true;
+        return match;
+      }
       names.push(name);
       const set = env[name];
       if (fallback !== undefined) return set === undefined || set === '' ? fallback : set;
@@ -66,6 +78,12 @@ export function expandEnv(
       }
       return set;
     });
+    if (invalid) {
+      // `${VAR-x}`, `${VAR:?x}`, `${A:-${B}}`: kept as text they would reach HubSpot literally.
+      failedPaths.add(formatYamlPath(segments));
+      findings.push(errorAt(segments, 'invalid-reference', 'this `${` starts no environment reference hscc understands', INVALID_REFERENCE_HINT));
+      return text;
+    }
     if (names.length === 0) return result;
     const path = formatYamlPath(segments);
     variablesAt.set(path, names);

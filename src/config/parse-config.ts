@@ -247,7 +247,9 @@ function syntaxHint(error: YAMLError, text: string, offset: number): string {
   const end = text.indexOf('\n', offset);
   const line = text.slice(start, end < 0 ? text.length : end);
   // `{url: ${URL}}`: in flow style `{` opens a mapping, so the reference must be quoted.
-  if (/[{[].*\$\{/.test(line)) return 'quote a ${VAR} inside { } or [ ]: write "${VAR}"';
+  // indexOf, not /[{[].*\$\{/: that regex is quadratic on a long line of brackets.
+  const open = line.search(/[{[]/);
+  if (open >= 0 && line.includes('${', open)) return 'quote a ${VAR} inside { } or [ ]: write "${VAR}"';
   return 'check the indentation and quoting on this line and the one above it';
 }
 

@@ -1,7 +1,7 @@
 // Rules of `${VAR}` expansion in config values, through expandEnv only.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeEnvReferences, expandEnv } from '../../../src/config/expand-env.js';
+import { escapeEnvReferences, expandEnv, INVALID_REFERENCE_HINT } from '../../../src/config/expand-env.js';
 
 describe('expandEnv: where references expand', () => {
   it('${VAR} inside a list item expands', () => {
@@ -56,13 +56,24 @@ describe('expandEnv: defaults and literals', () => {
     expect(result.findings).toEqual([]);
   });
 
-  it('text that only looks like a reference is left alone', () => {
-    const input = { a: '${1X} ${} $A ${A', b: 'plain +15551230000' };
-    const result = expandEnv(input, { A: 'no', '1X': 'no' });
+  it('a $ without { is plain text', () => {
+    const input = { a: '$A costs $5', b: 'plain +15551230000' };
+    const result = expandEnv(input, { A: 'no' });
     expect(result.value).toEqual(input);
     expect(result.findings).toEqual([]);
     expect([...result.variablesAt.keys()]).toEqual([]);
   });
+
+  it.each(['${1X}', '${}', '${A', '${A-x}', '${A:?must be set}', '${A:-${B}}', 'x ${A} ${'])(
+    '%s starts no reference hscc understands: an error, the string left as written',
+    (text) => {
+      const result = expandEnv({ a: text }, { A: 'set', B: 'set' });
+      expect(result.value).toEqual({ a: text });
+      expect(result.findings.map((finding) => [finding.code, finding.severity, finding.segments])).toEqual([['invalid-reference', 'error', ['a']]]);
+      expect(result.findings[0]?.hint).toBe(INVALID_REFERENCE_HINT);
+      expect([...result.failedPaths]).toEqual(['a']);
+    },
+  );
 });
 
 describe('expandEnv: an unset variable', () => {

@@ -170,6 +170,19 @@ describe('YAML oddities', () => {
     expect(result.diagnostics.map((d) => [d.code, d.line, d.path])).toEqual([['undefined-alias', 50_005, 'l[50000]']]);
   }, 30_000);
 
+  it('400 KB of unclosed ${A:- in one value: one invalid-reference error, in linear time', async () => {
+    const value = '${A:-'.repeat(80_000);
+    // A quadratic scan (each `${` reading to the end) would blow the test's timeout, which is the bound.
+    const result = await parse(lines('appId: 1', 'settings:', `  url: "${value}"`, '  isReady: true'));
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.path])).toEqual([['invalid-reference', 3, 'settings.url']]);
+  }, 30_000);
+
+  it('a syntax error on a 400 KB line of brackets: one error with its hint, in linear time', async () => {
+    const result = await parse(lines('appId: 1', 'ensure: absent', `x: [a]${' [a]'.repeat(100_000)}`));
+    expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([['yaml-syntax', 3]]);
+    expect(result.diagnostics[0]?.hint).toMatch(/^check the indentation and quoting/);
+  }, 30_000);
+
   it('!!float on appId: the hint says to remove the tag', async () => {
     const result = await parse(lines('appId: !!float 1234567', 'ensure: absent'));
     const error = result.diagnostics.find((d) => d.code === 'invalid-app-id');
