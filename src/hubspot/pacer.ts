@@ -74,6 +74,10 @@ const MARGIN_FRACTION = 0.05;
 // Before any limit is known, starts are kept this long so the first burst
 // still counts once the headers arrive (HubSpot's interval is 10 s).
 const UNKNOWN_LIMIT_RETENTION_MS = 60_000;
+// The largest limit taken from headers, in requests per window: HubSpot's are
+// 100–250 per 10 s. Each request the server counted is one kept start, so a
+// hostile `-Max: 1000000000` with `-Remaining: 0` would fill memory.
+export const MAX_TRACKED_LIMIT = 10_000;
 
 /**
  * Creates a pacer. With no rate-limit headers seen it never waits. Once a
@@ -129,7 +133,7 @@ export function createPacer(clock: PacerClock): Pacer {
     },
     observe(snapshot, startedAt) {
       if (snapshot.max !== undefined && snapshot.max > 0 && snapshot.intervalMs !== undefined && snapshot.intervalMs > 0) {
-        limit = { max: snapshot.max, intervalMs: snapshot.intervalMs };
+        limit = { max: Math.min(snapshot.max, MAX_TRACKED_LIMIT), intervalMs: snapshot.intervalMs };
       }
       if (limit === undefined || snapshot.remaining === undefined) return;
       const now = clock.now();

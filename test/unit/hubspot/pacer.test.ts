@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer, readRateLimitHeaders } from '../../../src/hubspot/pacer.js';
+import { createPacer, MAX_TRACKED_LIMIT, readRateLimitHeaders } from '../../../src/hubspot/pacer.js';
 
 /** A discrete-event clock: sleep() parks until run() advances time to it. */
 function fakeTimers() {
@@ -93,6 +93,20 @@ describe('createPacer', () => {
     const next = await clock.run(pacer.acquire());
     // 10 000 ms + 5 % margin.
     expect(next.startedAt).toBe(10_500);
+  });
+
+  it('takes a hostile -Max as at most MAX_TRACKED_LIMIT: -Max 1,000,000,000 with -Remaining 0 keeps 10,000 starts, not a billion', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const ticket = await pacer.acquire();
+    // Filling a start per request the server counted would abort V8 at about 169 million.
+    pacer.observe({ max: 1_000_000_000, remaining: 0, intervalMs: 10_000 }, ticket.startedAt);
+    const next = await clock.run(pacer.acquire());
+    expect(next.startedAt).toBe(10_500);
+    // The window holds MAX_TRACKED_LIMIT starts: that many more go at once.
+    const burst = await Promise.all(Array.from({ length: MAX_TRACKED_LIMIT - 1 }, () => pacer.acquire()));
+    expect(burst.every((t) => t.startedAt === 10_500)).toBe(true);
+    expect((await clock.run(pacer.acquire())).startedAt).toBeGreaterThan(10_500);
   });
 
   it('serves waiting callers first come, first served', async () => {
