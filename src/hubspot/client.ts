@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthMode } from '../config/model.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import { resourceNamed, type Fields, type ResourceDescriptor } from '../resources/index.js';
 import { createScrubber, secretValuesFrom } from '../runtime/secrets.js';
 import { AUTH_MODE_TABLE } from './auth-modes.js';
@@ -77,7 +78,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const pacer = createPacer({ now: options.now, sleep: (ms) => waitFor(ms, RATE_LIMIT) });
   const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
   const transport = createTransport(options.timeoutMs);
-  const log = (line: string) => options.log?.(scrub(line));
+  const log = (line: string) => options.log?.(escapeControlCharacters(scrub(line)));
   // A 401 refuses the credential, a 403 MISSING_SCOPES its reads or writes,
   // and a DAILY 429 its account until midnight, not one app: once one came,
   // calls needing the same are not sent (a bad key, a read-only token in CI
@@ -91,12 +92,13 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   /** `app 42: GET calling settings`, the start of every message about a call. */
   const callName = (target: ResourceTarget, method: HttpMethod) => `app ${target.appId}: ${method} ${resourceNamed(target.resource).title}`;
 
+  // The server's words (a reason phrase, a Location) reach terminals and logs: no raw escape sequence.
   const failure = (target: ResourceTarget, method: HttpMethod, message: string, details: Omit<ConstructorParameters<typeof HubSpotError>[1], 'appId' | 'method' | 'resource'>) =>
-    new HubSpotError(scrub(`${callName(target, method)} ${message}`), { appId: target.appId, resource: target.resource, method, ...details });
+    new HubSpotError(escapeControlCharacters(scrub(`${callName(target, method)} ${message}`)), { appId: target.appId, resource: target.resource, method, ...details });
 
   function describeNetwork(code: string, timedOut: boolean, phase: 'request' | 'body'): string {
     if (timedOut) return phase === 'body' ? `timed out after ${seconds} while reading the answer` : `timed out after ${seconds}`;
-    if (phase === 'body') return `the answer was cut off (${code})`;
+    if (phase === 'body') return /^Z_|DECOD/i.test(code) ? `the answer could not be decoded (${code})` : `the answer was cut off (${code})`;
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return `connection to ${host} was interrupted (${code})`;
     if (CERTIFICATE_CODE.test(code)) return `the TLS certificate of ${host} was rejected (${code})`;
     if (isUnreadableAnswerCode(code)) return `${host} answered with something that is not valid HTTP (${code})`;
@@ -189,7 +191,9 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
       let transient: Transient;
       let rateLimit: RateLimitSnapshot = {};
       if (result.kind === 'network') {
-        breaker.recordFailure({ startedAt: ticket.startedAt, at, timedOut: result.timedOut, code: result.code });
+        // A body that broke off or would not decode came from a host that answered: only silence counts against it.
+        if (result.phase === 'body' && !result.timedOut) breaker.recordAnswer(at);
+        else breaker.recordFailure({ startedAt: ticket.startedAt, at, timedOut: result.timedOut, code: result.code });
         const reason = describeNetwork(result.code, result.timedOut, result.phase);
         if (!result.timedOut && result.phase === 'request' && !isRetryableNetworkCode(result.code)) {
           log(line);
@@ -354,10 +358,18 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     throw failure(target, method, `returned an unexpected body: ${read.problem}`, { status: sent.reply.status, attempts: sent.attempts, rerunnable: false });
   }
 
-  /** What a successful POST or PATCH left: its answer, or a fresh read when it answered without a body. */
+  /**
+   * What a successful POST or PATCH left: its answer, or a fresh read when it
+   * answered without a body or with one that is not the resource. HubSpot
+   * accepted the write either way, so an odd answer must not report it failed.
+   */
   async function written(target: ResourceTarget, method: HttpMethod, sent: { reply: Reply; json: unknown; attempts: number }): Promise<WriteResult> {
-    if (sent.json === undefined) return { remote: await get(target), wrote: true };
-    return { remote: resourceFrom(target, method, sent), wrote: true };
+    if (sent.json !== undefined) {
+      const read = readRemoteResource(sent.json, resourceNamed(target.resource));
+      if (read.ok) return { remote: read.resource, wrote: true };
+      log(`${method} ${resourcePath(target)}: the ${sent.reply.status} answer is not the resource (${read.problem}); reading it back`);
+    }
+    return { remote: await get(target), wrote: true };
   }
 
   async function get(target: ResourceTarget): Promise<RemoteResource | null> {

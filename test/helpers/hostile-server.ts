@@ -24,13 +24,23 @@ export type HostileMode =
   /** Headers sent (200, JSON), then silence. */
   | 'hang-after-headers'
   /** Accepts the connection, reads the request, never answers. */
-  | 'never-answer';
+  | 'never-answer'
+  /** 422 whose reason phrase holds terminal escape sequences (ESC, OSC, BEL). */
+  | 'escape-reason'
+  /** 302 whose Location holds a C1 CSI and a bidi override (bytes Node reads as latin1). */
+  | 'escape-location'
+  /** Writes answered 200 `{"status":"ok"}` (not the resource); reads answered `options.resource`. */
+  | 'wrong-shape-write'
+  /** 200 at once, declaring gzip, with a body that is not gzip. */
+  | 'bad-gzip';
 
 export interface HostileOptions {
   /** Status for `echo-secrets`. */
   status?: number;
   /** Gap between bytes for `trickle` (ms, default 20). */
   trickleMs?: number;
+  /** What `wrong-shape-write` answers a GET with. */
+  resource?: unknown;
 }
 
 /** One request as received: method, path with query, headers (lower-case names). */
@@ -154,6 +164,29 @@ export async function startHostileServer(initial: HostileMode, initialOptions: H
         res.flushHeaders();
         return;
       case 'never-answer':
+        return;
+      case 'escape-reason':
+        // Raw bytes: Node's response writer refuses control characters in a reason phrase; its parser accepts them.
+        res.socket?.end('HTTP/1.1 422 Bad\x1b]0;owned\x07\x1b[1A\x1b[2K\x1b[31mRED\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+        return;
+      case 'escape-location':
+        res.socket?.end(
+          Buffer.concat([
+            Buffer.from('HTTP/1.1 302 Found\r\nlocation: http://x/'),
+            Buffer.from('\u009b31mabc\u202e', 'utf8'),
+            Buffer.from('\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'),
+          ]),
+        );
+        return;
+      case 'wrong-shape-write': {
+        const body = req.method === 'GET' ? JSON.stringify(options.resource ?? {}) : '{"status":"ok"}';
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+        return;
+      }
+      case 'bad-gzip':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end('this is not gzip');
         return;
     }
   };

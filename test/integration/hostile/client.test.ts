@@ -113,6 +113,36 @@ describe('bounded answers', () => {
     expect(methods.slice(1).every((method) => method === 'GET')).toBe(true);
   });
 
+  it("a reason phrase or Location with terminal escapes reaches the message escaped, never raw", async () => {
+    const reason = await against('escape-reason');
+    const refused = await failure(reason.client.update(KEY_APP, { isReady: false }));
+    expect(refused.message).toBe('app 101: PATCH calling settings failed: 422 Bad\\x1b]0;owned\\x07\\x1b[1A\\x1b[2K\\x1b[31mRED');
+    await server?.close();
+    const location = await against('escape-location');
+    const moved = await failure(location.client.get(KEY_APP));
+    // Node reads header bytes as latin1: the C1 CSI (0xc2 0x9b in UTF-8) arrives as Â and U+009B.
+    expect(moved.message).toContain('redirected to http://x/\u00c2\\x9b31mabc');
+    for (const text of [refused.message, moved.message, ...reason.logs, ...location.logs]) expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+  });
+
+  it('a write answered 2xx with JSON that is not the resource took effect: it is read back, not reported failed', async () => {
+    const resource = calling({ isReady: false });
+    const { client, logs } = await against('wrong-shape-write', { resource });
+    await expect(client.update(KEY_APP, { isReady: false })).resolves.toEqual({ remote: { fields: resource }, wrote: true });
+    expect(server?.requests.map((request) => request.method)).toEqual(['PATCH', 'GET']);
+    expect(logs.some((line) => line.includes('PATCH /crm/v3/extensions/calling/101/settings: the 200 answer is not the resource ('))).toBe(true);
+  });
+
+  it('a host that answers at once with bodies that do not decode is not "unreachable", and later calls still go out', async () => {
+    const { client } = await against('bad-gzip');
+    const errors = await Promise.all(Array.from({ length: 3 }, (_, i) => failure(client.get({ ...KEY_APP, appId: 300 + i }))));
+    for (const error of errors) {
+      expect(error.message).toMatch(/GET calling settings failed after 6 attempts: the answer could not be decoded \(Z_\w+\)$/);
+      expect(error.message).not.toMatch(/could not be reached|not attempted/);
+    }
+    expect(server?.requests).toHaveLength(18);
+  });
+
   it('times out an answer whose headers came but whose body never does', async () => {
     const { client } = await against('hang-after-headers');
     const error = await failure(client.update(TOKEN_APP, { isReady: false }));
