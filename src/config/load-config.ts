@@ -1,5 +1,5 @@
 import { readdir as readdirCallback, realpath as realpathCallback, type Dirent } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_CONFIG_FILE, type AppConfig, type LoadConfigOptions, type LoadedConfig } from './model.js';
@@ -209,12 +209,94 @@ function unreadablePath(pattern: string, code: string): Diagnostic {
   return wholeFile(pattern, 'read-failed', `cannot read the path: ${UNREADABLE_REASONS[code] ?? 'it cannot be read'} (${code})`);
 }
 
+/**
+ * The file's text, read to at most MAX_CONFIG_BYTES + 1 bytes (a device or
+ * FIFO has no size to check first), strictly as UTF-8 without its BOM:
+ * text in another encoding is refused, never decoded into U+FFFD that
+ * apply would write to HubSpot.
+ */
 async function readText(file: string, path: string): Promise<string | Diagnostic> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readAtMost(path, MAX_CONFIG_BYTES + 1);
   } catch (error) {
     return wholeFile(file, 'read-failed', `cannot read the file: ${errorCode(error) ?? (error instanceof Error ? error.message : String(error))}`);
   }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    // Only what stat() could not size gets here: a device, a pipe, a file still growing.
+    const message = `the file holds more than ${MAX_CONFIG_BYTES / (1024 * 1024)} MiB (reading stopped there; a device or a pipe may never end); hscc reads config files of at most ${MAX_CONFIG_BYTES / (1024 * 1024)} MiB`;
+    return wholeFile(file, 'file-too-large', message, FILE_TOO_LARGE_HINT);
+  }
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 || bytes.includes(0)) {
+    // YAML allows no NUL; a file full of them is UTF-16 without its mark, or not text at all.
+    const what = utf16 ? 'the file is UTF-16' : 'the file holds NUL bytes (UTF-16 without a byte order mark, or not text)';
+    return wholeFile(file, 'invalid-encoding', `cannot read the file: ${what}; hscc reads UTF-8`, SAVE_AS_UTF8);
+  }
+  try {
+    // fatal: a byte that is not UTF-8 throws; the BOM, which editors hide, is dropped so columns match theirs.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, at);
+    const line = before.filter((byte) => byte === 0x0a).length + 1;
+    const column = new TextDecoder().decode(before.subarray(before.lastIndexOf(0x0a) + 1)).length + 1;
+    const byte = `0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}`;
+    return createDiagnostic({
+      code: 'invalid-encoding',
+      severity: 'error',
+      file,
+      line,
+      column,
+      path: '',
+      message: `the file is not UTF-8: byte ${byte} here does not decode (a Latin-1 or Windows-1252 file?)`,
+      hint: SAVE_AS_UTF8,
+    });
+  }
+}
+
+const SAVE_AS_UTF8 = "save the file as UTF-8 (in most editors: 'Save with Encoding' → UTF-8)";
+
+/** Reads at most `limit` bytes of a file, whatever it is (a device or FIFO never ends). */
+async function readAtMost(path: string, limit: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    while (size < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit - size));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return Buffer.concat(chunks, size);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Offset of the first byte that does not decode as UTF-8. Precondition: `bytes` does not decode. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  // The longest prefix that decodes, an incomplete last character allowed (stream: true): a binary search.
+  let good = 0;
+  let bad = bytes.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, middle), { stream: true });
+      good = middle;
+    } catch {
+      bad = middle;
+    }
+  }
+  // The prefix may end inside the character that went wrong (Latin-1 "é " is a lead byte then a space): report its lead byte.
+  for (let back = 1; back <= 3 && good - back >= 0; back++) {
+    const byte = bytes[good - back] as number;
+    if (byte >= 0xc0) return good - back;
+    if (byte < 0x80) break;
+  }
+  return good;
 }
 
 function errorCode(error: unknown): string | undefined {

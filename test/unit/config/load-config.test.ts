@@ -216,6 +216,50 @@ describe('loadConfig: links, directories and sizes', () => {
   });
 });
 
+describe('encodings', () => {
+  const bytesFile = (d: TempDir, name: string, bytes: Buffer) => writeFileSync(d.file(name), bytes);
+
+  it.each([
+    ['Latin-1 ü', Buffer.from('appId: 1\nensure: absent\nx: "M\xfcnchen"\n', 'latin1'), 3, 6, '0xfc'],
+    // 0xe9 then a space: the lead byte of a character that never completes, not the space, is the culprit.
+    ['Windows-1252 é', Buffer.from('appId: 1\ncalling:\n  name: Caf\xe9 Phone\n', 'latin1'), 3, 12, '0xe9'],
+  ])('%s: invalid-encoding at the byte, never U+FFFD written on', async (_name, bytes, line, column, byte) => {
+    const d = dir({});
+    bytesFile(d, 'a.yaml', bytes);
+    const loaded = await load(d.path, ['a.yaml']);
+    expect(loaded.apps).toEqual([]);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ code: 'invalid-encoding', line, column, path: '', message: expect.stringContaining(`byte ${byte} here does not decode`), hint: expect.stringContaining('UTF-8') }),
+    ]);
+  });
+
+  it('UTF-16, with or without its byte order mark, is named as such', async () => {
+    const d = dir({});
+    const text = 'appId: 1\nensure: absent\n';
+    bytesFile(d, 'le.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    bytesFile(d, 'bare.yaml', Buffer.from(text, 'utf16le'));
+    const loaded = await load(d.path, ['le.yaml', 'bare.yaml']);
+    expect(loaded.errors.map((e) => [e.file, e.code, e.message])).toEqual([
+      ['le.yaml', 'invalid-encoding', 'cannot read the file: the file is UTF-16; hscc reads UTF-8'],
+      ['bare.yaml', 'invalid-encoding', 'cannot read the file: the file holds NUL bytes (UTF-16 without a byte order mark, or not text); hscc reads UTF-8'],
+    ]);
+  });
+
+  it("a UTF-8 byte order mark, which editors hide, does not move line 1's columns", async () => {
+    const d = dir({});
+    bytesFile(d, 'bom.yaml', Buffer.from('\ufeffappId: 12x\nensure: absent\n', 'utf8'));
+    const loaded = await load(d.path, ['bom.yaml']);
+    expect(loaded.errors.map((e) => [e.line, e.column, e.path])).toEqual([[1, 8, 'appId']]);
+  });
+
+  it.runIf(process.platform === 'linux')('a link to a device that never ends is read to the limit only: file-too-large', async () => {
+    const d = dir({ 'ok.yaml': app(1) });
+    symlinkSync('/dev/zero', d.file('zero.yaml'));
+    const loaded = await load(d.path, ['*.yaml']);
+    expect(loaded.errors).toEqual([expect.objectContaining({ code: 'file-too-large', file: 'zero.yaml', message: expect.stringContaining('reading stopped there') })]);
+  });
+});
+
 describe('the calling-extension fixture', () => {
   it('loads every resource, the portals and the auth of each app, strictly valid', async () => {
     const loaded = await load(FIXTURES, ['calling-extension.yaml'], { strict: true, env: { CALLING_READY: 'false' } });
