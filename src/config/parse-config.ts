@@ -169,6 +169,26 @@ export async function parseConfigText(text: string, file: string, options: Parse
       continue;
     }
 
+    const exotic = exoticValue(raw);
+    if (exotic === 'too-deep') {
+      report(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
+      continue;
+    }
+    if (exotic !== undefined) {
+      // Rules and schema see only plain data: a Map or Set would pass as an empty mapping, its content unchecked.
+      report(
+        diagnostic(
+          locateNode(doc, exotic.segments, 'value').offset,
+          formatYamlPath(exotic.segments),
+          'invalid-type',
+          'error',
+          `this value is ${exotic.what}, which no config field takes: hscc reads plain mappings, lists and scalars`,
+          exotic.what.startsWith('a date') ? 'quote the value to keep it text' : 'remove the tag',
+        ),
+      );
+      continue;
+    }
+
     let result: DocumentFindings;
     try {
       result = await documentFindings(raw, doc, options.env);
@@ -332,6 +352,40 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
     throw error;
   }
   return { duplicateKeys, unresolvedAliases };
+}
+
+/**
+ * The first value yaml built as something other than plain data: `!!omap`
+ * (a Map), `!!set` (a Set), `!!binary` (bytes), `!!timestamp` or a YAML 1.1
+ * date (a Date).
+ */
+function exoticValue(raw: unknown): { segments: PathSegment[]; what: string } | undefined | 'too-deep' {
+  // The path is built only for what is found (segments pushed on the way back up): a fleet's file has many nodes.
+  const walk = (value: unknown): { segments: PathSegment[]; what: string } | undefined => {
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (value instanceof Map) return { segments: [], what: 'an ordered map (`!!omap`)' };
+    if (value instanceof Set) return { segments: [], what: 'a set (`!!set`)' };
+    if (value instanceof Uint8Array) return { segments: [], what: 'binary data (`!!binary`)' };
+    if (value instanceof Date) return { segments: [], what: 'a date (`!!timestamp`, or a date under `%YAML 1.1`)' };
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        const found = walk(value[index]);
+        if (found !== undefined) return { ...found, segments: [index, ...found.segments] };
+      }
+      return undefined;
+    }
+    for (const key in value) {
+      const found = walk((value as Record<string, unknown>)[key]);
+      if (found !== undefined) return { ...found, segments: [key, ...found.segments] };
+    }
+    return undefined;
+  };
+  try {
+    return walk(raw);
+  } catch (error) {
+    if (error instanceof RangeError) return 'too-deep';
+    throw error;
+  }
 }
 
 /** Findings of one document plus the expanded value they were computed on. */

@@ -183,6 +183,19 @@ describe('YAML oddities', () => {
     expect(result.diagnostics[0]?.hint).toMatch(/^check the indentation and quoting/);
   }, 30_000);
 
+  it.each([
+    ['!!omap', ['portals: !!omap', '  - "42":', '      phoneNumbers:', '        - {e164PhoneNumber: "not a number", friendlyName: Broken}'], 'portals', 'an ordered map'],
+    ['!!set', ['portals: {"42": {users: !!set {? "7"}}}'], 'portals["42"].users', 'a set'],
+    ['!!binary', ['portals: !!binary aGk='], 'portals', 'binary data'],
+    ['a YAML 1.1 date', ['phoneNumbers:', '  - {e164PhoneNumber: "+14155552671", friendlyName: 2001-12-14}'], 'phoneNumbers[0].friendlyName', 'a date'],
+  ])('%s is one invalid-type error at its value, never dropped nor read as a plain mapping', async (tag, rows, path, what) => {
+    const version = tag === 'a YAML 1.1 date' ? ['%YAML 1.1', '---'] : [];
+    const result = await parse(lines(...version, 'appId: 1', 'settings: {url: https://a.example, isReady: true}', ...rows));
+    expect(result.apps).toEqual([]);
+    expect(result.diagnostics.map((d) => [d.code, d.path])).toEqual([['invalid-type', path]]);
+    expect(result.diagnostics[0]?.message).toContain(`this value is ${what}`);
+  });
+
   it('!!float on appId: the hint says to remove the tag', async () => {
     const result = await parse(lines('appId: !!float 1234567', 'ensure: absent'));
     const error = result.diagnostics.find((d) => d.code === 'invalid-app-id');
