@@ -17,7 +17,7 @@ import {
 import { loadPhoneLibrary } from './phone-number.js';
 import { semanticFindings } from './rules.js';
 import { mergeMissingKeys, schemaFindings } from './schema-findings.js';
-import { locateNode, pathAtOffset, scalarSource } from './yaml-locate.js';
+import { keyName, locateNode, pathAtOffset, scalarSource } from './yaml-locate.js';
 import { formatYamlPath, type PathSegment } from './yaml-path.js';
 
 export interface ParseConfigOptions {
@@ -332,7 +332,7 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
       for (const pair of node.items) {
         const key = pair.key;
         if (isScalar(key)) {
-          const name = String(key.value);
+          const name = keyName(key.value);
           if (seen.has(name)) duplicateKeys.push(key.range?.[0] ?? 0);
           seen.add(name);
           if (key.anchor !== undefined) anchors.add(key.anchor);

@@ -228,10 +228,17 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') {
     if (value === '') return 'an empty string';
-    return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    return `the string "${cutText(value, 40)}"`;
   }
   if (typeof value === 'number') return `the number ${value}`;
   return String(value);
+}
+
+/** The first `max` characters of `text` and `…`, cut between characters: never half of a surrogate pair, which JSON parsers refuse. */
+function cutText(text: string, max: number): string {
+  let end = 0;
+  for (let count = 0; end < text.length && count < max; count++) end += (text.codePointAt(end) as number) > 0xffff ? 2 : 1;
+  return end < text.length ? `${text.slice(0, end)}…` : text;
 }
 
 function phoneNumberFindings(

@@ -60,7 +60,7 @@ function pairsByKey(map: YAMLMap): Map<string, Pair> {
     index = new Map();
     for (const item of map.items) {
       // The first pair wins, as the former linear search found it.
-      if (isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item as Pair);
+      if (isScalar(item.key) && !index.has(keyName(item.key.value))) index.set(keyName(item.key.value), item as Pair);
     }
     PAIRS.set(map, index);
   }
@@ -98,7 +98,7 @@ export function pathAtOffset(doc: Document.Parsed, offset: number): PathSegment[
       if (pair === undefined || !isScalar(pair.key)) return path;
       const onKey = spans(pair.key as Node, offset);
       if (!onKey && !spans(pair.value as Node | null, offset)) return path;
-      path.push(String(pair.key.value));
+      path.push(keyName(pair.key.value));
       if (onKey) return path;
       node = pair.value as Node | null;
     } else if (isSeq(node)) {
@@ -134,4 +134,9 @@ function lastStartingBefore(length: number, startOf: (index: number) => number |
 function spans(node: Node | null, offset: number): boolean {
   const range = node?.range;
   return range !== null && range !== undefined && range[0] <= offset && offset < Math.max(range[1], range[0] + 1);
+}
+
+/** A mapping key as text; YAML 1.1's merge key `<<` is a Symbol in yaml's tree. */
+export function keyName(value: unknown): string {
+  return typeof value === 'symbol' ? (value.description ?? '') : String(value);
 }

@@ -196,6 +196,18 @@ describe('YAML oddities', () => {
     expect(result.diagnostics[0]?.message).toContain(`this value is ${what}`);
   });
 
+  it('a long value quoted in a message is cut between characters, never inside an emoji', async () => {
+    const result = await parse(lines(`appId: "${'a'.repeat(39)}😀tail"`, 'ensure: absent'));
+    const message = result.diagnostics[0]?.message ?? '';
+    expect(message).toContain(`"${'a'.repeat(39)}😀…"`);
+    expect(message).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
+  it('a repeated YAML 1.1 merge key is named `<<`, not Symbol(<<)', async () => {
+    const result = await parse(lines('%YAML 1.1', '---', 'appId: 1', 'settings:', '  <<: {url: https://a.example}', '  <<: {isReady: true}'));
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.path, d.message])).toEqual([['duplicate-key', 6, 'settings["<<"]', 'key `<<` is already defined in this mapping']]);
+  });
+
   it('!!float on appId: the hint says to remove the tag', async () => {
     const result = await parse(lines('appId: !!float 1234567', 'ensure: absent'));
     const error = result.diagnostics.find((d) => d.code === 'invalid-app-id');
