@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { fieldProblem } from '../config/rules.js';
+import { fieldProblem, holdsLoneSurrogate, LONE_SURROGATE_MESSAGE } from '../config/rules.js';
+import { escapeControlCharacters } from '../control-characters.js';
 import { holdsPlannedResult } from './apply-plan.js';
 import { UserError } from '../errors.js';
 import validateSavedPlanJson from '../generated/saved-plan-validator.js';
@@ -97,10 +98,13 @@ export function createSavedPlan(input: CreateSavedPlanInput): SavedPlanJson {
  */
 export function parseSavedPlan(text: string, file: string, toolVersion: string, purpose: 'apply' | 'show' = 'apply'): SavedPlan {
   // `show` applies nothing: its refusal must not say so.
-  const refuse = (why: string) =>
-    purpose === 'apply'
-      ? new UserError(`${file}: ${why}; nothing was applied.`, { hint: 'Run `hscc plan --out FILE` again and apply the new plan.' })
-      : new UserError(`${file}: ${why}.`, { hint: 'Show a plan saved by `hscc plan --out FILE`.' });
+  // `why` and `details` may quote the file's text: its control characters are shown escaped, never raw.
+  const refuse = (why: string, details: readonly string[] = []) => {
+    const lines = details.map((line) => `\n  ${escapeControlCharacters(line)}`).join('');
+    return purpose === 'apply'
+      ? new UserError(`${file}: ${escapeControlCharacters(why)}; nothing was applied.${lines}`, { hint: 'Run `hscc plan --out FILE` again and apply the new plan.' })
+      : new UserError(`${file}: ${escapeControlCharacters(why)}.${lines}`, { hint: 'Show a plan saved by `hscc plan --out FILE`.' });
+  };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -132,7 +136,7 @@ export function parseSavedPlan(text: string, file: string, toolVersion: string, 
     impacts: change.impacts.map((impact) => ({ kind: impact.kind, message: impact.message, warning: impact.warning ?? false })),
   }));
   const problems = changes.flatMap(planValueProblems);
-  if (problems.length > 0) throw refuse(`the plan would write values no config may declare:\n  ${problems.join('\n  ')}\n`);
+  if (problems.length > 0) throw refuse('the plan would write values no config may declare', problems);
   const observed = new Map<ChangeKey, ObservedJson>();
   for (const change of changes) {
     const key = changeKey(change);
@@ -165,8 +169,10 @@ function planValueProblems(change: Change): string[] {
   for (const name of unknown) problems.push(`${where}: ${JSON.stringify(name)} is not a field of ${resource.title}`);
   const fields = change.action === 'create' ? resource.fields : change.changedFields.flatMap((name) => fieldNamed(name) ?? []);
   for (const field of fields) {
-    const problem = fieldProblem(field, change.after[field.name]);
+    const value = change.after[field.name];
+    const problem = fieldProblem(field, value);
     if (problem !== undefined) problems.push(`${where}: ${field.name}: ${problem.message}`);
+    else if (typeof value === 'string' && holdsLoneSurrogate(value)) problems.push(`${where}: ${field.name}: ${LONE_SURROGATE_MESSAGE}`);
   }
   return problems;
 }

@@ -4,7 +4,7 @@
 // itself, before this module loads.
 import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { escapeJsonControls } from '../control-characters.js';
+import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
 import { isUserError, UserError } from '../errors.js';
 import type { ReportFailure } from '../plan/model.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
@@ -68,7 +68,9 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
     // Aggregated messages already name each app's correlationId.
     const id = error.correlationId === undefined || error.message.includes(error.correlationId) ? '' : ` (correlationId ${error.correlationId})`;
-    runtime.stderr.write(`error: ${error.message}${id}${hint}\n`);
+    // Messages quote input and servers, escaped where they are built; this is the last line of defence for a terminal.
+    const text = `error: ${error.message}${id}${hint}`.split('\n').map(escapeControlCharacters).join('\n');
+    runtime.stderr.write(`${text}\n`);
     return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

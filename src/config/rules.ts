@@ -119,6 +119,14 @@ export function semanticFindings(data: Readonly<Record<string, unknown>>, contex
 // Half of a UTF-16 surrogate pair, without its other half.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** What the `invalid-unicode` rule says of a string with half a surrogate pair. */
+export const LONE_SURROGATE_MESSAGE = 'the text holds half of a UTF-16 surrogate pair (from a \\u escape), which is not a character';
+
+/** True when `text` holds half of a UTF-16 surrogate pair (no character; JSON parsers reject it). */
+export function holdsLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 /**
  * A YAML escape can write half of a UTF-16 pair (`"\uD83D"`), which is no
  * character: it would reach HubSpot and every webhook answer as is, where
@@ -127,12 +135,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 function loneSurrogateFindings(value: unknown, at: PathSegment[], findings: Finding[]): void {
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) {
+    if (holdsLoneSurrogate(value)) {
       findings.push(
         errorAt(
           [...at],
           'invalid-unicode',
-          'the text holds half of a UTF-16 surrogate pair (from a \\u escape), which is not a character',
+          LONE_SURROGATE_MESSAGE,
           'write the whole character, or both halves of the pair (e.g. "\\uD83D\\uDE00")',
         ),
       );

@@ -225,7 +225,41 @@ describe('what a saved plan refuses', () => {
       change.after = { ...calling(), width: 0, height: -1 };
     });
     const message = refusal(() => parseSavedPlan(file, 'p.json', VERSION)).message;
-    expect(message).toMatch(/values no config may declare:\n {2}app 10 calling-settings: width: .*\n {2}app 10 calling-settings: height: /);
+    expect(message).toMatch(/values no config may declare; nothing was applied\.\n {2}app 10 calling-settings: width: .*\n {2}app 10 calling-settings: height: [^\n]*$/);
+  });
+
+  it('half of a surrogate pair, which the config rules refuse, is refused in a plan too', () => {
+    const file = forged((doc) => {
+      const change = changeOf(doc, 10, 'calling-settings');
+      change.after = { ...calling(), name: '\ud83d' };
+    });
+    expect(refusal(() => parseSavedPlan(file, 'p.json', VERSION)).message).toContain('app 10 calling-settings: name: the text holds half of a UTF-16 surrogate pair');
+  });
+
+  it("quotes the file's control characters escaped: a key, a value, the tool version", () => {
+    const key = forged((doc) => {
+      const entry = Object.values(doc.savedPlan.observed)[0] as { present: boolean; fields?: unknown };
+      entry.present = true;
+      entry.fields = { '\u001b]0;PWNED\u0007': {} };
+    });
+    const value = forged((doc) => {
+      const change = changeOf(doc, 10, 'calling-settings');
+      change.after = { ...calling(), url: 'https://evil.example/\u001b[31mRED\u0007' };
+    });
+    const version = forged((doc) => {
+      doc.savedPlan.toolVersion = '9\u001b]0;PWNED\u0007';
+    });
+    for (const [name, file] of Object.entries({ key, value, version })) {
+      let message = '';
+      try {
+        parseSavedPlan(file, 'p.json', VERSION);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, name).not.toBe('');
+      expect(message).toContain('\\x1b');
+      expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    }
   });
 
   it('a change whose observation is missing', () => {
