@@ -108,7 +108,7 @@ async function applyWatched(options: ApplyOptions, runtime: Runtime, about: (sub
     runtime.stdout.write('\n');
   }
   // The prompt may have waited long: each write re-reads its resource first.
-  return execute(plan, configPaths, client, options, runtime, differsFromPlanned, interrupt);
+  return execute(plan, { configPaths, savedPlan: false }, client, options, runtime, differsFromPlanned, interrupt);
 }
 
 async function applySavedPlan(
@@ -144,7 +144,7 @@ async function applySavedPlan(
     const then = recorded.get(changeKey(change));
     return then !== undefined && sameObservation(then, observedOf(change, current)) ? undefined : 'it changed since the plan was made';
   };
-  return execute(saved.plan, saved.configPaths, client, options, runtime, checkCurrent, interrupt);
+  return execute(saved.plan, { configPaths: saved.configPaths, savedPlan: true }, client, options, runtime, checkCurrent, interrupt);
 }
 
 /** `--config PATH…`: the plan must have been made from exactly these inputs, resolved now. */
@@ -160,7 +160,7 @@ async function assertMatchesConfig(saved: SavedPlan, file: string, options: Appl
 
 async function execute(
   plan: Plan,
-  configPaths: string[],
+  subject: { configPaths: string[]; savedPlan: boolean },
   client: SettingsClient,
   options: ApplyOptions,
   runtime: Runtime,
@@ -198,8 +198,9 @@ async function execute(
     interrupt.signal.removeEventListener('abort', progress.done);
     progress.done();
   }
-  const report: PlanReport = { kind: 'apply', plan, configPaths, outcomes };
+  const report: PlanReport = { kind: 'apply', plan, configPaths: subject.configPaths, outcomes };
   if (interrupt.signal.aborted) report.interrupted = true;
+  if (subject.savedPlan) report.savedPlan = true;
   emitReport(report, options.format, runtime);
   const failed = pending.some((change) => outcomes.get(changeKey(change))?.error !== undefined);
   const exitCode = failed || interrupt.signal.aborted ? 1 : 0;

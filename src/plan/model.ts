@@ -104,6 +104,8 @@ export interface PlanReport {
   webhooks?: ReadonlyMap<number, WebhookFinding[]>;
   /** apply only: set when a signal stopped it. */
   interrupted?: boolean;
+  /** apply only: set when the changes came from a saved plan (`apply PLANFILE`), which its own writes make stale. */
+  savedPlan?: boolean;
   /** Set when the run failed before a plan existed or midway; views say what failed. */
   failure?: ReportFailure;
 }

@@ -7,6 +7,7 @@ import { escapeControlCharacters, escapeJsonControls, percentEncodeControls } fr
 import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type Impact, type PlanReport, type ReportFailure, type ReportKind, type WebhookFinding, type WebhookNumber } from '../plan/model.js';
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
+  applyNextStep,
   READINESS_FIELD,
   appsWithFailedProbes,
   driftedApps,
@@ -22,6 +23,7 @@ import {
   webhookLevel,
   webhookTroubleOf,
   type OutcomeState,
+  type ApplyNextStep,
 } from './view-model.js';
 
 /**
@@ -303,7 +305,7 @@ function summaryLines(report: PlanReport): string[] {
     const counts = `${applied} applied${already}, ${tally.failed} failed${notAttempted}`;
     if (tally.failed === 0 && tally.notAttempted === 0) return [`**Apply complete! ${counts}.**`];
     const verb = report.interrupted === true ? 'Apply interrupted' : 'Apply failed';
-    const next = tally.rerunnable && !tally.needsFix ? ' Run apply again to converge.' : tally.needsFix ? ' A rerun will not fix every error: fix them, then plan again.' : '';
+    const next = NEXT_STEP[applyNextStep(report, tally)];
     return [`**${verb}: ${counts}.**${next}`];
   }
   const apps = driftedApps(report);
@@ -472,6 +474,13 @@ function fieldValue(fields: Fields | null, field: string): string {
  * Between two right-to-left values the neutral arrow joins them into one
  * right-to-left run, which shows `new → old`: an isolate keeps each apart.
  */
+const NEXT_STEP: Readonly<Record<ApplyNextStep, string>> = {
+  rerun: ' Run apply again to converge.',
+  'fix-then-rerun': ' A rerun will not fix every error: fix them, then plan again.',
+  fix: ' A rerun will not fix every error: fix them, then plan again.',
+  replan: ' Its own writes made the saved plan stale: plan again, review it, and apply the new plan.',
+};
+
 function literal(text: string): string {
   return RIGHT_TO_LEFT.test(text) ? `<span dir="auto">${code(text)}</span>` : code(text);
 }

@@ -4,6 +4,7 @@ import { escapeControlCharacters } from '../control-characters.js';
 import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type Impact, type PlanReport, type PlanSummary, type WebhookFinding, type WebhookNumber } from '../plan/model.js';
 import type { Palette } from './palette.js';
 import {
+  applyNextStep,
   appsWithFailedProbes,
   changesToApply,
   driftedApps,
@@ -20,6 +21,7 @@ import {
   uncheckedWebhooks,
   unfinishedApply,
   webhookLevel,
+  type ApplyNextStep,
 } from './view-model.js';
 
 const NO_CHANGES = 'No changes. Remote settings match the configuration.';
@@ -122,17 +124,18 @@ export function renderApplyText(report: PlanReport, palette: Palette): string {
     lines.push('', palette.bold(palette.green(`Apply complete! Resources: ${counts}${already}.`)));
   } else {
     lines.push('', palette.bold(palette.red(`${unfinished}; ${counts}${already}.`)));
-    lines.push(nextStep(tally));
+    lines.push(NEXT_STEP[applyNextStep(report, tally)]);
   }
   if (report.failure !== undefined) lines.push(palette.red(`error: ${report.failure.message}${correlation(report.failure.correlationId)}`));
   return `${lines.join('\n')}\n`;
 }
 
-function nextStep(tally: { rerunnable: boolean; needsFix: boolean }): string {
-  if (tally.rerunnable && !tally.needsFix) return 'Run apply again to converge.';
-  if (tally.rerunnable) return 'Fix the errors a rerun cannot fix, then run apply again to converge.';
-  return 'A rerun will not fix these errors: fix the configuration (or the app in HubSpot), then plan again.';
-}
+const NEXT_STEP: Readonly<Record<ApplyNextStep, string>> = {
+  rerun: 'Run apply again to converge.',
+  'fix-then-rerun': 'Fix the errors a rerun cannot fix, then run apply again to converge.',
+  fix: 'A rerun will not fix these errors: fix the configuration (or the app in HubSpot), then plan again.',
+  replan: 'The saved plan is stale now that it wrote to HubSpot: run `hscc plan --out FILE` again, review it, and apply the new plan.',
+};
 
 const PAST: Record<Exclude<Action, 'no-op'>, string> = { create: 'created', update: 'updated', delete: 'deleted' };
 

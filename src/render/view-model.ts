@@ -118,6 +118,20 @@ export function tallyApply(report: PlanReport): ApplyTally {
   return tally;
 }
 
+/**
+ * What to do after an apply that did not finish: run it again; fix what a
+ * rerun cannot, then run it again; fix and plan again; or, for a saved plan
+ * that already wrote something (and so is stale), plan again.
+ */
+export type ApplyNextStep = 'rerun' | 'fix-then-rerun' | 'fix' | 'replan';
+
+export function applyNextStep(report: PlanReport, tally: ApplyTally): ApplyNextStep {
+  if (!tally.rerunnable) return 'fix';
+  if (tally.needsFix) return 'fix-then-rerun';
+  const wrote = tally.created + tally.updated + tally.deleted > 0;
+  return report.savedPlan === true && wrote ? 'replan' : 'rerun';
+}
+
 /** An apply that did not finish every change: `Apply failed for 2 of 5 changes (1 failed, 1 not attempted)`; undefined when it did. */
 export function unfinishedApply(report: PlanReport, tally: ApplyTally): string | undefined {
   const unfinished = tally.failed + tally.notAttempted;

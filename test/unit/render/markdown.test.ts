@@ -104,6 +104,8 @@ describe('renderReportMarkdown', () => {
       );
       expect(rerunnable.split('\n')[0]).toBe('<!-- hscc:apply channel-connection.yaml -->');
       expect(rerunnable).toContain('**Apply failed: 2 applied, 1 already as planned, 1 failed.** Run apply again to converge.');
+      const saved = renderReportMarkdown({ ...report('apply', [create, dialer], { outcomes: outcomes([[create, { applied: true }], [dialer, { applied: false, error: { message: '503', rerunnable: true } }]]) }), savedPlan: true });
+      expect(saved).toContain('**Apply failed: 1 applied, 1 failed.** Its own writes made the saved plan stale: plan again, review it, and apply the new plan.');
       expect(rerunnable).toContain('| 1234567 | `recording-settings` | v3 | ➕ create | `urlToRetrieveAuthedRecording` | = already as planned |');
       expect(rerunnable).toContain('| 2345678 | `calling-settings` | 2026-03 | ✏️ update ⚠️ | `url`, `width` | ✗ failed |');
       expect(rerunnable).toContain('**Result:** ✗ failed: `HubSpot answered 503 (correlationId below)` (correlationId `c0ffee`)');

@@ -144,6 +144,26 @@ describe('renderApplyText', () => {
     expect(text).toContain('Apply failed for 1 of 6 changes (1 failed); 1 created, 1 updated, 2 deleted, 1 already as planned.\nRun apply again to converge.');
   });
 
+  it('after a saved plan wrote something, says to plan again: running the stale plan again would be refused', () => {
+    const failedAfterWrites = (savedPlan: boolean, first: { applied: boolean; note?: string }) =>
+      renderApplyText(
+        report('apply', [create, dialer], {
+          savedPlan,
+          outcomes: outcomes([
+            [create, first],
+            [dialer, { applied: false, error: { message: 'PATCH /settings: 503', rerunnable: true } }],
+          ]),
+        }),
+        plain,
+      );
+    expect(failedAfterWrites(true, { applied: true })).toContain(
+      '\nThe saved plan is stale now that it wrote to HubSpot: run `hscc plan --out FILE` again, review it, and apply the new plan.\n',
+    );
+    // Nothing written: the same plan file still applies.
+    expect(failedAfterWrites(true, { applied: false, note: 'already as planned' })).toContain('\nRun apply again to converge.\n');
+    expect(failedAfterWrites(false, { applied: true })).toContain('\nRun apply again to converge.\n');
+  });
+
   it("puts a failed change's hint on the line under it", () => {
     const hint = 'The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 1234567.';
     const text = renderApplyText(report('apply', [create], { outcomes: outcomes([[create, { applied: false, error: { message: 'POST calling settings failed: 403 MISSING_SCOPES', hint } }]]) }), plain);
