@@ -67,7 +67,7 @@ export async function runProbe(options: ProbeOptions, runtime: Runtime, loadApps
     // Webhook answers are hostile text: renderJson escapes what JSON.stringify leaves raw.
     runtime.stdout.write(renderJson(document));
   } else {
-    const partial = targets.length > 0 ? `Note: ${partialRun('check', targets)} (--target).\n\n` : '';
+    const partial = targets.length > 0 ? `Note: ${partialRun(targets)} (--target).\n\n` : '';
     runtime.stdout.write(partial + renderProbeText(results, summary));
   }
   return { exitCode: summary.error > 0 ? 1 : summary.mismatch > 0 ? 2 : 0 };

@@ -8,6 +8,7 @@ import { NOT_ATTEMPTED_INTERRUPTED, type Action, type Change, type Impact, type 
 import type { FieldValue, Fields } from '../resources/index.js';
 import {
   applyNextStep,
+  partialRun,
   READINESS_FIELD,
   appsWithFailedProbes,
   driftedApps,
@@ -246,7 +247,7 @@ function headBlock(report: PlanReport): string {
   const lines = [markdownMarker(report.kind, report.configPaths, report.plan.targets), heading(report), '', ...summaryLines(report)];
   const targets = report.plan.targets;
   if (targets !== undefined) {
-    lines.push('', `> **The ${report.kind === 'drift' ? 'check' : 'plan'} is partial:** only ${plural(targets.length, 'app')} ${targets.join(', ')} (\`--target\`).`);
+    lines.push('', `> **Note:** ${partialRun(targets)} (\`--target\`).`);
   }
   if (report.failure !== undefined) lines.push('', ...failureBlock(report.failure));
   return lines.join('\n');

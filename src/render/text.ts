@@ -50,7 +50,7 @@ export function planSummaryLine(summary: PlanSummary): string {
 function partialNote(report: PlanReport, palette: Palette): string[] {
   const targets = report.plan.targets;
   if (targets === undefined) return [];
-  return [palette.yellow(`Note: ${partialRun(report.kind === 'drift' ? 'check' : 'plan', targets)} (--target).`), ''];
+  return [palette.yellow(`Note: ${partialRun(targets)} (--target).`), ''];
 }
 
 const HEADLINE: Record<Action, string> = {

@@ -166,9 +166,9 @@ export function uncheckedWebhooks(apps: readonly number[]): string {
   return `the webhook of ${plural(apps.length, 'app')} ${apps.join(', ')} could not be checked`;
 }
 
-/** `the plan is partial: only app 1` (`the check` for drift and probe), for a `--target` run. */
-export function partialRun(kind: 'plan' | 'check', targets: readonly number[]): string {
-  return `the ${kind} is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')}`;
+/** `the plan is partial: only app 1`, for a `--target` run of any command: DESIGN.md's words, which checks look for. */
+export function partialRun(targets: readonly number[]): string {
+  return `the plan is partial: only ${plural(targets.length, 'app')} ${targets.join(', ')}`;
 }
 
 const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;

@@ -365,14 +365,14 @@ describe('hscc probe', () => {
     });
   });
 
-  it('--target probes only the named apps and says the check is partial; an undeclared target is an error', async () => {
+  it('--target probes only the named apps and says the plan is partial; an undeclared target is an error', async () => {
     const hook = await liveWebhook(declared);
     // The live webhook serves app 1234567 only: probing the other app would fail.
     const other = buildApp({ appId: 7654321, url: hook.url, phoneNumbers: declared });
     const apps = appsOf(hook.declare(declared), other);
     const text = memoryRuntime({ env, realSleep: true });
     expect(await runProbe(probeOptions({ targets: [1234567] }), text, apps)).toEqual({ exitCode: 0 });
-    expect(text.out()).toMatch(/^Note: the check is partial: only app 1234567 \(--target\)\.\n\n✓ app 1234567 /);
+    expect(text.out()).toMatch(/^Note: the plan is partial: only app 1234567 \(--target\)\.\n\n✓ app 1234567 /);
     const json = memoryRuntime({ env, realSleep: true });
     expect(await runProbe(probeOptions({ targets: [1234567], json: true }), json, apps)).toEqual({ exitCode: 0 });
     expect(JSON.parse(json.out())).toMatchObject({ targets: [1234567], summary: { match: 1, mismatch: 0, error: 0 } });

@@ -56,7 +56,7 @@ describe('renderReportMarkdown', () => {
   it('marks a targeted run in the marker and as partial', () => {
     const markdown = renderReportMarkdown(report('plan', readmePlan(), { targets: [1234567, 3456789] }));
     expect(markdown.split('\n')[0]).toBe('<!-- hscc:plan channel-connection.yaml target=1234567,3456789 -->');
-    expect(markdown).toContain('> **The plan is partial:** only apps 1234567, 3456789 (`--target`).');
+    expect(markdown).toContain('> **Note:** the plan is partial: only apps 1234567, 3456789 (`--target`).');
   });
 
   it('escapes user-controlled text in code spans and prose', () => {

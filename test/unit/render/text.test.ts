@@ -147,11 +147,11 @@ describe('renderApplyText', () => {
   it('after a saved plan wrote something, says to plan again: running the stale plan again would be refused', () => {
     const failedAfterWrites = (savedPlan: boolean, first: { applied: boolean; note?: string }) =>
       renderApplyText(
-        report('apply', [create, dialer], {
+        report('apply', [create, dialer!], {
           savedPlan,
           outcomes: outcomes([
             [create, first],
-            [dialer, { applied: false, error: { message: 'PATCH /settings: 503', rerunnable: true } }],
+            [dialer!, { applied: false, error: { message: 'PATCH /settings: 503', rerunnable: true } }],
           ]),
         }),
         plain,
