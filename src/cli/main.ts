@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
-import { isUserError, UserError } from '../errors.js';
+import { failureOf, isUserError, UserError } from '../errors.js';
 import type { ReportFailure } from '../plan/model.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
 import { nodeDebugProblem } from '../runtime/node-debug.js';
@@ -59,11 +59,7 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
   }
   if (isUserError(error)) {
     if (json && !error.inReport) {
-      writeJsonError(runtime, {
-        message: error.message,
-        ...(error.correlationId === undefined ? {} : { correlationId: error.correlationId }),
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-      });
+      writeJsonError(runtime, failureOf(error));
     }
     const hint = error.hint === undefined ? '' : `\nhint: ${error.hint}`;
     // Aggregated messages already name each app's correlationId.

@@ -1,9 +1,18 @@
 import { diagnosticsInFileOrder, loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/model.js';
+import { escapeControlCharacters } from '../control-characters.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UserError } from '../errors.js';
 import { countNoun, renderDiagnosticsText } from '../render/diagnostics-text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { ConfigInputOptions } from './options.js';
+
+/** Errors carried in a failed run's JSON and step summary; stderr shows them all. */
+const MAX_DETAILS = 20;
+
+function diagnosticLine(d: Diagnostic): string {
+  return escapeControlCharacters(`${d.file}:${d.line}:${d.column}${d.path === '' ? '' : ` ${d.path}`}: ${d.message}`);
+}
 
 /**
  * Loads the config for a command that acts on it (plan, apply, fixtures,
@@ -16,8 +25,10 @@ export async function readConfigForCommand(options: ConfigInputOptions, runtime:
   const diagnostics = diagnosticsInFileOrder(loaded);
   if (diagnostics.length > 0) runtime.stderr.write(renderDiagnosticsText(diagnostics, { color: runtime.stderr.color }));
   if (loaded.errors.length > 0) {
-    throw new UserError(`${countNoun(loaded.errors.length, 'error')} in the configuration; nothing was sent to HubSpot.`, {
+    throw new UserError(`${countNoun(loaded.errors.length, 'error')} in the configuration; nothing was sent or written.`, {
       hint: 'run `hscc validate` for details',
+      // A PR's step summary and a bot reading --json see what is wrong, not only how much.
+      details: diagnosticsInFileOrder({ ...loaded, warnings: [] }).slice(0, MAX_DETAILS).map(diagnosticLine),
     });
   }
   return loaded;

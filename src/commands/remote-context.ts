@@ -1,7 +1,7 @@
 // What plan, apply and drift share: choosing apps, connecting with checked
 // credentials, reading remote state, and printing a report in the chosen view.
 import type { AppConfig, LoadedConfig } from '../config/model.js';
-import { isUserError, UserError } from '../errors.js';
+import { failureOf, isUserError, UserError } from '../errors.js';
 import { createHubSpotClient } from '../hubspot/client.js';
 import { assertCredentials, resolveBaseUrl } from '../hubspot/credentials.js';
 import { HubSpotError } from '../hubspot/errors.js';
@@ -187,12 +187,7 @@ export async function withFailureSummary<T>(
       // As buildPlan records them, so a failed run's marker is the successful run's.
       const targets = planTargets(subject.targets);
       if (targets.length > 0) plan.targets = targets;
-      const failure = {
-        message: error.message,
-        ...(error.correlationId === undefined ? {} : { correlationId: error.correlationId }),
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-      };
-      const report: PlanReport = { kind, plan, configPaths: [...subject.paths], failure };
+      const report: PlanReport = { kind, plan, configPaths: [...subject.paths], failure: failureOf(error) };
       // As --json prints an error document, --format markdown prints the failure under the same marker.
       if (options.format === 'markdown') runtime.stdout.write(renderReportMarkdown(report));
       writeStepSummary(report, runtime);

@@ -116,4 +116,6 @@ export interface ReportFailure {
   correlationId?: string;
   /** The next step, when there is one. */
   hint?: string;
+  /** What exactly failed, a line each (a config's diagnostics), when the message only counts it. */
+  details?: string[];
 }

@@ -263,10 +263,10 @@ const FAILURE_LINE_CHARS_MAX = 500;
  * literally in a fence, where no link, mention or markup can come from it,
  * and bounded, so the report still fits its budget.
  */
-function failureBlock({ message, correlationId, hint }: ReportFailure): string[] {
+function failureBlock({ message, correlationId, hint, details = [] }: ReportFailure): string[] {
   // Aggregated messages already name each correlationId, as on stderr.
   const id = correlationId === undefined || message.includes(correlationId) ? '' : ` (correlationId ${correlationId})`;
-  const all = `${message}${id}`.split('\n');
+  const all = [...`${message}${id}`.split('\n'), ...details];
   const cut = (line: string) => (line.length > FAILURE_LINE_CHARS_MAX ? `${line.slice(0, FAILURE_LINE_CHARS_MAX)}…` : line);
   const lines: string[] = [];
   // One line stays a (wrapping) code span; a list of lines keeps its lines in a fence.

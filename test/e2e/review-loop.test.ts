@@ -117,6 +117,22 @@ describe('saved plans are bound to what was reviewed (real CLI)', () => {
     expect(written).toMatch(/fail/i);
   });
 
+  it('an invalid config: the step summary and the JSON error say which errors, where, not only how many', async () => {
+    const summary = dir.file('summary-invalid.md');
+    writeFileSync(summary, '');
+    writeFileSync(dir.file('bad.yaml'), 'appId: 5\nsettings:\n  url: https://a.example/x\n  isReady: true\n  isready: false\n');
+    const result = await hscc(['plan', 'bad.yaml', '--json'], { GITHUB_STEP_SUMMARY: summary });
+    expect(result.code).toBe(1);
+    const line = expect.stringMatching(/^bad\.yaml:5:3 settings\.isready: /);
+    expect(JSON.parse(result.stdout).error).toEqual({
+      message: '1 error in the configuration; nothing was sent or written.',
+      hint: 'run `hscc validate` for details',
+      details: [line],
+    });
+    expect(readFileSync(summary, 'utf8')).toMatch(/\n> bad\.yaml:5:3 settings\.isready: /);
+    expect(await requestLog(emulator)).toEqual([]);
+  });
+
   it('apply PLANFILE has one marker whether it succeeds or fails; a repeated --target counts once', async () => {
     await hscc(['plan', 'envs/*.yaml', '--target', '12', '--target', '12', '--out', 'plan.json']);
     const markers: string[] = [];

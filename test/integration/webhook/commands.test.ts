@@ -237,7 +237,7 @@ describe('hscc serve', () => {
     let current: AppConfig[] = [served('Before')];
     let failNext = false;
     const load = async () => {
-      if (failNext) throw new UserError('1 error in the configuration; nothing was sent to HubSpot.');
+      if (failNext) throw new UserError('1 error in the configuration; nothing was sent or written.');
       return { apps: current };
     };
     const runtime = memoryRuntime({ env: { HUBSPOT_CLIENT_SECRET: SECRET }, realSleep: true });

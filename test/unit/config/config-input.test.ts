@@ -24,7 +24,9 @@ describe('readConfigForCommand', () => {
     const runtime = memoryRuntime({ cwd: dir.path, env: {} });
     const error = await readConfigForCommand({ paths: ['a.yaml'], strict: false }, runtime).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe('2 errors in the configuration; nothing was sent to HubSpot.');
+    expect((error as UserError).message).toBe('2 errors in the configuration; nothing was sent or written.');
+    // What the JSON error and the step summary carry, where stderr is not read.
+    expect((error as UserError).details).toEqual([expect.stringMatching(/^a\.yaml:1:8 appId: appId must be a positive integer/), expect.stringMatching(/^a\.yaml:4:1: /)]);
     expect(runtime.err().split('\n').filter((l) => l.startsWith('error: '))).toEqual([
       expect.stringMatching(/^error: a\.yaml:1:8 appId: /),
       expect.stringMatching(/^error: a\.yaml:4:1: /),
