@@ -73,7 +73,9 @@ export function appIdFinding(value: unknown, written: ScalarSource | undefined):
         : written?.source.includes('${') === true
           ? 'check the environment variable'
           : undefined;
-  return errorAt(['appId'], 'invalid-app-id', `appId must be a positive integer of at most 2147483647, got ${describeValue(value)}`, hint);
+  // Beyond 2^53 the number read is not the one written (9007199254740993 reads as …992): quote the text.
+  const got = typeof value === 'number' && !Number.isSafeInteger(value) && written !== undefined && /^[-+]?\d+$/.test(written.source) ? `the number ${written.source}` : describeValue(value);
+  return errorAt(['appId'], 'invalid-app-id', `appId must be a positive integer of at most 2147483647, got ${got}`, hint);
 }
 
 /** A finding about a resource's field with no hint of its own shows a value the field takes. */

@@ -203,6 +203,11 @@ describe('YAML oddities', () => {
     expect(message).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 
+  it('an appId beyond 2^53 is quoted as written, not as the number it rounds to', async () => {
+    const result = await parse(lines('appId: 9007199254740993', 'ensure: absent'));
+    expect(result.diagnostics.map((d) => d.message)).toEqual(['appId must be a positive integer of at most 2147483647, got the number 9007199254740993']);
+  });
+
   it('a repeated YAML 1.1 merge key is named `<<`, not Symbol(<<)', async () => {
     const result = await parse(lines('%YAML 1.1', '---', 'appId: 1', 'settings:', '  <<: {url: https://a.example}', '  <<: {isReady: true}'));
     expect(result.diagnostics.map((d) => [d.code, d.line, d.path, d.message])).toEqual([['duplicate-key', 6, 'settings["<<"]', 'key `<<` is already defined in this mapping']]);
