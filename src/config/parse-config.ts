@@ -164,7 +164,7 @@ export async function parseConfigText(text: string, file: string, options: Parse
               `the document expands more than ${MAX_ALIAS_COUNT} aliases; refusing it as a resource-exhaustion attack`,
               'every use of an alias counts, times the aliases inside what it refers to: write shared values out in full, or split the app across fewer aliases',
             )
-          : diagnostic(start, '', 'yaml-syntax', 'error', `cannot read the YAML: ${errorMessage(error)}`),
+          : yamlReadFailure(doc, error, start),
       );
       continue;
     }
@@ -222,6 +222,20 @@ export async function parseConfigText(text: string, file: string, options: Parse
 
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { apps, diagnostics };
+
+  /** A document yaml parsed but could not turn into data: at the merge key whose source is not a mapping, else at the document. */
+  function yamlReadFailure(doc: Document.Parsed, error: unknown, start: number): Diagnostic {
+    const merge = /merge sources/i.test(errorMessage(error)) ? badMergeSource(doc) : undefined;
+    if (merge === undefined) return diagnostic(start, '', 'yaml-syntax', 'error', `cannot read the YAML: ${errorMessage(error)}`);
+    return diagnostic(
+      merge,
+      formatYamlPath(pathAtOffset(doc, merge)),
+      'yaml-syntax',
+      'error',
+      'cannot read the YAML: `<<` merges mappings only, and this is not one',
+      'point `<<` at a mapping or an alias of one (`<<: *defaults`), or a list of them',
+    );
+  }
 
   function yamlDiagnostic(doc: Document.Parsed, error: YAMLError, severity: Severity, errorsAfter = 0): Diagnostic {
     const offset = error.pos[0];
@@ -286,6 +300,22 @@ function unclosedStringStart(doc: Document.Parsed, end: number): number | undefi
     },
   });
   return start;
+}
+
+/** Offset of the first `<<` value that is not a mapping, an alias of one, or a list of those. */
+function badMergeSource(doc: Document.Parsed): number | undefined {
+  const isMapSource = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(doc)));
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isScalar(pair.key) || keyName(pair.key.value) !== '<<' || typeof pair.key.value !== 'symbol') return undefined;
+      const value = pair.value;
+      if (isMapSource(value) || (isSeq(value) && value.items.every(isMapSource))) return undefined;
+      found = isNode(value) ? (value.range?.[0] ?? pair.key.range?.[0]) : pair.key.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Hint for a `file-too-large` finding. */

@@ -203,6 +203,12 @@ describe('YAML oddities', () => {
     expect(message).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 
+  it('a merge key whose source is not a mapping is reported at it, not at the document', async () => {
+    const result = await parse(lines('%YAML 1.1', '---', 'appId: &id 1', 'settings:', '  <<: *id', '  url: https://a.example', '  isReady: true'));
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.column, d.path])).toEqual([['yaml-syntax', 5, 7, 'settings["<<"]']]);
+    expect(result.diagnostics[0]?.message).toBe('cannot read the YAML: `<<` merges mappings only, and this is not one');
+  });
+
   it('an appId beyond 2^53 is quoted as written, not as the number it rounds to', async () => {
     const result = await parse(lines('appId: 9007199254740993', 'ensure: absent'));
     expect(result.diagnostics.map((d) => d.message)).toEqual(['appId must be a positive integer of at most 2147483647, got the number 9007199254740993']);
