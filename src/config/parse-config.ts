@@ -145,6 +145,19 @@ export async function parseConfigText(text: string, file: string, options: Parse
         ),
       );
     }
+    for (const exotic of structure.exoticValues) {
+      // Rules and schema see only plain data: a Map or Set would pass as an empty mapping, its content unchecked.
+      report(
+        diagnostic(
+          exotic.offset,
+          formatYamlPath(pathAtOffset(doc, exotic.offset)),
+          'invalid-type',
+          'error',
+          `this value is ${exotic.what}, which no config field takes: hscc reads plain mappings, lists and scalars`,
+          exotic.what.startsWith('a date') ? 'quote the value to keep it text' : 'remove the tag',
+        ),
+      );
+    }
     if (hasError) continue;
 
     let raw: unknown;
@@ -165,26 +178,6 @@ export async function parseConfigText(text: string, file: string, options: Parse
               'every use of an alias counts, times the aliases inside what it refers to: write shared values out in full, or split the app across fewer aliases',
             )
           : yamlReadFailure(doc, error, start),
-      );
-      continue;
-    }
-
-    const exotic = exoticValue(raw);
-    if (exotic === 'too-deep') {
-      report(diagnostic(null, '', 'yaml-syntax', 'error', 'cannot read the YAML: the YAML is nested too deeply'));
-      continue;
-    }
-    if (exotic !== undefined) {
-      // Rules and schema see only plain data: a Map or Set would pass as an empty mapping, its content unchecked.
-      report(
-        diagnostic(
-          locateNode(doc, exotic.segments, 'value').offset,
-          formatYamlPath(exotic.segments),
-          'invalid-type',
-          'error',
-          `this value is ${exotic.what}, which no config field takes: hscc reads plain mappings, lists and scalars`,
-          exotic.what.startsWith('a date') ? 'quote the value to keep it text' : 'remove the tag',
-        ),
       );
       continue;
     }
@@ -332,6 +325,19 @@ interface StructureProblems {
   /** Offsets of each key that repeats an earlier key of its mapping. */
   duplicateKeys: number[];
   unresolvedAliases: Array<{ name: string; offset: number }>;
+  /**
+   * Values yaml builds as something other than plain data: `!!omap` (a
+   * Map), `!!set` (a Set), `!!binary` (bytes), `!!timestamp` or a date under
+   * YAML 1.1 (a Date).
+   */
+  exoticValues: Array<{ offset: number; what: string }>;
+}
+
+const OMAP_TAG = 'tag:yaml.org,2002:omap';
+const SET_TAG = 'tag:yaml.org,2002:set';
+
+function exoticWhat(value: unknown): string {
+  return value instanceof Date ? 'a date (`!!timestamp`, or a date under `%YAML 1.1`)' : 'binary data (`!!binary`)';
 }
 
 /**
@@ -343,12 +349,14 @@ interface StructureProblems {
 function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep' {
   const duplicateKeys: number[] = [];
   const unresolvedAliases: Array<{ name: string; offset: number }> = [];
+  const exoticValues: Array<{ offset: number; what: string }> = [];
   const anchors = new Set<string>();
   // A plain walk: yaml's visit() builds a frozen path array for every node.
   // Scalars, most of the nodes, are told apart first.
   const walk = (node: unknown): void => {
     if (isScalar(node)) {
       if (node.anchor !== undefined) anchors.add(node.anchor);
+      if (typeof node.value === 'object' && node.value !== null) exoticValues.push({ offset: node.range?.[0] ?? 0, what: exoticWhat(node.value) });
       return;
     }
     if (isAlias(node)) {
@@ -357,6 +365,10 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
     }
     if (!isNode(node)) return;
     if (node.anchor !== undefined) anchors.add(node.anchor);
+    if (node.tag === OMAP_TAG || node.tag === SET_TAG) {
+      exoticValues.push({ offset: node.range?.[0] ?? 0, what: node.tag === OMAP_TAG ? 'an ordered map (`!!omap`)' : 'a set (`!!set`)' });
+      return;
+    }
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
@@ -381,41 +393,7 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
     if (error instanceof RangeError) return 'too-deep';
     throw error;
   }
-  return { duplicateKeys, unresolvedAliases };
-}
-
-/**
- * The first value yaml built as something other than plain data: `!!omap`
- * (a Map), `!!set` (a Set), `!!binary` (bytes), `!!timestamp` or a YAML 1.1
- * date (a Date).
- */
-function exoticValue(raw: unknown): { segments: PathSegment[]; what: string } | undefined | 'too-deep' {
-  // The path is built only for what is found (segments pushed on the way back up): a fleet's file has many nodes.
-  const walk = (value: unknown): { segments: PathSegment[]; what: string } | undefined => {
-    if (typeof value !== 'object' || value === null) return undefined;
-    if (value instanceof Map) return { segments: [], what: 'an ordered map (`!!omap`)' };
-    if (value instanceof Set) return { segments: [], what: 'a set (`!!set`)' };
-    if (value instanceof Uint8Array) return { segments: [], what: 'binary data (`!!binary`)' };
-    if (value instanceof Date) return { segments: [], what: 'a date (`!!timestamp`, or a date under `%YAML 1.1`)' };
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        const found = walk(value[index]);
-        if (found !== undefined) return { ...found, segments: [index, ...found.segments] };
-      }
-      return undefined;
-    }
-    for (const key in value) {
-      const found = walk((value as Record<string, unknown>)[key]);
-      if (found !== undefined) return { ...found, segments: [key, ...found.segments] };
-    }
-    return undefined;
-  };
-  try {
-    return walk(raw);
-  } catch (error) {
-    if (error instanceof RangeError) return 'too-deep';
-    throw error;
-  }
+  return { duplicateKeys, unresolvedAliases, exoticValues };
 }
 
 /** Findings of one document plus the expanded value they were computed on. */
