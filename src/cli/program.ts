@@ -269,8 +269,8 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
     .addOption(new Option('--api-version <version>', `API version (${API_VERSIONS.join(', ')})`).argParser(parseApiVersion).default('v3'))
     .addOption(new Option('--auth <auth>', `credential to use (${AUTH_MODES.join(', ')}; default: the version's)`).argParser(parseAuth))
     .option('--probe', 'fill phoneNumbers from the live webhook')
-    .option('--portal-id <id>', 'portalId sent when probing', parseAccountId, 1)
-    .option('--user-id <id>', 'userId sent when probing', parseAccountId, 1)
+    .option('--portal-id <id>', 'with --probe, also ask for this portal: its numbers go under portals', parseAccountId)
+    .option('--user-id <id>', 'with --probe and --portal-id, also ask for this user', parseAccountId)
     .action(
       run(async (raw) => {
         const options: ImportOptions = {
@@ -279,8 +279,8 @@ export function buildProgram(runtime: Runtime, hooks: ProgramHooks): Command {
           apiVersion: raw.apiVersion as ApiVersion,
           auth: raw.auth as AuthMode | undefined,
           probe: raw.probe === true,
-          portalId: raw.portalId as number,
-          userId: raw.userId as number,
+          portalId: raw.portalId as number | undefined,
+          userId: raw.userId as number | undefined,
         };
         return hooks.dispatch('import', options);
       }),

@@ -61,8 +61,9 @@ export interface ImportOptions extends GlobalOptions {
   /** undefined: the version's default. */
   auth: AuthMode | undefined;
   probe: boolean;
-  portalId: number;
-  userId: number;
+  /** Also ask the webhook for this portal (and user), whose numbers go under `portals`. */
+  portalId: number | undefined;
+  userId: number | undefined;
 }
 
 export interface FixturesOptions extends GlobalOptions, ConfigInputOptions {

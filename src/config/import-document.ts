@@ -17,13 +17,21 @@ export interface ImportedDocument {
   yaml: string;
 }
 
+/** The numbers a webhook answered, per level: the app's default, and the portals and users asked. */
+export interface ImportedNumbers {
+  phoneNumbers: readonly WebhookNumber[];
+  portals: ReadonlyArray<{ portalId: number; phoneNumbers: readonly WebhookNumber[]; users: ReadonlyArray<{ userId: number; phoneNumbers: readonly WebhookNumber[] }> }>;
+}
+
+const NO_NUMBERS: ImportedNumbers = { phoneNumbers: [], portals: [] };
+
 /**
  * The document for `app`'s present resources (their remote fields) and the
  * webhook's numbers. `apiVersion` and `auth` are written only when they are
  * not the defaults. Remote text is literal: a `${` in it is written `$${`,
  * so loading the document never expands it.
  */
-export function importedDocument(app: Pick<AppConfig, 'appId' | 'apiVersion' | 'auth' | 'resources'>, phoneNumbers: readonly WebhookNumber[]): ImportedDocument {
+export function importedDocument(app: Pick<AppConfig, 'appId' | 'apiVersion' | 'auth' | 'resources'>, numbers: ImportedNumbers = NO_NUMBERS): ImportedDocument {
   const document: Record<string, unknown> = { appId: app.appId };
   if (app.apiVersion !== 'v3') document.apiVersion = app.apiVersion;
   if (app.auth !== defaultAuthFor(app.apiVersion)) document.auth = app.auth;
@@ -31,7 +39,19 @@ export function importedDocument(app: Pick<AppConfig, 'appId' | 'apiVersion' | '
     const desired = app.resources[resource.name];
     if (desired?.ensure !== 'present') continue;
     document[resource.configKey] = desired.fields;
-    if (resource.webhookUrlField !== undefined) document.phoneNumbers = [...phoneNumbers];
+    if (resource.webhookUrlField === undefined) continue;
+    document.phoneNumbers = [...numbers.phoneNumbers];
+    if (numbers.portals.length > 0) {
+      document.portals = Object.fromEntries(
+        numbers.portals.map((portal) => [
+          String(portal.portalId),
+          {
+            phoneNumbers: [...portal.phoneNumbers],
+            ...(portal.users.length === 0 ? {} : { users: Object.fromEntries(portal.users.map((user) => [String(user.userId), { phoneNumbers: [...user.phoneNumbers] }])) }),
+          },
+        ]),
+      );
+    }
   }
   return { document, yaml: `${SCHEMA_COMMENT}\n${yamlText(escapeEnvReferences(document))}` };
 }

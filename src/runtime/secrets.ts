@@ -111,14 +111,17 @@ export function encodingsOf(secret: string): string[] {
  * "…" or by a quote, a secret cut short for display. A secret appearing several times is
  * replaced every time; where secrets overlap or one contains another, the
  * whole covered span becomes one [REDACTED]. Secrets shorter than
- * MIN_SECRET_LENGTH are left alone.
+ * MIN_SECRET_LENGTH are left alone. With `value`, the text is one value,
+ * and a secret cut at its end counts too.
  */
-export function createScrubber(secrets: readonly string[]): (text: string) => string {
+export function createScrubber(secrets: readonly string[], options: { value?: boolean } = {}): (text: string) => string {
   const unique = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))];
   if (unique.length === 0) return (text) => text;
+  // A value (not a message) may also end where a secret was cut: a friendlyName cut to HubSpot's 24 characters.
+  const cutEnd = options.value === true ? `(?:${CUT_END}|$)` : CUT_END;
   const patterns = unique.flatMap((secret) => {
     const characters = [...secret].map(characterPattern);
-    return [new RegExp(characters.join(''), 'g'), new RegExp(`${cutPattern(characters)}${CUT_END}`, 'g')];
+    return [new RegExp(characters.join(''), 'g'), new RegExp(`${cutPattern(characters)}${cutEnd}`, 'g')];
   });
   return (text) => {
     const spans: Array<[number, number]> = [];

@@ -234,11 +234,35 @@ describe('calling extension (real CLI, emulator)', () => {
     const imported = await hscc(['import', '--app-id', '4003', '--api-version', '2026-03']);
     expect(imported.code).toBe(1);
     expect(imported.stdout).toContain('url: https://calls.example.com/hook?key=[REDACTED]');
-    const at = /^error: \(import\):(\d+):(\d+) settings\.url: HubSpot's value holds a credential's value/m.exec(imported.stderr);
+    const at = /^error: \(import\):(\d+):(\d+) settings\.url: the value holds a credential's value/m.exec(imported.stderr);
     expect(at, imported.stderr).not.toBeNull();
     const line = imported.stdout.split('\n')[Number(at?.[1]) - 1] ?? '';
-    expect(line.slice(Number(at?.[2]) - 1)).toBe('[REDACTED]');
+    expect(line.slice(Number(at?.[2]) - 1)).toBe('https://calls.example.com/hook?key=[REDACTED]');
     expect(imported.stdout + imported.stderr).not.toContain(ACCESS_TOKEN);
+  });
+
+  it('a value that is a credential, or ends in one cut short, is redacted as a quoted string: the document stays valid YAML', async () => {
+    write(extension(4004, { apiVersion: '2026-03' }));
+    await hscc(['apply', '--auto-approve']);
+    // A name that is the token, as HubSpot would hold it, and one that ends in its first 12 characters.
+    for (const [field, value] of [['name', ACCESS_TOKEN], ['url', `https://app.example.com/d/${ACCESS_TOKEN.slice(0, 12)}`]] as const) {
+      const patched = await fetch(`${emulator.url}/crm/extensions/calling/2026-03/4004/settings`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ [field]: value }),
+      });
+      expect(patched.status).toBe(200);
+    }
+    const imported = await hscc(['import', '--app-id', '4004', '--api-version', '2026-03']);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('  name: "[REDACTED]"\n');
+    expect(imported.stdout).toContain('  url: https://app.example.com/d/[REDACTED]\n');
+    expect(imported.stderr.match(/holds a credential's value/g)).toHaveLength(2);
+    expect(imported.stdout + imported.stderr).not.toContain(ACCESS_TOKEN.slice(0, 12));
+    // Saved and validated, it says only what the import said: no list, no syntax error.
+    write(imported.stdout);
+    const validate = await hscc(['validate', '--json']);
+    expect(JSON.parse(validate.stdout).errors).toEqual([]);
   });
 
   it('a read-only token plans, drifts and imports; apply fails on its first write naming developers-write, writing nothing', async () => {

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import {
+  API_KEY,
   appDocument as app,
   controlEmulator,
   channelConnections,
@@ -181,7 +182,9 @@ describe('webhook drift and import --probe (real CLI, serve + emulator)', () => 
     emulator = await startEmulator();
     const port = await freePort();
     url = `http://127.0.0.1:${port}/hubspot/numbers`;
-    dir = tempDir({ 'channel-connection.yaml': app(71, { url, numbers: ['+14155552671', '+442079460958'] }) });
+    // Portal 42 answers a number of its own.
+    const portal = ['portals:', '  "42":', '    phoneNumbers:', '      - {e164PhoneNumber: "+61255501234", friendlyName: Sydney}', ''].join('\n');
+    dir = tempDir({ 'channel-connection.yaml': app(71, { url, numbers: ['+14155552671', '+442079460958'] }) + portal });
     webhook = await startService(['serve', '--port', String(port)], { env: envFor(emulator), cwd: dir.path });
     const apply = await runCli(['apply', '--auto-approve'], { env: envFor(emulator), cwd: dir.path });
     outputs.push(apply);
@@ -214,6 +217,37 @@ describe('webhook drift and import --probe (real CLI, serve + emulator)', () => 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('+14155552671');
     expect(result.stdout).toContain('+442079460958');
+  });
+
+  it('import --probe --portal-id puts that portal\'s numbers under portals, beside the default: its drift --probe is clean', async () => {
+    const result = await runCli(['import', '--app-id', '71', '--probe', '--portal-id', '42'], { env: envFor(emulator), cwd: dir.path });
+    outputs.push(result);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\nphoneNumbers:\n {2}- e164PhoneNumber: "\+14155552671"[^]*\nportals:\n {2}"42":\n {4}phoneNumbers:\n {6}- e164PhoneNumber: "\+61255501234"\n {8}friendlyName: Sydney\n/);
+    writeFileSync(dir.file('imported.yaml'), result.stdout);
+    const drift = await runCli(['drift', 'imported.yaml', '--probe'], { env: envFor(emulator), cwd: dir.path });
+    outputs.push(drift);
+    expect(drift.code, drift.stdout + drift.stderr).toBe(0);
+    const userOnly = await runCli(['import', '--app-id', '71', '--probe', '--user-id', '7'], { env: envFor(emulator), cwd: dir.path });
+    expect(userOnly.code).toBe(1);
+    expect(userOnly.stderr).toContain('--user-id needs --portal-id');
+  });
+
+  it('import --probe does not probe a webhook URL with credentials, whose password it only has redacted: it says so and reports the URL', async () => {
+    const withUser = url.replace('http://', 'http://alice:s3cretpw@');
+    // Created through the API directly: hscc's rules refuse such a URL in a config.
+    const created = await fetch(`${emulator.url}/crm/v3/extensions/calling/72/settings/channel-connection?hapikey=${API_KEY}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: withUser, isReady: true }),
+    });
+    expect(created.status).toBe(200);
+    const result = await runCli(['import', '--app-id', '72', '--probe'], { env: envFor(emulator), cwd: dir.path });
+    outputs.push(result);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('note: the webhook was not probed: its URL carries credentials');
+    expect(result.stderr).toMatch(/settings\.url: /);
+    expect(result.stdout).toContain('phoneNumbers: []');
   });
 
   it('a webhook that cannot be reached is an error (1), not drift', async () => {

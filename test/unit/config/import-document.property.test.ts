@@ -67,7 +67,7 @@ const env = fc.dictionary(fc.constantFrom('HOME', 'X', 'A'), fc.string({ maxLeng
 
 /** The app the printed document declares, loaded in `environment`, and the errors found loading it. */
 async function loadBack(app: Pick<AppConfig, 'appId' | 'apiVersion' | 'auth' | 'resources'>, environment: Record<string, string>) {
-  const { yaml } = importedDocument(app, []);
+  const { yaml } = importedDocument(app);
   const parsed = await parseConfigText(yaml, '(import)', { env: environment, strict: false });
   const [loaded] = parsed.apps;
   return {
