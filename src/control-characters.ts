@@ -26,6 +26,14 @@ export function escapeControlCharacters(text: string): string {
   });
 }
 
+/** `escapeControlCharacters` for text with a layout of its own (a diff, a message of several lines): its line breaks and tabs kept, every other control shown. */
+export function escapeControlCharactersByLine(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.split('\t').map(escapeControlCharacters).join('\t'))
+    .join('\n');
+}
+
 /** Text with every control character percent-encoded as UTF-8 (`%1B`, `%E2%80%AE`), for names that must stay one token. */
 export function percentEncodeControls(text: string): string {
   return text.replace(CONTROL, (char) => encodeURIComponent(char));

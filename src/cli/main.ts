@@ -4,7 +4,7 @@
 // itself, before this module loads.
 import { createRequire } from 'node:module';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { escapeControlCharacters, escapeJsonControls } from '../control-characters.js';
+import { escapeControlCharactersByLine, escapeJsonControls } from '../control-characters.js';
 import { failureOf, isUserError, UserError } from '../errors.js';
 import type { ReportFailure } from '../plan/model.js';
 import type { CommandResult, OutputStream, Runtime, SignalName } from '../runtime/runtime.js';
@@ -65,7 +65,7 @@ function reportFailure(error: unknown, runtime: Runtime, json: boolean): number 
     // Aggregated messages already name each app's correlationId.
     const id = error.correlationId === undefined || error.message.includes(error.correlationId) ? '' : ` (correlationId ${error.correlationId})`;
     // Messages quote input and servers, escaped where they are built; this is the last line of defence for a terminal.
-    const text = `error: ${error.message}${id}${hint}`.split('\n').map(escapeControlCharacters).join('\n');
+    const text = escapeControlCharactersByLine(`error: ${error.message}${id}${hint}`);
     runtime.stderr.write(`${text}\n`);
     return 1;
   }

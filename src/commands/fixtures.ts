@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, realpath, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { escapeJsonControls } from '../control-characters.js';
+import { escapeControlCharactersByLine, escapeJsonControls } from '../control-characters.js';
 import { UserError } from '../errors.js';
 import type { AppConfig } from '../config/model.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
@@ -96,7 +96,8 @@ export async function runFixtures(options: FixturesOptions, runtime: Runtime, lo
     // Diffs quote config text: escape what JSON.stringify leaves raw, as every JSON document.
     runtime.stdout.write(`${escapeJsonControls(JSON.stringify(document, null, 2))}\n`);
   } else {
-    runtime.stdout.write(options.check ? renderCheckText(files, options.outDir, prune) : renderWriteText(files, options.outDir));
+    // Diffs quote the config and files on disk, paths the --out-dir given: control characters shown escaped.
+    runtime.stdout.write(escapeControlCharactersByLine(options.check ? renderCheckText(files, options.outDir, prune) : renderWriteText(files, options.outDir)));
   }
   return { exitCode: ok ? 0 : 1 };
 }

@@ -1,6 +1,7 @@
 // `hscc probe`: call each app's live webhook as HubSpot would and report,
 // per app and declared level (default, portal, user), whether its numbers
 // match the config.
+import { escapeControlCharacters } from '../control-characters.js';
 import type { AppConfig } from '../config/model.js';
 import { UserError } from '../errors.js';
 import type { WebhookFinding, WebhookNumber } from '../plan/model.js';
@@ -87,12 +88,14 @@ export function renderProbeText(results: readonly ProbeWebhookJson[], summary: P
   const lines: string[] = [];
   for (const r of results) {
     const who = `app ${r.appId}${r.portalId === undefined ? '' : ` portal ${r.portalId}`}${r.userId === undefined ? '' : ` user ${r.userId}`}`;
+    // The URL and the webhook's words are input: shown escaped on a terminal, as in JSON and markdown.
+    const url = escapeControlCharacters(r.url);
     if (r.status === 'match') {
-      lines.push(`✓ ${who} ${r.url}: numbers match the config`);
+      lines.push(`✓ ${who} ${url}: numbers match the config`);
     } else if (r.status === 'error') {
-      lines.push(`✗ ${who} ${r.url}: ${r.error ?? 'probe failed'}`);
+      lines.push(`✗ ${who} ${url}: ${escapeControlCharacters(r.error ?? 'probe failed')}`);
     } else {
-      lines.push(`✗ ${who} ${r.url}: numbers differ from the config`);
+      lines.push(`✗ ${who} ${url}: numbers differ from the config`);
       for (const n of r.missing) lines.push(`    - missing     ${describeNumber(n)}`);
       for (const n of r.unexpected) lines.push(`    + unexpected  ${describeNumber(n)}`);
       for (const c of r.changedFriendlyName) {

@@ -1,5 +1,6 @@
 // `hscc serve`: run the webhook from the config until SIGTERM/SIGINT;
 // SIGHUP reloads the config without dropping requests.
+import { escapeControlCharacters } from '../control-characters.js';
 import { UserError } from '../errors.js';
 import type { CommandResult, Runtime } from '../runtime/runtime.js';
 import { redactUrlValue, urlWithoutUserinfo } from '../runtime/secrets.js';
@@ -39,7 +40,7 @@ export async function runServe(options: ServeOptions, runtime: Runtime, loadApps
     log,
   });
   runtime.stdout.write(`${server.url}\n`);
-  log(`serving ${server.appCount()} app(s) on ${server.url}${publicUrl === undefined ? '' : ` (signed URL ${publicUrl})`}; SIGHUP reloads, SIGTERM stops`);
+  log(`serving ${server.appCount()} app(s) on ${server.url}${publicUrl === undefined ? '' : ` (signed URL ${escapeControlCharacters(publicUrl)})`}; SIGHUP reloads, SIGTERM stops`);
 
   return new Promise<CommandResult>((resolve) => {
     let stopping = false;

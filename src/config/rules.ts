@@ -314,7 +314,8 @@ export interface UrlProblem {
 
 // Controls and spaces: WHATWG URL silently strips tabs and newlines, so the
 // URL checked would not be the text HubSpot stores.
-const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f]/;
+// A space, a control, or an invisible or bidi character (a URL that looks like another).
+const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /**
  * A webhook, dialer or recording URL must be an absolute `https:` URL
@@ -331,7 +332,7 @@ export function checkUrl(raw: string, example = 'https://calls.example.com/hubsp
     return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${shown().trim()}"` };
   }
   if (UNSAFE_IN_URL.test(raw)) {
-    return { code: 'invalid-url', message: `"${shown()}" contains a space or control character`, hint: 'percent-encode it, or remove it' };
+    return { code: 'invalid-url', message: `"${shown()}" contains a space, a control or an invisible character`, hint: 'percent-encode it, or remove it' };
   }
   let url: URL;
   try {

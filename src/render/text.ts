@@ -234,9 +234,9 @@ function numberLabel(number: WebhookNumber): string {
  * what the webhook answers now, against what the config declares.
  */
 function renderWebhookFinding(appId: number, finding: WebhookFinding, palette: Palette): string[] {
-  const where = `app ${appId} ${webhookLevel(finding)}: ${finding.url}`;
+  const where = `app ${appId} ${webhookLevel(finding)}: ${escapeControlCharacters(finding.url)}`;
   if (finding.status === 'match') return [`  ${palette.green('✓')} ${where} answers the declared numbers`];
-  if (finding.status === 'error') return [`  ${palette.red('✗')} ${where}: ${finding.error ?? 'the probe failed'}`];
+  if (finding.status === 'error') return [`  ${palette.red('✗')} ${where}: ${escapeControlCharacters(finding.error ?? 'the probe failed')}`];
   const lines = [`  ${palette.yellow('~')} ${where} answers other numbers than the config declares`];
   for (const number of finding.missing) lines.push(`      ${palette.red('-')} the webhook does not answer ${numberLabel(number)}; the config declares it`);
   for (const number of finding.unexpected) lines.push(`      ${palette.green('+')} the webhook answers ${numberLabel(number)}; the config does not declare it`);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runFixtures } from '../../../src/commands/fixtures.js';
 import type { FixturesOptions, ProbeOptions } from '../../../src/commands/options.js';
 import type { ServeOptions } from '../../../src/commands/options.js';
-import { runProbe } from '../../../src/commands/probe.js';
+import { renderProbeText, runProbe } from '../../../src/commands/probe.js';
 import { runServe } from '../../../src/commands/serve.js';
 import type { AppConfig } from '../../../src/config/model.js';
 import { UserError } from '../../../src/errors.js';
@@ -105,6 +105,28 @@ describe('hscc fixtures', () => {
     // Only --prune removes another app's file, so that is the fix to name.
     expect(pruning.out()).toContain('run `hscc fixtures --prune` to update them.');
     expect(readdirSync(dir.file('fixtures'))).toContain('99.json');
+  });
+
+  it("probe's text shows the URL and the webhook's words escaped, as its JSON does", () => {
+    const text = renderProbeText(
+      [{ appId: 1, url: 'http://127.0.0.1:1/hook\u202e', status: 'error', error: 'content type "text/a\u009b31m" is not application/json', missing: [], unexpected: [], changedFriendlyName: [] }],
+      { match: 0, mismatch: 0, error: 1 },
+    );
+    expect(text).toContain('✗ app 1 http://127.0.0.1:1/hook\\u202e: content type "text/a\\x9b31m" is not application/json');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
+
+  it('--check shows the control characters of a file on disk and of the config escaped, never raw', async () => {
+    const hostile = buildApp({ appId: 1234567, url: 'https://example.com/hook', phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Support\u202e\u0085line' }] });
+    const dir = workspace({ 'fixtures/1234567.json': '{\u001b]0;owned\u0007\u001b[2J\n}\n' });
+    const runtime = memoryRuntime({ cwd: dir.path });
+    expect(await runFixtures(options({ check: true }), runtime, appsOf(hostile))).toEqual({ exitCode: 1 });
+    const out = runtime.out();
+    expect(out).toContain('-{\\x1b]0;owned\\x07\\x1b[2J\n');
+    expect(out).toContain('Support\\u202e\\x85line');
+    // The diff's own layout stays: line breaks, and the tab in its headers.
+    expect(out).toContain('--- fixtures/1234567.json\ton disk\n');
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
   });
 
   it('follows symbolic links in the fixtures directory when reading and writing, so --check then passes', async () => {

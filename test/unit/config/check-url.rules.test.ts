@@ -13,6 +13,14 @@ describe('checkUrl', () => {
     }
   });
 
+  it('a bidi override, a line separator or an invisible character is refused: the URL would look like another', () => {
+    for (const char of ['\u202e', '\u2028', '\u200b', '\u00ad', '\ufeff', '\u2066']) {
+      const problem = checkUrl(`https://calls.example.com/hook${char}x`);
+      expect(problem?.code, JSON.stringify(char)).toBe('invalid-url');
+      expect(problem?.message).toContain('contains a space, a control or an invisible character');
+    }
+  });
+
   it('http: is fine on loopback: localhost, 127.0.0.0/8 and [::1]', () => {
     for (const url of [
       'http://localhost:8080/hook',
@@ -64,7 +72,7 @@ describe('checkUrl', () => {
     for (const url of ['https://exa mple.com/', 'https://example.com/a\tb', 'https://example.com/a\nb', 'https://example.com/\u0000', 'https://example.com/\u007f', 'https://example.com/\u009f']) {
       const problem = checkUrl(url);
       expect(problem?.code, JSON.stringify(url)).toBe('invalid-url');
-      expect(problem?.message, JSON.stringify(url)).toContain('space or control character');
+      expect(problem?.message, JSON.stringify(url)).toContain('contains a space, a control or an invisible character');
       expect(problem?.hint, JSON.stringify(url)).toMatch(/percent-encode/);
     }
     expect(checkUrl('https://example.com/\u00a0x')).toBeUndefined();

@@ -98,9 +98,19 @@ describe('drift text', () => {
 
   it("prints a webhook's hostile text with control characters escaped: no terminal sequence, no forged line, no bidi override", () => {
     const hostile = { e164PhoneNumber: '+14155552671', extension: '1\u001b[31mRED\u0007\r\nFAKE', friendlyName: 'Desk\u202e\u009b' };
-    const webhooks = new Map([[9, [finding({ status: 'mismatch', unexpected: [hostile], changedFriendlyName: [{ ...hostile, expected: 'Desk', actual: 'x\u2028y' }] })]]]);
+    const url = 'http://127.0.0.1:1/hook\u202e\u2028';
+    const webhooks = new Map([
+      [
+        9,
+        [
+          finding({ status: 'mismatch', unexpected: [hostile], changedFriendlyName: [{ ...hostile, expected: 'Desk', actual: 'x\u2028y' }] }),
+          finding({ status: 'error', portalId: 43, url, error: 'content type "text/a\u009b31m" is not application/json' }),
+        ],
+      ],
+    ]);
     const text = renderPlanText(report('drift', drifted.slice(3), { webhooks }), plain);
     expect(text).toContain('the webhook answers +14155552671 ext. 1\\x1b[31mRED\\x07\\r\\nFAKE ("Desk\\u202e\\u009b"); the config does not declare it');
+    expect(text).toContain('✗ app 9 portal 43: http://127.0.0.1:1/hook\\u202e\\u2028: content type "text/a\\x9b31m" is not application/json');
     expect(text).toContain('as "x\\u2028y"; the config declares "Desk"');
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202e]/);
   });
