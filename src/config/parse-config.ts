@@ -133,30 +133,15 @@ export async function parseConfigText(text: string, file: string, options: Parse
       const what = key === undefined ? 'this key' : `key \`${key}\``;
       report(diagnostic(offset, formatYamlPath(path), 'duplicate-key', 'error', `${what} is already defined in this mapping`));
     }
+    // An error at a node: its path is where the offset falls.
+    const errorAtOffset = (offset: number, code: string, message: string, hint: string) =>
+      report(diagnostic(offset, formatYamlPath(pathAtOffset(doc, offset)), code, 'error', message, hint));
     for (const alias of structure.unresolvedAliases) {
-      report(
-        diagnostic(
-          alias.offset,
-          formatYamlPath(pathAtOffset(doc, alias.offset)),
-          'undefined-alias',
-          'error',
-          `the alias *${alias.name} refers to no anchor`,
-          `define &${alias.name} before this alias, or fix its name`,
-        ),
-      );
+      errorAtOffset(alias.offset, 'undefined-alias', `the alias *${alias.name} refers to no anchor`, `define &${alias.name} before this alias, or fix its name`);
     }
+    // Rules and schema see only plain data: a Map or Set would pass as an empty mapping, its content unchecked.
     for (const exotic of structure.exoticValues) {
-      // Rules and schema see only plain data: a Map or Set would pass as an empty mapping, its content unchecked.
-      report(
-        diagnostic(
-          exotic.offset,
-          formatYamlPath(pathAtOffset(doc, exotic.offset)),
-          'invalid-type',
-          'error',
-          `this value is ${exotic.what}, which no config field takes: hscc reads plain mappings, lists and scalars`,
-          exotic.what.startsWith('a date') ? 'quote the value to keep it text' : 'remove the tag',
-        ),
-      );
+      errorAtOffset(exotic.offset, 'invalid-type', `this value is ${exotic.what}, which no config field takes: hscc reads plain mappings, lists and scalars`, exotic.hint);
     }
     if (hasError) continue;
 
@@ -330,14 +315,18 @@ interface StructureProblems {
    * Map), `!!set` (a Set), `!!binary` (bytes), `!!timestamp` or a date under
    * YAML 1.1 (a Date).
    */
-  exoticValues: Array<{ offset: number; what: string }>;
+  exoticValues: Array<{ offset: number; what: string; hint: string }>;
 }
 
 const OMAP_TAG = 'tag:yaml.org,2002:omap';
 const SET_TAG = 'tag:yaml.org,2002:set';
 
-function exoticWhat(value: unknown): string {
-  return value instanceof Date ? 'a date (`!!timestamp`, or a date under `%YAML 1.1`)' : 'binary data (`!!binary`)';
+const REMOVE_THE_TAG = 'remove the tag';
+
+function exoticScalar(value: unknown): { what: string; hint: string } {
+  return value instanceof Date
+    ? { what: 'a date (`!!timestamp`, or a date under `%YAML 1.1`)', hint: 'quote the value to keep it text' }
+    : { what: 'binary data (`!!binary`)', hint: REMOVE_THE_TAG };
 }
 
 /**
@@ -349,14 +338,14 @@ function exoticWhat(value: unknown): string {
 function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep' {
   const duplicateKeys: number[] = [];
   const unresolvedAliases: Array<{ name: string; offset: number }> = [];
-  const exoticValues: Array<{ offset: number; what: string }> = [];
+  const exoticValues: Array<{ offset: number; what: string; hint: string }> = [];
   const anchors = new Set<string>();
   // A plain walk: yaml's visit() builds a frozen path array for every node.
   // Scalars, most of the nodes, are told apart first.
   const walk = (node: unknown): void => {
     if (isScalar(node)) {
       if (node.anchor !== undefined) anchors.add(node.anchor);
-      if (typeof node.value === 'object' && node.value !== null) exoticValues.push({ offset: node.range?.[0] ?? 0, what: exoticWhat(node.value) });
+      if (typeof node.value === 'object' && node.value !== null) exoticValues.push({ offset: node.range?.[0] ?? 0, ...exoticScalar(node.value) });
       return;
     }
     if (isAlias(node)) {
@@ -366,7 +355,7 @@ function structureProblems(doc: Document.Parsed): StructureProblems | 'too-deep'
     if (!isNode(node)) return;
     if (node.anchor !== undefined) anchors.add(node.anchor);
     if (node.tag === OMAP_TAG || node.tag === SET_TAG) {
-      exoticValues.push({ offset: node.range?.[0] ?? 0, what: node.tag === OMAP_TAG ? 'an ordered map (`!!omap`)' : 'a set (`!!set`)' });
+      exoticValues.push({ offset: node.range?.[0] ?? 0, what: node.tag === OMAP_TAG ? 'an ordered map (`!!omap`)' : 'a set (`!!set`)', hint: REMOVE_THE_TAG });
       return;
     }
     if (isMap(node)) {
