@@ -160,6 +160,10 @@ async function applyOne(change: Change, client: SettingsClient, options: ApplyPl
     const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
     // The client sent nothing (the host was given up on, the credential refused): no write started, and the reason is the message.
     const notSent = notSentBecause(error);
+    // Held back by the rate limit when the signal came: not started, as DESIGN.md words it.
+    if (notSent !== undefined && options.mayStart !== undefined && !options.mayStart()) {
+      return { applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } };
+    }
     const failure: NonNullable<ChangeOutcome['error']> = { message: notSent === undefined ? message : `not attempted: ${notSent}`, rerunnable: rerunnableOf(error) };
     if (error.correlationId !== undefined) failure.correlationId = error.correlationId;
     if (error.hint !== undefined) failure.hint = error.hint;

@@ -59,7 +59,7 @@ export function connect(options: GlobalOptions & { signal?: AbortSignal | undefi
     baseUrl: resolveBaseUrl(options.baseUrl, runtime.env),
     env: runtime.env,
     timeoutMs: options.timeoutMs,
-    sleep: (ms) => runtime.sleep(ms),
+    sleep: (ms, signal) => runtime.sleep(ms, signal),
     random: () => runtime.random(),
     now: () => runtime.now(),
     ...(options.signal === undefined ? {} : { interrupted: options.signal }),

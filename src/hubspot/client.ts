@@ -71,11 +71,11 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
   const scrub = createScrubber(secretValuesFrom(options.env));
   const host = new URL(options.baseUrl).host;
   const waitListeners = new Set<(wait: ClientWait) => void>();
-  const waitFor = (ms: number, reason: string): Promise<void> => {
+  const waitFor = (ms: number, reason: string, signal?: AbortSignal): Promise<void> => {
     for (const listener of waitListeners) listener({ ms, reason });
-    return options.sleep(ms);
+    return options.sleep(ms, signal);
   };
-  const pacer = createPacer({ now: options.now, sleep: (ms) => waitFor(ms, RATE_LIMIT) });
+  const pacer = createPacer({ now: options.now, sleep: (ms, signal) => waitFor(ms, RATE_LIMIT, signal) });
   const breaker = createHostBreaker({ host, failureLimit: HOST_FAILURE_LIMIT, silenceLimitMs: options.timeoutMs });
   const transport = createTransport(options.timeoutMs);
   const log = (line: string) => options.log?.(escapeControlCharacters(scrub(line)));
@@ -173,7 +173,14 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     for (let attempt = 1; ; attempt++) {
       const before = stopOf(target, method);
       if (before !== undefined) throw stopped(target, method, attempt - 1, last, before);
-      const ticket = await pacer.acquire();
+      let ticket: Awaited<ReturnType<typeof pacer.acquire>>;
+      try {
+        ticket = await pacer.acquire(options.interrupted);
+      } catch (error) {
+        // Its turn had not come when the run was interrupted: it is not sent.
+        if (options.interrupted?.aborted === true) throw stopped(target, method, attempt - 1, last, INTERRUPT_STOP);
+        throw error;
+      }
       // The pacer may have held this start while the host was given up on, or the credential refused.
       const held = stopOf(target, method);
       if (held !== undefined) throw stopped(target, method, attempt - 1, last, held);
@@ -474,10 +481,12 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
  * without a body (json undefined). Errors and DELETEs are read elsewhere.
  */
 function parseBody(reply: Reply, method: HttpMethod): { ok: true; json: unknown } | { ok: false } {
-  if (method === 'DELETE' || !isSuccess(reply.status)) return { ok: true, json: undefined };
+  if (!isSuccess(reply.status)) return { ok: true, json: undefined };
   if (method !== 'GET' && (reply.status === 204 || reply.body.trim() === '')) return { ok: true, json: undefined };
   try {
-    return { ok: true, json: JSON.parse(reply.body) };
+    const json: unknown = JSON.parse(reply.body);
+    // A DELETE's answer says nothing hscc keeps; one cut off says the delete may not have happened.
+    return { ok: true, json: method === 'DELETE' ? undefined : json };
   } catch {
     return { ok: false };
   }

@@ -35,7 +35,8 @@ function headerInt(headers: Headers, name: string): number | undefined {
 export interface PacerClock {
   /** Epoch milliseconds. */
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** A granted start: when it began and how long the pacer held it back (ms). */
@@ -49,8 +50,10 @@ export interface Pacer {
   /**
    * Resolves when one more request may start without exceeding the learned
    * limit, and records that start. Callers are served first come, first served.
+   * Once `signal` aborted, a start that would have to wait is refused
+   * (rejects) instead: after an interrupt nothing waits for its turn.
    */
-  acquire(): Promise<PacerTicket>;
+  acquire(signal?: AbortSignal): Promise<PacerTicket>;
   /**
    * Learns from the headers of the response to the request started at
    * `startedAt` (a ticket's value).
@@ -112,7 +115,7 @@ export function createPacer(clock: PacerClock): Pacer {
     return Math.max(1, blocking + window - now);
   };
 
-  const waitForSlot = async (): Promise<PacerTicket> => {
+  const waitForSlot = async (signal: AbortSignal | undefined): Promise<PacerTicket> => {
     const first = clock.now();
     for (;;) {
       const now = clock.now();
@@ -121,13 +124,14 @@ export function createPacer(clock: PacerClock): Pacer {
         starts.add(now);
         return { startedAt: now, waitedMs: now - first };
       }
-      await clock.sleep(delay);
+      if (signal?.aborted === true) throw new Error('interrupted while waiting for the rate limit');
+      await clock.sleep(delay, signal);
     }
   };
 
   return {
-    acquire() {
-      const turn = queue.then(waitForSlot);
+    acquire(signal) {
+      const turn = queue.then(() => waitForSlot(signal));
       queue = turn.catch(() => undefined);
       return turn;
     },

@@ -57,7 +57,8 @@ export interface ClientOptions {
   /** Per-attempt timeout in milliseconds (default 30 000). */
   timeoutMs: number;
   /** Injected clock and randomness, so retries are testable without waiting. */
-  sleep(ms: number): Promise<void>;
+  /** Rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   random(): number;
   now(): number;
   /** Optional debug log line sink (already redacted). */

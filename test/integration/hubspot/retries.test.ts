@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHubSpotClient } from '../../../src/hubspot/client.js';
 import { HubSpotError } from '../../../src/hubspot/errors.js';
-import { BASE, harness, NOT_FOUND, rejection, socketError, V3, V3_PATH } from './harness.js';
+import { API_KEY, BASE, harness, NOT_FOUND, rejection, socketError, V3, V3_PATH } from './harness.js';
 
 beforeEach(() => nock.disableNetConnect());
 afterEach(() => {
@@ -209,6 +210,15 @@ describe('writes whose outcome is unknown', () => {
     expect(deletes).toBe(1);
   });
 
+  it('a DELETE answered 200 with a cut-off JSON body is re-read: the delete may not have happened', async () => {
+    const scope = nock(BASE)
+      .delete(V3_PATH).query(true).reply(200, '{"url":"https://example.com/hd","isReady":true,"createdAt":"20', { 'content-type': 'application/json' })
+      .get(V3_PATH).query(true).reply(200, settings)
+      .delete(V3_PATH).query(true).reply(204);
+    await expect(harness().client.delete(V3)).resolves.toEqual({ remote: null, wrote: true });
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('does not re-read before retrying a write refused with a 429', async () => {
     const scope = nock(BASE)
       .patch(V3_PATH).query(true).reply(429, tenSecondly, { 'Retry-After': '1' })
@@ -250,6 +260,36 @@ describe('an interrupt', () => {
     scope.once('request', () => interrupt.abort());
     await expect(harness({ interrupted: interrupt.signal }).client.create(V3, settings)).resolves.toEqual({ remote, wrote: true });
     expect(scope.isDone()).toBe(true);
+  });
+
+  it('a request waiting for its turn under the rate limit is not sent once the signal comes, and says so at once', async () => {
+    const interrupt = new AbortController();
+    // The first answer fills the window: the next request has to wait 10 s.
+    const full = { 'X-HubSpot-RateLimit-Max': '1', 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' };
+    const scope = nock(BASE).get(V3_PATH).query(true).reply(200, settings, full);
+    let cutShort = 0;
+    const client = createHubSpotClient({
+      baseUrl: BASE,
+      env: { HUBSPOT_DEVELOPER_API_KEY: API_KEY },
+      timeoutMs: 30_000,
+      // A real wait, which only the signal ends.
+      sleep: (ms, signal) => new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), (cutShort += 1), reject(new Error('aborted'))), { once: true });
+      }),
+      random: () => 0,
+      now: () => Date.now(),
+      interrupted: interrupt.signal,
+    });
+    await client.get(V3);
+    const waiting = rejection(client.update(V3, { isReady: false }));
+    setImmediate(() => interrupt.abort());
+    const error = (await waiting) as HubSpotError;
+    expect(error).toMatchObject({ attempts: 0, notAttempted: 'the run was interrupted', rerunnable: true });
+    // The signal ended the pacer's wait; it did not run its 10 s.
+    expect(cutShort).toBe(1);
+    expect(scope.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it('starts no write after the signal, and still reads', async () => {

@@ -314,6 +314,32 @@ describe('interrupts and progress', () => {
     }
   });
 
+  it('a write the client did not send because the signal came while it waited for the rate limit: "interrupted: not attempted"', async () => {
+    let stopping = false;
+    const w = world(
+      [],
+      failWhen(
+        { method: 'create' },
+        {
+          error: (call) => {
+            stopping = true;
+            return new HubSpotError('app 1: POST channel connection not attempted: the run was interrupted', {
+              appId: 1,
+              resource: call.target.resource,
+              method: 'POST',
+              attempts: 0,
+              rerunnable: true,
+              notAttempted: 'the run was interrupted',
+            });
+          },
+        },
+      ),
+    );
+    const plan = await planFor([app(1)], w);
+    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => !stopping });
+    expect(outcomes.get(key(1))).toEqual({ applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
+  });
+
   it("a failed write keeps the client's hint (a 403's missing scope) in its outcome", async () => {
     const hint = 'The access token in HUBSPOT_ACCESS_TOKEN needs scope developers-write (reads need developers-read) and must be allowed to manage app 1.';
     const w = world(

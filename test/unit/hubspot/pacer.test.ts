@@ -10,9 +10,12 @@ function fakeTimers() {
   return {
     sleeps,
     now: () => now,
-    sleep: (ms: number) => {
+    sleep: (ms: number, signal?: AbortSignal) => {
       sleeps.push(ms);
-      return new Promise<void>((resolve) => timers.push({ at: now + ms, resolve }));
+      return new Promise<void>((resolve, reject) => {
+        timers.push({ at: now + ms, resolve });
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
     },
     /** Advances time timer by timer until `done` settles. */
     async run<T>(done: Promise<T>): Promise<T> {
@@ -107,6 +110,22 @@ describe('createPacer', () => {
     const burst = await Promise.all(Array.from({ length: MAX_TRACKED_LIMIT - 1 }, () => pacer.acquire()));
     expect(burst.every((t) => t.startedAt === 10_500)).toBe(true);
     expect((await clock.run(pacer.acquire())).startedAt).toBeGreaterThan(10_500);
+  });
+
+  it('once the signal aborted, a start that would wait is refused at once; one that need not wait still goes', async () => {
+    const clock = fakeTimers();
+    const pacer = createPacer(clock);
+    const interrupt = new AbortController();
+    const ticket = await pacer.acquire(interrupt.signal);
+    pacer.observe({ max: 2, remaining: 1, intervalMs: 10_000 }, ticket.startedAt);
+    await expect(pacer.acquire(interrupt.signal)).resolves.toMatchObject({ waitedMs: 0 });
+    // The window is full: this one waits, until the signal.
+    const waiting = pacer.acquire(interrupt.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    interrupt.abort();
+    await expect(waiting).rejects.toThrow();
+    await expect(pacer.acquire(interrupt.signal)).rejects.toThrow(/interrupted while waiting/);
+    expect(clock.now()).toBe(0);
   });
 
   it('serves waiting callers first come, first served', async () => {
