@@ -20,6 +20,7 @@ export interface ApplyPlanOptions {
   onStart?: (change: Change) => void;
   /** A change's outcome is known. */
   onOutcome?: (change: Change, outcome: ChangeOutcome) => void;
+  /** After each change's outcome, skipped ones too: a progress count reaches the total. */
   onSettled?: () => void;
 }
 
@@ -107,6 +108,7 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
     const settle = (change: Change, outcome: ChangeOutcome) => {
       outcomes.set(changeKey(change), outcome);
       options.onOutcome?.(change, outcome);
+      options.onSettled?.();
     };
     for (const change of writeOrder(changes)) {
       // After an interrupt, every change not started says so (DESIGN.md), whatever failed before it.
@@ -124,7 +126,6 @@ export async function applyPlan(plan: Plan, client: SettingsClient, options: App
         const what = `its ${resourceOf(change).title} ${outcome.attempted === false ? 'were not attempted' : 'failed first'}`;
         blockedBy = { reason: what, rerunnable: outcome.error.rerunnable === true };
       }
-      options.onSettled?.();
     }
   });
 

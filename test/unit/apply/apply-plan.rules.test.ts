@@ -357,6 +357,15 @@ describe('interrupts and progress', () => {
     expect(outcomes.get(key(1))).toEqual({ applied: false, error: { message: 'POST channel connection failed: 403 MISSING_SCOPES', rerunnable: false, hint } });
   });
 
+  it('settles every change, those skipped after a failure too, so a progress count reaches its total', async () => {
+    const w = world([], failWhen({ method: 'create', resource: 'calling-settings' }));
+    const plan = await planFor([all(1)], w);
+    let settled = 0;
+    await applyPlan(plan, w.client, { parallelism: 1, onSettled: () => (settled += 1) });
+    expect(plan.changes.filter((change) => change.action !== 'no-op')).toHaveLength(3);
+    expect(settled).toBe(3);
+  });
+
   it('reports each write as it starts and each outcome as it is known, in order; no-ops get an outcome without a write', async () => {
     const w = world([[key(1, 'calling-settings'), calling()]]);
     const plan = await planFor([all(1)], w);
