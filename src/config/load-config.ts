@@ -166,9 +166,14 @@ function readdirOncePerDirectory(): (...args: unknown[]) => void {
 /** A matched path as a file to read (by its real path), a directory to skip, or a problem. */
 async function classify(file: string, absolute: string): Promise<Match | 'directory'> {
   try {
-    const [stats, real] = await Promise.all([stat(absolute), realpath(absolute)]);
+    const stats = await stat(absolute);
     if (stats.isDirectory()) return 'directory';
     if (stats.size > MAX_CONFIG_BYTES) return { file, problem: wholeFile(file, 'file-too-large', tooLargeMessage(stats.size), FILE_TOO_LARGE_HINT) };
+    // A pipe (`<(cat a.yaml)`, /dev/stdin) opens, but its link names no path (`pipe:[123]`): it is its own input.
+    const real = await realpath(absolute).catch((error: unknown) => {
+      if (errorCode(error) === 'ENOENT' && !stats.isFile()) return absolute;
+      throw error;
+    });
     return { file, real };
   } catch (error) {
     const code = errorCode(error);

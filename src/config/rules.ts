@@ -314,8 +314,8 @@ export interface UrlProblem {
 
 // Controls and spaces: WHATWG URL silently strips tabs and newlines, so the
 // URL checked would not be the text HubSpot stores.
-// A space, a control, or an invisible or bidi character (a URL that looks like another).
-const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// A space, a control, or an invisible or bidi character (a URL that looks like another); the joiners emoji and scripts need (U+200C, U+200D) stay.
+const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /**
  * A webhook, dialer or recording URL must be an absolute `https:` URL

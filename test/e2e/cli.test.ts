@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
-import { baseEnv, runCli } from './harness.js';
+import { baseEnv, CLI, runCli } from './harness.js';
 
 const env = baseEnv();
 const noStack = /\n\s+at |internal error/;
@@ -90,6 +90,14 @@ describe('the CLI surface (real built CLI)', () => {
       expect(result.stderr).toMatch(new RegExp(`^error: ${root}:1:1: the directory holds no \\*\\.yaml`, 'm'));
       expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
     }
+  });
+
+  it.runIf(existsSync('/dev/stdin'))('reads a config from a pipe given as a path (/dev/stdin, as <(…) gives /dev/fd/N)', async () => {
+    // Through a shell: Node's own stdio 'pipe' is a socket, which no path opens (ENXIO).
+    const result = spawnSync('sh', ['-c', `printf 'appId: 1234567\\nensure: absent\\n' | "$0" "$1" validate /dev/stdin`, process.execPath, CLI], { env, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('Configuration valid: 1 app in 1 file.\n');
   });
 
   it('--json with no command prints the help on stderr and a JSON error that says so', async () => {

@@ -19,6 +19,8 @@ describe('checkUrl', () => {
       expect(problem?.code, JSON.stringify(char)).toBe('invalid-url');
       expect(problem?.message).toContain('contains a space, a control or an invisible character');
     }
+    // The joiners emoji and scripts need are text, not tricks.
+    expect(checkUrl('https://x.example/\u{1F468}\u200D\u{1F469}/\u0645\u06CC\u200C\u062E')).toBeUndefined();
   });
 
   it('http: is fine on loopback: localhost, 127.0.0.0/8 and [::1]', () => {
