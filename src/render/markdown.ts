@@ -518,17 +518,22 @@ function webhookDetail(finding: WebhookFinding): string {
   const where = `**${webhookLevel(finding)}** ${code(finding.url)}`;
   // The error quotes the webhook's answer: literal, as a failed run's error.
   if (finding.status === 'error') return `${where}: ✗ error: ${code(finding.error ?? 'the probe failed')}`;
-  const lines = [`${where} answers other numbers than the config declares:`, ''];
-  for (const number of finding.missing) lines.push(`- the webhook does not answer ${numberLabel(number)}; the config declares it`);
-  for (const number of finding.unexpected) lines.push(`- the webhook answers ${numberLabel(number)}; the config does not declare it`);
-  for (const changed of finding.changedFriendlyName) {
-    const extension = changed.extension === undefined ? '' : ` ext. ${code(changed.extension)}`;
-    lines.push(
-      `- the webhook answers ${code(changed.e164PhoneNumber)}${extension} as ${literal(changed.actual)}; the config declares ${literal(changed.expected)}`,
-    );
-  }
-  return lines.join('\n');
+  const items = [
+    ...finding.missing.map((number) => `- the webhook does not answer ${numberLabel(number)}; the config declares it`),
+    ...finding.unexpected.map((number) => `- the webhook answers ${numberLabel(number)}; the config does not declare it`),
+    ...finding.changedFriendlyName.map((changed) => {
+      const extension = changed.extension === undefined ? '' : ` ext. ${code(changed.extension)}`;
+      return `- the webhook answers ${code(changed.e164PhoneNumber)}${extension} as ${literal(changed.actual)}; the config declares ${literal(changed.expected)}`;
+    }),
+  ];
+  // A webhook answering thousands of other numbers would take the whole comment (and be cut away whole): the first ones say enough.
+  const shown = items.slice(0, NUMBERS_SHOWN_MAX);
+  if (items.length > shown.length) shown.push(`- … and ${items.length - shown.length} more: \`hscc drift --probe --json\` lists them all`);
+  return [`${where} answers other numbers than the config declares:`, '', ...shown].join('\n');
 }
+
+/** Numbers listed per webhook level in markdown. */
+const NUMBERS_SHOWN_MAX = 30;
 
 function numberLabel(number: WebhookNumber): string {
   const extension = number.extension === undefined ? '' : ` ext. ${code(number.extension)}`;

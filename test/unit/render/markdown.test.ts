@@ -218,6 +218,16 @@ describe('renderReportMarkdown', () => {
       expect(outsideCode).not.toMatch(/@acme|#12|evil\.example/);
     });
 
+    it('a webhook answering 10,000 other numbers: its section lists 30 and counts the rest, and stays in the comment', () => {
+      const unexpected = Array.from({ length: 10_000 }, (_, i) => ({ e164PhoneNumber: `+1415555${String(i).padStart(4, '0')}`, friendlyName: `Line ${i}` }));
+      const webhooks = new Map([[7, [finding({ status: 'mismatch', portalId: 42, unexpected })]]]);
+      const markdown = renderReportMarkdown(report('drift', [change(7, 'channel-connection', connection(), connection(), { drift: true })], { webhooks }));
+      expect(markdown).toContain('#### App 7 · webhook');
+      expect(markdown.match(/^- the webhook answers /gm)).toHaveLength(30);
+      expect(markdown).toContain('- … and 9970 more: `hscc drift --probe --json` lists them all');
+      expect(markdown.length).toBeLessThan(MARKDOWN_BUDGET);
+    });
+
     it('names a missing resource the config declares ready without inventing a value', () => {
       const markdown = renderReportMarkdown(report('drift', [change(5, 'channel-connection', null, connection(), { drift: true })]));
       expect(markdown).toContain('- **app 5** `channel-connection` HubSpot has none; the config declares `isReady = true`: HubSpot has no channel connection for this app');
