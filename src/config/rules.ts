@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/core';
+import { holdsBeyondC0 } from '../control-characters.js';
 import { isRecord } from '../is-record.js';
 import { INT32_MAX, RESOURCES, type FieldDescriptor, type ResourceDescriptor } from '../resources/index.js';
 import { errorAt, warningAt, type Finding } from './finding.js';
@@ -312,10 +313,11 @@ export interface UrlProblem {
   hint?: string;
 }
 
-// Controls and spaces: WHATWG URL silently strips tabs and newlines, so the
-// URL checked would not be the text HubSpot stores.
-// A space, a control, or an invisible or bidi character (a URL that looks like another); the joiners emoji and scripts need (U+200C, U+200D) stay.
-const UNSAFE_IN_URL = /[\u0000-\u0020\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// Spaces and C0 controls: WHATWG URL silently strips tabs and newlines, so
+// the URL checked would not be the text HubSpot stores. holdsBeyondC0 adds
+// DEL, C1 and the invisible and bidi characters that make one URL look like
+// another (the joiners emoji and scripts need stay), as wherever input is shown.
+const UNSAFE_IN_URL = /[\u0000-\u0020]/;
 
 /**
  * A webhook, dialer or recording URL must be an absolute `https:` URL
@@ -331,7 +333,7 @@ export function checkUrl(raw: string, example = 'https://calls.example.com/hubsp
   if (raw.trim() !== raw) {
     return { code: 'invalid-url', message: 'the URL has leading or trailing whitespace', hint: `write "${shown().trim()}"` };
   }
-  if (UNSAFE_IN_URL.test(raw)) {
+  if (UNSAFE_IN_URL.test(raw) || holdsBeyondC0(raw)) {
     return { code: 'invalid-url', message: `"${shown()}" contains a space, a control or an invisible character`, hint: 'percent-encode it, or remove it' };
   }
   let url: URL;
