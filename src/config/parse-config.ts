@@ -286,7 +286,8 @@ function badMergeSource(doc: Document.Parsed): number | undefined {
   let found: number | undefined;
   visit(doc, {
     Pair(_key, pair) {
-      if (!isScalar(pair.key) || keyName(pair.key.value) !== '<<' || typeof pair.key.value !== 'symbol') return undefined;
+      // yaml's one Symbol key is the YAML 1.1 merge key; a `<<` string under 1.2 merges nothing.
+      if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol') return undefined;
       const value = pair.value;
       if (isMapSource(value) || (isSeq(value) && value.items.every(isMapSource))) return undefined;
       found = isNode(value) ? (value.range?.[0] ?? pair.key.range?.[0]) : pair.key.range?.[0];

@@ -470,11 +470,7 @@ function fieldValue(fields: Fields | null, field: string): string {
   return literal(String(value));
 }
 
-/**
- * A value as a code span, where GitHub adds no link, @mention or #reference.
- * Between two right-to-left values the neutral arrow joins them into one
- * right-to-left run, which shows `new → old`: an isolate keeps each apart.
- */
+/** The sentence after an unfinished apply's counts, per next step. */
 const NEXT_STEP: Readonly<Record<ApplyNextStep, string>> = {
   rerun: ' Run apply again to converge.',
   'fix-then-rerun': ' A rerun will not fix every error: fix them, then plan again.',
@@ -482,6 +478,11 @@ const NEXT_STEP: Readonly<Record<ApplyNextStep, string>> = {
   replan: ' Its own writes made the saved plan stale: plan again, review it, and apply the new plan.',
 };
 
+/**
+ * A value as a code span, where GitHub adds no link, @mention or #reference.
+ * Between two right-to-left values the neutral arrow joins them into one
+ * right-to-left run, which shows `new → old`: an isolate keeps each apart.
+ */
 function literal(text: string): string {
   return RIGHT_TO_LEFT.test(text) ? `<span dir="auto">${code(text)}</span>` : code(text);
 }
