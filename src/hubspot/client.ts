@@ -358,11 +358,11 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
     });
   }
 
-  /** The resource in a 2xx answer, or an error naming what is wrong with it. */
-  function resourceFrom(target: ResourceTarget, method: HttpMethod, sent: { reply: Reply; json: unknown; attempts: number }): RemoteResource {
+  /** The resource in a GET's 2xx answer, or an error naming what is wrong with it (a write's odd answer is read back instead: `written`). */
+  function resourceFrom(target: ResourceTarget, sent: { reply: Reply; json: unknown; attempts: number }): RemoteResource {
     const read = readRemoteResource(sent.json, resourceNamed(target.resource));
     if (read.ok) return read.resource;
-    throw failure(target, method, `returned an unexpected body: ${read.problem}`, { status: sent.reply.status, attempts: sent.attempts, rerunnable: false });
+    throw failure(target, 'GET', `returned an unexpected body: ${read.problem}`, { status: sent.reply.status, attempts: sent.attempts, rerunnable: false });
   }
 
   /**
@@ -387,7 +387,7 @@ export function createHubSpotClient(options: ClientOptions): SettingsClient {
       if (isHubSpotErrorShape(reply.body)) return null;
       throw wrongPathFailure(target, 'GET', reply, sent.attempts);
     }
-    if (isSuccess(reply.status)) return resourceFrom(target, 'GET', sent);
+    if (isSuccess(reply.status)) return resourceFrom(target, sent);
     throw replyFailure(target, 'GET', reply, sent.attempts, false);
   }
 
