@@ -274,6 +274,18 @@ describe('failures', () => {
 });
 
 describe('interrupts and progress', () => {
+  /** Apply options whose signal arrives while the first re-read is in flight (after mayStart let that change begin). */
+  const signalDuringFirstReread = () => {
+    let stopping = false;
+    return {
+      mayStart: () => !stopping,
+      checkCurrent: (change: Change, current: RemoteResource | null) => {
+        stopping = true;
+        return differsFromPlanned(change, current);
+      },
+    };
+  };
+
   it('once stopping, no write starts: every remaining change is "interrupted: not attempted", rerunnable', async () => {
     const w = world();
     const plan = await planFor([all(1), all(2)], w);
@@ -287,13 +299,7 @@ describe('interrupts and progress', () => {
   it('a signal during the re-read before a write stops that write: "interrupted: not attempted"', async () => {
     const w = world();
     const plan = await planFor([app(1)], w);
-    let stopping = false;
-    // The signal arrives while the re-read is in flight (after mayStart let the change begin).
-    const checkCurrent = (change: Change, current: RemoteResource | null) => {
-      stopping = true;
-      return differsFromPlanned(change, current);
-    };
-    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => !stopping, checkCurrent });
+    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, ...signalDuringFirstReread() });
     expect(w.calls()).toEqual(['GET 1/channel-connection']);
     expect(outcomes.get(key(1))).toEqual({ applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
     expect(w.store.get(1, 'channel-connection')).toBeUndefined();
@@ -302,12 +308,7 @@ describe('interrupts and progress', () => {
   it("a signal during an app's first re-read: its later changes are interrupted too, not blocked by the first", async () => {
     const w = world();
     const plan = await planFor([all(1)], w);
-    let stopping = false;
-    const checkCurrent = (change: Change, current: RemoteResource | null) => {
-      stopping = true;
-      return differsFromPlanned(change, current);
-    };
-    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, mayStart: () => !stopping, checkCurrent });
+    const outcomes = await applyPlan(plan, w.client, { parallelism: 1, ...signalDuringFirstReread() });
     expect(w.calls()).toEqual(['GET 1/calling-settings']);
     for (const resource of ['calling-settings', 'recording-settings', 'channel-connection'] as const) {
       expect(outcomes.get(key(1, resource))).toEqual({ applied: false, attempted: false, error: { message: NOT_ATTEMPTED_INTERRUPTED, rerunnable: true } });
